@@ -1,0 +1,294 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'netlab'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'netlab' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
+            [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
+            [CompletionResult]::new('fileio', 'fileio', [CompletionResultType]::ParameterValue, 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A guided tour: every command once on loopback, one line per step')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;sockopt' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every option netlab knows')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print option values of a fresh socket (all that apply, or those named)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set options on a fresh socket, read them back and explain any difference')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;sockopt;list' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;sockopt;get' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Socket type')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 socket (the default)')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;sockopt;set' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Socket type')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 socket (the default)')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 socket')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;sockopt;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every option netlab knows')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print option values of a fresh socket (all that apply, or those named)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set options on a fresh socket, read them back and explain any difference')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;sockopt;help;list' {
+            break
+        }
+        'netlab;sockopt;help;get' {
+            break
+        }
+        'netlab;sockopt;help;set' {
+            break
+        }
+        'netlab;sockopt;help;help' {
+            break
+        }
+        'netlab;byteorder' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;fileio' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('write', 'write', [CompletionResultType]::ParameterValue, 'open(2) and write(2) data from --data or stdin; partial writes are retried')
+            [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'open(2) and read(2) a file to stdout, binary-safe')
+            [CompletionResult]::new('fds', 'fds', [CompletionResultType]::ParameterValue, 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;fileio;write' {
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Data to write (default: all of stdin)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--nofollow', '--nofollow', [CompletionResultType]::ParameterName, 'Add O_NOFOLLOW: refuse to open through a symbolic link')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;fileio;read' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Read at most N bytes')
+            [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'lseek(2) to this offset before reading')
+            [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Bytes asked for in each read(2) call')
+            [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'Open flags (must include rdonly or rdwr)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--nofollow', '--nofollow', [CompletionResultType]::ParameterName, 'Add O_NOFOLLOW: refuse to open through a symbolic link')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;fileio;fds' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;fileio;help' {
+            [CompletionResult]::new('write', 'write', [CompletionResultType]::ParameterValue, 'open(2) and write(2) data from --data or stdin; partial writes are retried')
+            [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'open(2) and read(2) a file to stdout, binary-safe')
+            [CompletionResult]::new('fds', 'fds', [CompletionResultType]::ParameterValue, 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;fileio;help;write' {
+            break
+        }
+        'netlab;fileio;help;read' {
+            break
+        }
+        'netlab;fileio;help;fds' {
+            break
+        }
+        'netlab;fileio;help;help' {
+            break
+        }
+        'netlab;demo' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;help' {
+            [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
+            [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
+            [CompletionResult]::new('fileio', 'fileio', [CompletionResultType]::ParameterValue, 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A guided tour: every command once on loopback, one line per step')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;help;sockopt' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every option netlab knows')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print option values of a fresh socket (all that apply, or those named)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set options on a fresh socket, read them back and explain any difference')
+            break
+        }
+        'netlab;help;sockopt;list' {
+            break
+        }
+        'netlab;help;sockopt;get' {
+            break
+        }
+        'netlab;help;sockopt;set' {
+            break
+        }
+        'netlab;help;byteorder' {
+            break
+        }
+        'netlab;help;fileio' {
+            [CompletionResult]::new('write', 'write', [CompletionResultType]::ParameterValue, 'open(2) and write(2) data from --data or stdin; partial writes are retried')
+            [CompletionResult]::new('read', 'read', [CompletionResultType]::ParameterValue, 'open(2) and read(2) a file to stdout, binary-safe')
+            [CompletionResult]::new('fds', 'fds', [CompletionResultType]::ParameterValue, 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket')
+            break
+        }
+        'netlab;help;fileio;write' {
+            break
+        }
+        'netlab;help;fileio;read' {
+            break
+        }
+        'netlab;help;fileio;fds' {
+            break
+        }
+        'netlab;help;demo' {
+            break
+        }
+        'netlab;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,256 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[netlab] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'netlab'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'netlab'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
+            cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
+            cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+            cand demo 'A guided tour: every command once on loopback, one line per step'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;sockopt'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List every option netlab knows'
+            cand get 'Print option values of a fresh socket (all that apply, or those named)'
+            cand set 'Set options on a fresh socket, read them back and explain any difference'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;sockopt;list'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;sockopt;get'= {
+            cand --type 'Socket type'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'IPv4 socket (the default)'
+            cand -6 'IPv6 socket'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;sockopt;set'= {
+            cand --type 'Socket type'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'IPv4 socket (the default)'
+            cand -6 'IPv6 socket'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;sockopt;help'= {
+            cand list 'List every option netlab knows'
+            cand get 'Print option values of a fresh socket (all that apply, or those named)'
+            cand set 'Set options on a fresh socket, read them back and explain any difference'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;sockopt;help;list'= {
+        }
+        &'netlab;sockopt;help;get'= {
+        }
+        &'netlab;sockopt;help;set'= {
+        }
+        &'netlab;sockopt;help;help'= {
+        }
+        &'netlab;byteorder'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;fileio'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand write 'open(2) and write(2) data from --data or stdin; partial writes are retried'
+            cand read 'open(2) and read(2) a file to stdout, binary-safe'
+            cand fds 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;fileio;write'= {
+            cand --flags 'Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)'
+            cand --mode 'Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied'
+            cand --data 'Data to write (default: all of stdin)'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --nofollow 'Add O_NOFOLLOW: refuse to open through a symbolic link'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;fileio;read'= {
+            cand --count 'Read at most N bytes'
+            cand --offset 'lseek(2) to this offset before reading'
+            cand --buffer-size 'Bytes asked for in each read(2) call'
+            cand --flags 'Open flags (must include rdonly or rdwr)'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --nofollow 'Add O_NOFOLLOW: refuse to open through a symbolic link'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;fileio;fds'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;fileio;help'= {
+            cand write 'open(2) and write(2) data from --data or stdin; partial writes are retried'
+            cand read 'open(2) and read(2) a file to stdout, binary-safe'
+            cand fds 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;fileio;help;write'= {
+        }
+        &'netlab;fileio;help;read'= {
+        }
+        &'netlab;fileio;help;fds'= {
+        }
+        &'netlab;fileio;help;help'= {
+        }
+        &'netlab;demo'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;help'= {
+            cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
+            cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
+            cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+            cand demo 'A guided tour: every command once on loopback, one line per step'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;help;sockopt'= {
+            cand list 'List every option netlab knows'
+            cand get 'Print option values of a fresh socket (all that apply, or those named)'
+            cand set 'Set options on a fresh socket, read them back and explain any difference'
+        }
+        &'netlab;help;sockopt;list'= {
+        }
+        &'netlab;help;sockopt;get'= {
+        }
+        &'netlab;help;sockopt;set'= {
+        }
+        &'netlab;help;byteorder'= {
+        }
+        &'netlab;help;fileio'= {
+            cand write 'open(2) and write(2) data from --data or stdin; partial writes are retried'
+            cand read 'open(2) and read(2) a file to stdout, binary-safe'
+            cand fds 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'
+        }
+        &'netlab;help;fileio;write'= {
+        }
+        &'netlab;help;fileio;read'= {
+        }
+        &'netlab;help;fileio;fds'= {
+        }
+        &'netlab;help;demo'= {
+        }
+        &'netlab;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,163 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_netlab_global_optspecs
+    string join \n json trace v/verbose q/quiet log-format= h/help V/version
+end
+
+function __fish_netlab_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_netlab_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_netlab_using_subcommand
+    set -l cmd (__fish_netlab_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c netlab -n "__fish_netlab_needs_command" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_needs_command" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_needs_command" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netlab -n "__fish_netlab_needs_command" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "sockopt" -d 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "byteorder" -d 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "fileio" -d 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "demo" -d 'A guided tour: every command once on loopback, one line per step'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "list" -d 'List every option netlab knows'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "get" -d 'Print option values of a fresh socket (all that apply, or those named)'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "set" -d 'Set options on a fresh socket, read them back and explain any difference'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l type -d 'Socket type' -r -f -a "tcp\t''
+udp\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 4 -d 'IPv4 socket (the default)'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 6 -d 'IPv6 socket'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l type -d 'Socket type' -r -f -a "tcp\t''
+udp\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 4 -d 'IPv4 socket (the default)'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 6 -d 'IPv6 socket'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every option netlab knows'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print option values of a fresh socket (all that apply, or those named)'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set options on a fresh socket, read them back and explain any difference'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -f -a "write" -d 'open(2) and write(2) data from --data or stdin; partial writes are retried'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -f -a "read" -d 'open(2) and read(2) a file to stdout, binary-safe'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -f -a "fds" -d 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l flags -d 'Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l mode -d 'Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l data -d 'Data to write (default: all of stdin)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l nofollow -d 'Add O_NOFOLLOW: refuse to open through a symbolic link'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l count -d 'Read at most N bytes' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l offset -d 'lseek(2) to this offset before reading' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l buffer-size -d 'Bytes asked for in each read(2) call' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l flags -d 'Open flags (must include rdonly or rdwr)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l nofollow -d 'Add O_NOFOLLOW: refuse to open through a symbolic link'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "write" -d 'open(2) and write(2) data from --data or stdin; partial writes are retried'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "read" -d 'open(2) and read(2) a file to stdout, binary-safe'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "fds" -d 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "sockopt" -d 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "byteorder" -d 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "fileio" -d 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "demo" -d 'A guided tour: every command once on loopback, one line per step'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from sockopt" -f -a "list" -d 'List every option netlab knows'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from sockopt" -f -a "get" -d 'Print option values of a fresh socket (all that apply, or those named)'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from sockopt" -f -a "set" -d 'Set options on a fresh socket, read them back and explain any difference'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from fileio" -f -a "write" -d 'open(2) and write(2) data from --data or stdin; partial writes are retried'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from fileio" -f -a "read" -d 'open(2) and read(2) a file to stdout, binary-safe'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from fileio" -f -a "fds" -d 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'

@@ -1,0 +1,143 @@
+//! The command line: global flags, one `Command` variant per subcommand,
+//! and the per-command documentation tables (EXAMPLES, JSON events) that
+//! feed both `--help` and the generated man pages.
+
+use crate::commands::{byteorder, demo, fileio, sockopt};
+use crate::logging::LogFormat;
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// netlab: the socket-programming course as a tool.
+#[derive(Debug, Parser)]
+#[command(
+    name = "netlab",
+    version,
+    about = "The classic socket-programming course as a practical tool",
+    long_about = "netlab turns the socket-programming course into one command-line tool: \
+echo servers in every classic model, an echo client that verifies every byte, UDP echo, \
+name resolution, socket options, byte order and low-level file I/O. \
+--trace narrates every system call; --json gives NDJSON for scripts.",
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand takes, before or after its name.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Machine output: one JSON object per line on stdout, each with an "event" field
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Narrate every socket and file system call on stderr, in C notation, with its result
+    #[arg(long, global = true)]
+    pub trace: bool,
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Format of stderr logs and trace lines
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+impl GlobalArgs {
+    pub fn verbosity(&self) -> i8 {
+        if self.quiet {
+            -1
+        } else {
+            self.verbose.min(10) as i8
+        }
+    }
+}
+
+/// One variant per subcommand; `commands::run` matches them all.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Socket options on a fresh socket: list, get, set (and why the kernel changed your value)
+    Sockopt(sockopt::Args),
+    /// Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa
+    Byteorder(byteorder::Args),
+    /// Low-level file I/O: open/read/write explained, and the fds the kernel hands out
+    Fileio(fileio::Args),
+    /// A guided tour: every command once on loopback, one line per step
+    Demo(demo::Args),
+}
+
+/// Documentation a subcommand contributes to `--help` and its man page.
+pub struct Docs {
+    /// (command line, what it shows)
+    pub examples: &'static [(&'static str, &'static str)],
+    /// (event name, its fields)
+    pub events: &'static [(&'static str, &'static str)],
+    /// Extra lines for EXIT STATUS, beyond the global table.
+    pub exit_notes: &'static [&'static str],
+}
+
+/// The exit-code table of SPEC §1, shown in every man page.
+pub const EXIT_STATUS: &[(u8, &str)] = &[
+    (0, "success; also a server stopped by SIGINT/SIGTERM after a clean shutdown"),
+    (1, "runtime failure: an OS call failed (connect refused, bind in use, I/O error) or a name did not resolve"),
+    (2, "usage or invalid input: bad flag, port, address, option name or number"),
+    (3, "verification failed: echoed bytes differ from those sent, or UDP loss over --max-loss"),
+];
+
+const TOP_DOCS: Docs = Docs {
+    examples: &[
+        ("netlab demo", "run every command once on loopback"),
+        ("netlab --trace fileio fds", "watch the kernel hand out descriptors 3, 4, 5"),
+        ("netlab --json sockopt get | jq -r '.option + \"=\" + .text'", "socket options as NAME=VALUE"),
+        ("netlab byteorder htons 9190", "the bytes of a port as they go on the wire"),
+    ],
+    events: &[("error", "command, message, errno (if an OS call failed), code (its name, e.g. EADDRINUSE), exit_code")],
+    exit_notes: &[],
+};
+
+/// The docs of the subcommand called `name` (top level for "netlab").
+pub fn docs_for(name: &str) -> &'static Docs {
+    match name {
+        "sockopt" => &sockopt::DOCS,
+        "byteorder" => &byteorder::DOCS,
+        "fileio" => &fileio::DOCS,
+        "demo" => &demo::DOCS,
+        _ => &TOP_DOCS,
+    }
+}
+
+/// `--help` text after the options: EXAMPLES, then the exit codes.
+fn after_help(docs: &Docs) -> String {
+    let mut s = String::from("Examples:\n");
+    for (cmd, what) in docs.examples {
+        s.push_str(&format!("  {cmd}\n      {what}\n"));
+    }
+    s.push_str("\nExit status: 0 ok, 1 runtime failure, 2 bad usage or input, 3 verification failed.");
+    s
+}
+
+/// The full clap command, with the EXAMPLES sections attached. Parsing and
+/// the generated man pages and completions all start here.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command().after_help(after_help(&TOP_DOCS));
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let text = after_help(docs_for(&name));
+        cmd = cmd.mut_subcommand(&name, |sc| {
+            let sub_names: Vec<String> = sc.get_subcommands().map(|s| s.get_name().to_string()).collect();
+            // Below the top level, a missing subcommand is a one-line usage
+            // error (exit 2), not a page of help.
+            let mut sc = sc.after_help(text.clone()).arg_required_else_help(false);
+            for sub in sub_names {
+                let t = text.clone();
+                sc = sc.mut_subcommand(&sub, |c| c.after_help(t));
+            }
+            sc
+        });
+    }
+    cmd
+}

@@ -1,0 +1,139 @@
+//! `netlab demo`: the first command a newcomer runs. Every command once, on
+//! loopback and in a temporary directory, one line per step; exit 0 only
+//! if every step passed.
+//!
+//! Try it: `cargo run --release -- demo`
+
+use crate::cli::Docs;
+use crate::commands::{byteorder, fileio, sockopt};
+use crate::error::{Error, Result};
+use crate::output::{Event, Out};
+use crate::sys;
+use nix::fcntl::OFlag;
+use nix::sys::socket::{AddressFamily, SockType};
+use nix::sys::stat::Mode;
+
+pub const DOCS: Docs = Docs {
+    examples: &[
+        ("netlab demo", "run every step; exit 0 if all passed"),
+        ("netlab --json demo | jq -c 'select(.event==\"demo_step\") | [.step, .ok]'", "the steps as data"),
+        ("netlab --trace demo 2>&1 | less", "every system call of the tour"),
+    ],
+    events: &[("demo_step", "step, ok, detail"), ("demo_summary", "steps, passed, failed")],
+    exit_notes: &["1 when any step failed"],
+};
+
+#[derive(Debug, clap::Args)]
+#[command(about = "A guided tour: every command once on loopback, one line per step")]
+pub struct Args {}
+
+type StepResult = std::result::Result<String, String>;
+/// A demo step: its name and the function that runs it.
+type Step = (&'static str, fn() -> StepResult);
+
+pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
+    let steps: Vec<Step> = vec![
+        ("byteorder host", step_host_order),
+        ("byteorder htons", step_htons),
+        ("byteorder inet_aton", step_inet_aton),
+        ("fileio write+read", step_fileio),
+        ("fileio fds", step_fds),
+        ("sockopt table", step_sockopt),
+    ];
+    let (mut passed, mut failed) = (0u32, 0u32);
+    for (name, f) in steps {
+        let (ok, detail) = match f() {
+            Ok(d) => (true, d),
+            Err(d) => (false, d),
+        };
+        if ok {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        out.emit(&Event::DemoStep { step: name.into(), ok, detail });
+    }
+    out.emit(&Event::DemoSummary { steps: passed + failed, passed, failed });
+    if failed > 0 {
+        return Err(Error::failed(format!("{failed} of {} demo steps failed", passed + failed)));
+    }
+    Ok(())
+}
+
+fn step_host_order() -> StepResult {
+    match byteorder::host_order() {
+        Event::HostOrder { order, memory, .. } => {
+            Ok(format!("{order}: 0x12345678 lies in memory as {}", memory.join(" ")))
+        }
+        other => Err(format!("unexpected {other:?}")),
+    }
+}
+
+fn step_htons() -> StepResult {
+    match byteorder::convert(byteorder::Function::htons, "9190") {
+        Ok(Event::Conversion { result_hex, memory, .. }) if memory == ["23", "e6"] => {
+            Ok(format!("htons(9190) = {result_hex}; on the wire: {}", memory.join(" ")))
+        }
+        other => Err(format!("htons(9190) gave {other:?}, expected bytes 23 e6")),
+    }
+}
+
+fn step_inet_aton() -> StepResult {
+    match byteorder::inet_aton("127.1") {
+        Some(s_addr) if s_addr.to_ne_bytes() == [127, 0, 0, 1] => {
+            Ok("inet_aton(\"127.1\") = 127.0.0.1 (the short form)".into())
+        }
+        other => Err(format!("inet_aton(\"127.1\") gave {other:?}")),
+    }
+}
+
+fn step_fileio() -> StepResult {
+    let dir = std::env::temp_dir().join(format!("netlab-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
+    let res = fileio_round_trip(&dir.join("data.txt").display().to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    res
+}
+
+fn fileio_round_trip(path: &str) -> StepResult {
+    let data = b"Let's go!\n";
+    let flags = fileio::parse_flags("creat,wronly,trunc")?;
+    let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(0o644), &flags.names())
+        .map_err(|e| format!("open {path}: {}", crate::error::describe_errno(e)))?;
+    let written_fd = fd.raw();
+    fileio::write_all(&fd, data).map_err(|e| format!("write: {e}"))?;
+    drop(fd);
+    let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY")
+        .map_err(|e| format!("open {path}: {}", crate::error::describe_errno(e)))?;
+    let mut buf = [0u8; 64];
+    let n = sys::read(&fd, &mut buf).map_err(|e| format!("read: {e}"))?;
+    if &buf[..n] != data {
+        return Err(format!(
+            "read back {:?}, wrote {:?}",
+            String::from_utf8_lossy(&buf[..n]),
+            String::from_utf8_lossy(data)
+        ));
+    }
+    Ok(format!("open({}) = {written_fd}, wrote {} bytes, read them back", flags.names(), data.len()))
+}
+
+fn step_fds() -> StepResult {
+    let tcp = sys::socket(AddressFamily::Inet, SockType::Stream, false).map_err(|e| e.to_string())?;
+    let udp = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
+    if udp.raw() <= tcp.raw() || tcp.raw() < 3 {
+        return Err(format!("tcp got fd {}, udp got fd {}", tcp.raw(), udp.raw()));
+    }
+    Ok(format!("0/1/2 are taken; a TCP socket got fd {}, a UDP socket fd {}", tcp.raw(), udp.raw()))
+}
+
+fn step_sockopt() -> StepResult {
+    let fd = sys::socket(AddressFamily::Inet, SockType::Stream, false).map_err(|e| e.to_string())?;
+    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(|e| format!("getsockopt SO_RCVBUF: {e}"))?;
+    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY).map_err(|e| format!("getsockopt TCP_NODELAY: {e}"))?;
+    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000).map_err(|e| format!("setsockopt SO_RCVBUF: {e}"))?;
+    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(|e| format!("getsockopt SO_RCVBUF: {e}"))?;
+    Ok(format!(
+        "{} options known; fresh TCP socket: SO_RCVBUF={rcvbuf}, TCP_NODELAY={nodelay}; set SO_RCVBUF=10000, kernel made it {after}",
+        sockopt::OPTIONS.len()
+    ))
+}

@@ -1,0 +1,529 @@
+//! `netlab fileio`: low-level file I/O (open/read/write/close) with every
+//! open explained, and the course's file-descriptor demonstration.
+//!
+//! Course: 리눅스 기반 파일 조작하기 (file handling on Linux): file
+//! descriptors 0/1/2, open(2) flags and modes, read(2), write(2), close(2).
+//!
+//! Try it:
+//!   netlab fileio write data.txt --data 'Let's go!'
+//!   netlab --trace fileio read data.txt
+//!   netlab --trace fileio fds
+
+use crate::cli::Docs;
+use crate::error::{Error, Result};
+use crate::output::{Event, Out};
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::socket::{AddressFamily, SockType};
+use nix::sys::stat::Mode;
+
+pub const DOCS: Docs = Docs {
+    examples: &[
+        ("netlab fileio write data.txt --data 'hello'", "create (or truncate) and write, with the open explained"),
+        (
+            "netlab fileio write log.txt --flags O_WRONLY|O_APPEND|O_CREAT --data 'one more line'",
+            "C spelling of the flags",
+        ),
+        ("netlab fileio write secret.txt --mode u=rw --flags creat,excl,wronly --data x", "fails if the file exists"),
+        ("netlab fileio read data.txt --offset 2 --count 3", "lseek, then read three bytes"),
+        ("netlab --trace fileio fds", "descriptors 0, 1, 2 and the numbers handed to a file and two sockets"),
+    ],
+    events: &[
+        ("open", "path, flags, flags_octal, mode, umask, final_mode, created, file_mode, fd"),
+        ("write", "path, fd, bytes, calls, partial_writes, offset"),
+        ("read", "path, fd, bytes, calls, offset, data (UTF-8) or data_hex"),
+        ("fd", "fd, kind, detail"),
+    ],
+    exit_notes: &[
+        "1 when open/read/write fails (the path and errno are named)",
+        "2 for bad flags or modes, conflicting access modes, or trunc with rdonly",
+    ],
+};
+
+#[derive(Debug, clap::Args)]
+#[command(about = "Low-level file I/O: open/read/write explained, and the fds the kernel hands out")]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// open(2) and write(2) data from --data or stdin; partial writes are retried
+    Write(WriteArgs),
+    /// open(2) and read(2) a file to stdout, binary-safe
+    Read(ReadArgs),
+    /// Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket
+    Fds,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WriteArgs {
+    /// File to write
+    pub path: String,
+    /// Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)
+    #[arg(long, default_value = "creat,wronly,trunc", value_name = "LIST")]
+    pub flags: String,
+    /// Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied
+    #[arg(long, default_value = "0644", value_name = "MODE")]
+    pub mode: String,
+    /// Data to write (default: all of stdin)
+    #[arg(long, value_name = "TEXT")]
+    pub data: Option<String>,
+    /// Add O_NOFOLLOW: refuse to open through a symbolic link
+    #[arg(long)]
+    pub nofollow: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// File to read
+    pub path: String,
+    /// Read at most N bytes
+    #[arg(long, value_name = "N", value_parser = parse_size)]
+    pub count: Option<u64>,
+    /// lseek(2) to this offset before reading
+    #[arg(long, value_name = "N", value_parser = parse_size)]
+    pub offset: Option<u64>,
+    /// Bytes asked for in each read(2) call
+    #[arg(long, default_value = "4096", value_name = "B", value_parser = parse_buffer_size)]
+    pub buffer_size: usize,
+    /// Open flags (must include rdonly or rdwr)
+    #[arg(long, default_value = "rdonly", value_name = "LIST")]
+    pub flags: String,
+    /// Add O_NOFOLLOW: refuse to open through a symbolic link
+    #[arg(long)]
+    pub nofollow: bool,
+}
+
+/// A byte count: decimal with an optional K/M/G suffix (powers of 1024).
+pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 1024u64),
+        Some('M') => (&t[..t.len() - 1], 1024 * 1024),
+        Some('G') => (&t[..t.len() - 1], 1024 * 1024 * 1024),
+        _ => (t, 1),
+    };
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("'{s}' is not a size (a number, optionally with K, M or G)"));
+    }
+    num.parse::<u64>().ok().and_then(|n| n.checked_mul(mult)).ok_or_else(|| format!("'{s}' is too large"))
+}
+
+/// A buffer size: 1 byte .. 64 MiB.
+pub fn parse_buffer_size(s: &str) -> std::result::Result<usize, String> {
+    match parse_size(s)? {
+        0 => Err("buffer size must be at least 1 byte".into()),
+        n if n > 64 * 1024 * 1024 => Err(format!("buffer size {s} is over the 64M limit")),
+        n => Ok(n as usize),
+    }
+}
+
+/// The open(2) flags netlab knows, in the order they are shown.
+const FLAGS: &[(&str, OFlag)] = &[
+    ("O_CREAT", OFlag::O_CREAT),
+    ("O_EXCL", OFlag::O_EXCL),
+    ("O_TRUNC", OFlag::O_TRUNC),
+    ("O_APPEND", OFlag::O_APPEND),
+    ("O_SYNC", OFlag::O_SYNC),
+    ("O_NOFOLLOW", OFlag::O_NOFOLLOW),
+    ("O_CLOEXEC", OFlag::O_CLOEXEC),
+];
+
+/// The three access modes (exactly one is required).
+const ACCESS: &[(&str, OFlag)] =
+    &[("O_RDONLY", OFlag::O_RDONLY), ("O_WRONLY", OFlag::O_WRONLY), ("O_RDWR", OFlag::O_RDWR)];
+
+/// Parsed open flags: the access mode plus the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags {
+    pub access: OFlag,
+    pub other: OFlag,
+}
+
+impl OpenFlags {
+    pub fn bits(&self) -> OFlag {
+        self.access | self.other
+    }
+
+    /// `O_WRONLY|O_CREAT|O_TRUNC`
+    pub fn names(&self) -> String {
+        let mut v: Vec<&str> = ACCESS.iter().filter(|(_, f)| *f == self.access).map(|(n, _)| *n).collect();
+        v.extend(FLAGS.iter().filter(|(_, f)| self.other.contains(*f)).map(|(n, _)| *n));
+        v.join("|")
+    }
+
+    /// `01101`: the C octal value (without O_LARGEFILE, which glibc adds).
+    pub fn octal(&self) -> String {
+        format!("0{:o}", self.bits().bits())
+    }
+}
+
+/// Parse `creat,wronly,trunc` or `O_CREAT|O_WRONLY` (case-insensitive,
+/// O_ prefix optional). Exactly one access mode; `trunc` not with
+/// `rdonly`; `excl` only with `creat`.
+pub fn parse_flags(s: &str) -> std::result::Result<OpenFlags, String> {
+    let mut access: Vec<(&str, OFlag)> = Vec::new();
+    let mut other = OFlag::empty();
+    for raw in s.split([',', '|']) {
+        let word = raw.trim();
+        if word.is_empty() {
+            return Err(format!("empty flag in '{s}'"));
+        }
+        let upper = word.to_ascii_uppercase();
+        let name = if upper.starts_with("O_") { upper.clone() } else { format!("O_{upper}") };
+        if let Some(&(n, f)) = ACCESS.iter().find(|(n, _)| *n == name) {
+            if !access.iter().any(|(m, _)| *m == n) {
+                access.push((n, f));
+            }
+        } else if let Some(&(_, f)) = FLAGS.iter().find(|(n, _)| *n == name) {
+            other |= f;
+        } else {
+            return Err(format!(
+                "unknown open flag '{word}' (known: creat, excl, trunc, append, rdonly, wronly, rdwr, sync, nofollow, cloexec)"
+            ));
+        }
+    }
+    let access = match access.as_slice() {
+        [] => return Err(format!(
+            "'{s}' has no access mode: add rdonly, wronly or rdwr (O_RDONLY is 0, so leaving it out means read-only)"
+        )),
+        [(_, f)] => *f,
+        many => {
+            let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
+            return Err(format!(
+                "conflicting access modes {}: give exactly one of rdonly, wronly, rdwr",
+                names.join(" and ")
+            ));
+        }
+    };
+    if access == OFlag::O_RDONLY && other.contains(OFlag::O_TRUNC) {
+        return Err("O_TRUNC with O_RDONLY is undefined by POSIX (Linux truncates anyway): use wronly or rdwr".into());
+    }
+    if other.contains(OFlag::O_EXCL) && !other.contains(OFlag::O_CREAT) {
+        return Err("O_EXCL means something only with O_CREAT (fail if the file exists): add creat".into());
+    }
+    Ok(OpenFlags { access, other })
+}
+
+/// Parse a mode: octal (`0644`, `644`, `0o644`), symbolic (`u=rw,g=r,o=r`,
+/// `a+x`) or constants (`S_IRUSR|S_IWUSR`). At most 07777.
+pub fn parse_mode(s: &str) -> std::result::Result<u32, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("mode is empty".into());
+    }
+    if t.bytes().all(|b| b.is_ascii_digit()) || t.to_ascii_lowercase().starts_with("0o") {
+        let digits = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")).unwrap_or(t);
+        if digits.is_empty() || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            return Err(format!("mode '{s}' is not octal (digits 0-7, like 0644)"));
+        }
+        return match u32::from_str_radix(digits, 8) {
+            Ok(m) if m <= 0o7777 => Ok(m),
+            _ => Err(format!("mode '{s}' is larger than 07777")),
+        };
+    }
+    if t.to_ascii_uppercase().starts_with("S_I") {
+        let mut m = 0;
+        for part in t.split('|') {
+            let p = part.trim().to_ascii_uppercase();
+            m |= match p.as_str() {
+                "S_IRWXU" => 0o700,
+                "S_IRUSR" => 0o400,
+                "S_IWUSR" => 0o200,
+                "S_IXUSR" => 0o100,
+                "S_IRWXG" => 0o070,
+                "S_IRGRP" => 0o040,
+                "S_IWGRP" => 0o020,
+                "S_IXGRP" => 0o010,
+                "S_IRWXO" => 0o007,
+                "S_IROTH" => 0o004,
+                "S_IWOTH" => 0o002,
+                "S_IXOTH" => 0o001,
+                "S_ISUID" => 0o4000,
+                "S_ISGID" => 0o2000,
+                "S_ISVTX" => 0o1000,
+                _ => return Err(format!("unknown mode constant '{}' (S_IRUSR, S_IWUSR, S_IRWXG, …)", part.trim())),
+            };
+        }
+        return Ok(m);
+    }
+    parse_symbolic(t).map_err(|e| format!("mode '{s}': {e}"))
+}
+
+/// chmod-style clauses, starting from 0: `u=rw,g=r,o=r`, `a+x`, `go-w`.
+fn parse_symbolic(s: &str) -> std::result::Result<u32, String> {
+    let mut mode = 0u32;
+    for clause in s.split(',') {
+        let op_at = clause.find(['=', '+', '-']).ok_or("each clause needs =, + or - (like u=rw)")?;
+        let (who, rest) = clause.split_at(op_at);
+        let op = rest.as_bytes()[0];
+        let perms = &rest[1..];
+        let mut mask = 0u32;
+        for c in if who.is_empty() { "a".chars() } else { who.chars() } {
+            mask |= match c {
+                'u' => 0o4700,
+                'g' => 0o2070,
+                'o' => 0o0007,
+                'a' => 0o6777,
+                _ => return Err(format!("'{c}' is not u, g, o or a")),
+            };
+        }
+        let mut bits = 0u32;
+        for c in perms.chars() {
+            bits |= match c {
+                'r' => 0o444,
+                'w' => 0o222,
+                'x' => 0o111,
+                's' => 0o6000,
+                't' => 0o1000,
+                _ => return Err(format!("'{c}' is not r, w, x, s or t")),
+            };
+        }
+        let who_bits = mask & (bits | if perms.contains('t') { 0o1000 } else { 0 });
+        match op {
+            b'=' => mode = (mode & !(mask & 0o777)) | who_bits,
+            b'+' => mode |= who_bits,
+            _ => mode &= !who_bits,
+        }
+    }
+    Ok(mode)
+}
+
+pub fn run(args: &Args, out: &mut Out) -> Result<()> {
+    match &args.action {
+        Action::Write(w) => write_file(w, out),
+        Action::Read(r) => read_file(r, out),
+        Action::Fds => fds(out),
+    }
+}
+
+/// Open with everything explained; returns the fd and the `open` event.
+fn open_explained(path: &str, flags: OpenFlags, mode: Option<u32>) -> Result<(Fd, Event)> {
+    sys::c_path(path)?;
+    let umask = sys::current_umask();
+    // Did O_CREAT create it? Only if it was not there before (O_EXCL makes
+    // this certain; without it the answer can race, which is fine here).
+    let existed = std::fs::symlink_metadata(path).is_ok();
+    let mode_bits = mode.unwrap_or(0);
+    let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(mode_bits), &flags.names())
+        .map_err(|e| Error::sys(format!("open {path}"), e))?;
+    let created = flags.other.contains(OFlag::O_CREAT) && !existed;
+    let file_mode = sys::fstat_mode(&fd).map_err(|e| Error::sys(format!("fstat {path}"), e))?;
+    let shown_mode = flags.other.contains(OFlag::O_CREAT).then(|| format!("{mode_bits:04o}"));
+    let ev = Event::Open {
+        path: path.to_string(),
+        flags: flags.names(),
+        flags_octal: flags.octal(),
+        mode: shown_mode,
+        umask: format!("{umask:04o}"),
+        final_mode: created.then(|| format!("{:04o}", mode_bits & !umask)),
+        created,
+        file_mode: format!("{file_mode:04o}"),
+        fd: fd.raw(),
+    };
+    Ok((fd, ev))
+}
+
+fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
+    // Config: everything validated before anything is opened.
+    let mut flags = parse_flags(&a.flags).map_err(Error::usage)?;
+    if flags.access == OFlag::O_RDONLY {
+        return Err(Error::usage(
+            "write needs wronly or rdwr in --flags (write(2) on an O_RDONLY fd fails with EBADF)",
+        ));
+    }
+    if a.nofollow {
+        flags.other |= OFlag::O_NOFOLLOW;
+    }
+    let mode = parse_mode(&a.mode).map_err(Error::usage)?;
+    let data: Vec<u8> = match &a.data {
+        Some(d) => d.as_bytes().to_vec(),
+        None => {
+            let mut v = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map_err(|e| Error::io("read stdin", &e))?;
+            v
+        }
+    };
+
+    let (fd, open_ev) = open_explained(&a.path, flags, Some(mode))?;
+    out.emit(&open_ev);
+    let (calls, partial) = write_all(&fd, &data).map_err(|e| Error::sys(format!("write {}", a.path), e))?;
+    let offset = sys::tell(&fd).map_err(|e| Error::sys(format!("lseek {}", a.path), e))?;
+    out.emit(&Event::Write {
+        path: a.path.clone(),
+        fd: fd.raw(),
+        bytes: data.len() as u64,
+        calls,
+        partial_writes: partial,
+        offset,
+    });
+    fd.close().map_err(|e| Error::sys(format!("close {}", a.path), e))
+}
+
+/// write(2) until everything is written: a short write is retried with the
+/// rest, EINTR is retried. Returns (calls, partial writes).
+pub fn write_all(fd: &Fd, mut data: &[u8]) -> std::result::Result<(u64, u64), Errno> {
+    let (mut calls, mut partial) = (0u64, 0u64);
+    while !data.is_empty() {
+        calls += 1;
+        match sys::write(fd, data) {
+            Ok(n) => {
+                if n < data.len() {
+                    partial += 1;
+                }
+                data = &data[n..];
+            }
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((calls, partial))
+}
+
+fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
+    let mut flags = parse_flags(&a.flags).map_err(Error::usage)?;
+    if flags.access == OFlag::O_WRONLY {
+        return Err(Error::usage("read needs rdonly or rdwr in --flags (read(2) on an O_WRONLY fd fails with EBADF)"));
+    }
+    if flags.other.intersects(OFlag::O_CREAT | OFlag::O_TRUNC | OFlag::O_EXCL) {
+        return Err(Error::usage("read takes no creat, trunc or excl (it would create or empty the file it reads)"));
+    }
+    if a.nofollow {
+        flags.other |= OFlag::O_NOFOLLOW;
+    }
+    let (fd, open_ev) = open_explained(&a.path, flags, None)?;
+    out.emit_note(&open_ev);
+    if let Some(off) = a.offset {
+        let off = i64::try_from(off).map_err(|_| Error::usage("offset too large"))?;
+        sys::seek(&fd, off).map_err(|e| Error::sys(format!("lseek {}", a.path), e))?;
+    }
+    let mut buf = vec![0u8; a.buffer_size];
+    let mut content: Vec<u8> = Vec::new();
+    let (mut total, mut calls) = (0u64, 0u64);
+    let limit = a.count.unwrap_or(u64::MAX);
+    while total < limit {
+        let want = (limit - total).min(buf.len() as u64) as usize;
+        calls += 1;
+        let n = match sys::read(&fd, &mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::sys(format!("read {}", a.path), e)),
+        };
+        total += n as u64;
+        if out.is_json() {
+            content.extend_from_slice(&buf[..n]);
+        } else {
+            out.data(&buf[..n]);
+        }
+    }
+    let offset = sys::tell(&fd).map_err(|e| Error::sys(format!("lseek {}", a.path), e))?;
+    let (data, data_hex) = match String::from_utf8(content) {
+        _ if !out.is_json() => (None, None),
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e.into_bytes().iter().map(|b| format!("{b:02x}")).collect())),
+    };
+    out.emit_note(&Event::Read { path: a.path.clone(), fd: fd.raw(), bytes: total, calls, offset, data, data_hex });
+    fd.close().map_err(|e| Error::sys(format!("close {}", a.path), e))
+}
+
+/// What a descriptor refers to, from /proc/self/fd.
+fn describe_fd(fd: i32) -> String {
+    match std::fs::read_link(format!("/proc/self/fd/{fd}")) {
+        Ok(p) => p.display().to_string(),
+        Err(_) => match nix::fcntl::fcntl(
+            // SAFETY: only queried, never closed; an unopened number gives EBADF.
+            unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) },
+            nix::fcntl::FcntlArg::F_GETFD,
+        ) {
+            Ok(_) => "open".into(),
+            Err(_) => "closed".into(),
+        },
+    }
+}
+
+/// The course's fd demo: 0/1/2, then a file, a TCP socket and a UDP
+/// socket get the lowest free numbers, in turn; a closed number is reused.
+fn fds(out: &mut Out) -> Result<()> {
+    for (fd, kind) in [(0, "stdin"), (1, "stdout"), (2, "stderr")] {
+        out.emit(&Event::Fd { fd, kind: kind.into(), detail: describe_fd(fd) });
+    }
+    let dir = std::env::temp_dir();
+    let path = dir.join(format!("netlab-fds-{}.txt", std::process::id()));
+    let path_s = path.display().to_string();
+    let flags = OFlag::O_CREAT | OFlag::O_RDWR | OFlag::O_EXCL;
+    let file = sys::open(&path_s, flags, Mode::from_bits_truncate(0o600), "O_RDWR|O_CREAT|O_EXCL")
+        .map_err(|e| Error::sys(format!("open {path_s}"), e))?;
+    // The name is not needed once the file is open: unlink now so that an
+    // error below leaves nothing behind.
+    let _ = std::fs::remove_file(&path);
+    out.emit(&Event::Fd { fd: file.raw(), kind: "file".into(), detail: format!("open(\"{path_s}\") (unlinked)") });
+    let tcp = sys::socket(AddressFamily::Inet, SockType::Stream, false)?;
+    out.emit(&Event::Fd { fd: tcp.raw(), kind: "tcp socket".into(), detail: "socket(AF_INET, SOCK_STREAM, 0)".into() });
+    let udp = sys::socket(AddressFamily::Inet, SockType::Datagram, false)?;
+    out.emit(&Event::Fd { fd: udp.raw(), kind: "udp socket".into(), detail: "socket(AF_INET, SOCK_DGRAM, 0)".into() });
+    let first = file.raw();
+    file.close().map_err(|e| Error::sys("close", e))?;
+    let again = sys::socket(AddressFamily::Inet, SockType::Stream, false)?;
+    out.emit(&Event::Fd {
+        fd: again.raw(),
+        kind: "tcp socket".into(),
+        detail: format!(
+            "after close({first}): the kernel hands out the lowest free number{}",
+            if again.raw() == first { ", so it is reused" } else { "" }
+        ),
+    });
+    drop(again);
+    drop(udp);
+    drop(tcp);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn flags() {
+        let f = parse_flags("creat,wronly,trunc").unwrap();
+        assert_eq!(f.names(), "O_WRONLY|O_CREAT|O_TRUNC");
+        assert_eq!(f.octal(), "01101");
+        assert_eq!(parse_flags("O_CREAT|O_WRONLY|O_EXCL").unwrap().octal(), "0301");
+        assert_eq!(parse_flags("rdonly").unwrap().octal(), "00");
+        for bad in ["", "creat", "rdonly,wronly", "rdonly,trunc", "wronly,excl", "wronly,bogus", "wronly,,creat"] {
+            assert!(parse_flags(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(parse_mode("0644"), Ok(0o644));
+        assert_eq!(parse_mode("644"), Ok(0o644));
+        assert_eq!(parse_mode("0o600"), Ok(0o600));
+        assert_eq!(parse_mode("u=rw,g=r,o=r"), Ok(0o644));
+        assert_eq!(parse_mode("a=rwx"), Ok(0o777));
+        assert_eq!(parse_mode("u=rwx,go=rx"), Ok(0o755));
+        assert_eq!(parse_mode("S_IRUSR|S_IWUSR"), Ok(0o600));
+        for bad in ["", "0888", "99999", "u=rwz", "q=r", "rw", "S_IBOGUS", "0o"] {
+            assert!(parse_mode(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,30}") {
+            let _ = parse_flags(&s);
+            let _ = parse_mode(&s);
+            let _ = parse_size(&s);
+        }
+
+        #[test]
+        fn octal_modes_round_trip(m in 0u32..=0o7777) {
+            prop_assert_eq!(parse_mode(&format!("{m:04o}")), Ok(m));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The dispatcher: one exhaustive match from [`Command`] to the module that
+//! runs it. Adding a subcommand means a new module, one variant in
+//! `cli.rs` and one arm here.
+
+pub mod byteorder;
+pub mod demo;
+pub mod fileio;
+pub mod sockopt;
+
+use crate::cli::Command;
+use crate::error::Result;
+use crate::output::Out;
+
+/// Run one subcommand.
+pub fn run(cmd: &Command, out: &mut Out) -> Result<()> {
+    match cmd {
+        Command::Sockopt(a) => sockopt::run(a, out),
+        Command::Byteorder(a) => byteorder::run(a, out),
+        Command::Fileio(a) => fileio::run(a, out),
+        Command::Demo(a) => demo::run(a, out),
+    }
+}

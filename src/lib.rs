@@ -1,0 +1,130 @@
+//! netlab: the classic socket-programming course as a command-line tool.
+//!
+//! `main.rs` calls [`main_with_args`]; everything else is here:
+//! [`cli`] (flags), [`commands`] (one module per subcommand), [`output`]
+//! (events, text or NDJSON), [`error`] (exit codes), [`sys`] (every system
+//! call, narrated by `--trace`), [`net`] (HOST/PORT), [`logging`].
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod generate;
+pub mod logging;
+pub mod net;
+pub mod output;
+pub mod sys;
+
+use clap::FromArgMatches;
+use error::{Error, EXIT_USAGE};
+use output::{Event, Format, Out};
+use std::ffi::OsString;
+
+/// Parse the arguments, run the command, report any error; returns the
+/// exit code (SPEC §1). The only caller is `main`.
+pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let json = args_want_json(&args);
+    let matches = match cli::command().try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => return report_clap_error(&e, &args, json),
+    };
+    let parsed = match cli::Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return report_clap_error(&e, &args, json),
+    };
+    let name = matches.subcommand_name().unwrap_or("netlab").to_string();
+    logging::init(parsed.global.verbosity(), parsed.global.log_format, parsed.global.trace);
+    let mut out = Out::new(if parsed.global.json { Format::Json } else { Format::Text });
+    let code = match commands::run(&parsed.command, &mut out) {
+        Ok(()) => error::EXIT_OK,
+        Err(e) => {
+            report(&name, &e, &out);
+            e.exit_code()
+        }
+    };
+    out.flush();
+    code
+}
+
+/// `netlab: <command>: <what>: <why>` on stderr, an optional `hint:` line,
+/// and with `--json` the same as an `error` event on stdout.
+pub fn report(command: &str, err: &Error, out: &Out) {
+    let message = err.to_string();
+    output::stderr_line(&format!("netlab: {command}: {message}"));
+    if let Some(h) = err.hint() {
+        output::stderr_line(&format!("hint: {h}"));
+    }
+    if out.is_json() {
+        out.emit(&Event::Error {
+            command: command.to_string(),
+            message,
+            errno: err.errno().map(|e| e as i32),
+            code: err.errno().map(error::errno_name),
+            exit_code: err.exit_code(),
+        });
+    }
+}
+
+/// `--json` anywhere before a `--` (so a parse error can still be JSON).
+fn args_want_json(args: &[OsString]) -> bool {
+    args.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--json")
+}
+
+/// The subcommand named on the command line, if any (for error messages
+/// when clap could not parse the line).
+fn subcommand_in(args: &[OsString]) -> Option<String> {
+    let cmd = cli::command();
+    let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+    args.iter().skip(1).filter_map(|a| a.to_str()).find(|a| names.contains(a)).map(str::to_string)
+}
+
+/// Turn clap's multi-line error into our one line (+ hint), or print help
+/// and version as clap would.
+fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return error::EXIT_OK;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return EXIT_USAGE;
+        }
+        _ => {}
+    }
+    let rendered = e.render().to_string();
+    let (message, tip) = one_line(&rendered);
+    let command = subcommand_in(args);
+    let hint = tip.unwrap_or_else(|| match &command {
+        Some(c) => format!("see 'netlab {c} --help'"),
+        None => "see 'netlab --help'".to_string(),
+    });
+    match &command {
+        Some(c) => output::stderr_line(&format!("netlab: {c}: {message}")),
+        None => output::stderr_line(&format!("netlab: {message}")),
+    }
+    output::stderr_line(&format!("hint: {hint}"));
+    if json {
+        let out = Out::new(Format::Json);
+        out.emit(&Event::Error {
+            command: command.unwrap_or_else(|| "netlab".into()),
+            message,
+            errno: None,
+            code: None,
+            exit_code: EXIT_USAGE,
+        });
+    }
+    EXIT_USAGE
+}
+
+/// clap's error text: the first paragraph joined into one line, and a
+/// `tip:` line if clap offered one.
+fn one_line(rendered: &str) -> (String, Option<String>) {
+    let body = rendered.trim_start().strip_prefix("error:").unwrap_or(rendered).trim();
+    let mut paragraphs = body.split("\n\n");
+    let first = paragraphs.next().unwrap_or("");
+    let message = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    let tip = body.lines().map(str::trim).find_map(|l| l.strip_prefix("tip:")).map(|t| t.trim().to_string());
+    (message, tip)
+}

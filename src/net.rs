@@ -1,0 +1,245 @@
+//! HOST and PORT: parsing and resolution shared by every command.
+//!
+//! PORT is a decimal number 0..=65535 and nothing else (no `+80`, `1e3`,
+//! service names). HOST is an IPv4 literal (strict dotted quad, as
+//! inet_pton takes it), an IPv6 literal with or without brackets and with
+//! an optional `%scope` (interface name or index), or a name resolved with
+//! getaddrinfo(3).
+
+use crate::error::{Error, Result};
+use std::ffi::CStr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+
+/// Which address family the user asked for (`-4`, `-6`, or either).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Any,
+    V4,
+    V6,
+}
+
+impl Family {
+    pub fn from_flags(v4: bool, v6: bool) -> Family {
+        match (v4, v6) {
+            (true, false) => Family::V4,
+            (false, true) => Family::V6,
+            _ => Family::Any,
+        }
+    }
+
+    pub fn admits(self, ip: &IpAddr) -> bool {
+        matches!((self, ip), (Family::Any, _) | (Family::V4, IpAddr::V4(_)) | (Family::V6, IpAddr::V6(_)))
+    }
+}
+
+/// A parsed HOST argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// A literal address (IPv6 with its scope id, 0 when none).
+    Ip(IpAddr, u32),
+    /// A name for getaddrinfo.
+    Name(String),
+}
+
+/// Parse a PORT argument: decimal digits only, 0..=65535.
+pub fn parse_port(s: &str) -> std::result::Result<u16, String> {
+    if s.is_empty() {
+        return Err("port is empty; give a number 0..65535".into());
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("'{s}' is not a port number (decimal 0..65535; service names are not accepted)"));
+    }
+    let digits = s.trim_start_matches('0');
+    if digits.len() > 5 {
+        return Err(format!("port {s} is out of range (0..65535)"));
+    }
+    match digits.parse::<u32>() {
+        Ok(n) if n <= 65535 => Ok(n as u16),
+        Ok(_) => Err(format!("port {s} is out of range (0..65535)")),
+        Err(_) if digits.is_empty() => Ok(0),
+        Err(_) => Err(format!("'{s}' is not a port number")),
+    }
+}
+
+/// Parse a HOST argument without touching the network.
+pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
+    if s.is_empty() {
+        return Err("host is empty".into());
+    }
+    let inner = match (s.starts_with('['), s.ends_with(']')) {
+        (true, true) if s.len() >= 2 => &s[1..s.len() - 1],
+        (true, _) | (false, true) => return Err(format!("'{s}': unbalanced brackets (write [::1] or ::1)")),
+        _ => s,
+    };
+    if inner.contains(':') {
+        let (addr, scope) = match inner.split_once('%') {
+            Some((a, z)) => (a, Some(z)),
+            None => (inner, None),
+        };
+        let ip: Ipv6Addr = addr.parse().map_err(|_| format!("'{s}' is not a valid IPv6 address"))?;
+        let scope_id = match scope {
+            None => 0,
+            Some(z) => parse_scope(z).map_err(|e| format!("'{s}': {e}"))?,
+        };
+        return Ok(Host::Ip(IpAddr::V6(ip), scope_id));
+    }
+    if s.starts_with('[') {
+        return Err(format!("'{s}': brackets are for IPv6 addresses"));
+    }
+    if inner.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        // Looks numeric: it must be a proper dotted quad, never a "name".
+        return inner
+            .parse::<Ipv4Addr>()
+            .map(|ip| Host::Ip(IpAddr::V4(ip), 0))
+            .map_err(|_| format!("'{s}' is not a valid IPv4 address (four numbers 0..255, like 127.0.0.1)"));
+    }
+    validate_name(inner)?;
+    Ok(Host::Name(inner.to_string()))
+}
+
+fn parse_scope(z: &str) -> std::result::Result<u32, String> {
+    if z.is_empty() {
+        return Err("empty scope after '%'".into());
+    }
+    if z.bytes().all(|b| b.is_ascii_digit()) {
+        return z.parse().map_err(|_| format!("scope id {z} is out of range"));
+    }
+    nix::net::if_::if_nametoindex(z).map_err(|_| format!("unknown interface '{z}' in the scope (see `ip link`)"))
+}
+
+/// A host name as getaddrinfo takes it: letters, digits, `-`, `_`, `.`.
+fn validate_name(s: &str) -> std::result::Result<(), String> {
+    if s.len() > 253 {
+        return Err(format!("host name is {} characters long; the limit is 253", s.len()));
+    }
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))) {
+        return Err(format!("'{s}' is not a host name or address (unexpected {c:?})"));
+    }
+    if s.starts_with('.') || s.contains("..") {
+        return Err(format!("'{s}' is not a valid host name (empty label)"));
+    }
+    if s.split('.').any(|label| label.len() > 63) {
+        return Err(format!("'{s}' has a label longer than 63 characters"));
+    }
+    Ok(())
+}
+
+/// Resolve HOST PORT into the addresses to try, in getaddrinfo's order.
+pub fn resolve(host: &Host, port: u16, family: Family, socktype: i32) -> Result<Vec<SocketAddr>> {
+    match host {
+        Host::Ip(ip, scope) => {
+            if !family.admits(ip) {
+                let want = if family == Family::V4 { "-4 (IPv4)" } else { "-6 (IPv6)" };
+                return Err(Error::usage(format!("{ip} does not match {want}")));
+            }
+            Ok(vec![with_scope(SocketAddr::new(*ip, port), *scope)])
+        }
+        Host::Name(name) => {
+            let hints = dns_lookup::AddrInfoHints {
+                socktype,
+                address: match family {
+                    Family::Any => libc::AF_UNSPEC,
+                    Family::V4 => libc::AF_INET,
+                    Family::V6 => libc::AF_INET6,
+                },
+                ..Default::default()
+            };
+            let iter = dns_lookup::getaddrinfo(Some(name), None, Some(hints))
+                .map_err(|e| Error::failed(format!("resolve {name}: {}", gai_message(e.error_num()))))?;
+            let mut out: Vec<SocketAddr> = Vec::new();
+            for ai in iter.flatten() {
+                let mut a = ai.sockaddr;
+                a.set_port(port);
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+            if out.is_empty() {
+                return Err(Error::failed(format!("resolve {name}: no address of the requested family")));
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn with_scope(a: SocketAddr, scope: u32) -> SocketAddr {
+    match a {
+        SocketAddr::V6(v6) if scope != 0 => SocketAddr::V6(SocketAddrV6::new(*v6.ip(), v6.port(), 0, scope)),
+        other => other,
+    }
+}
+
+/// `Name or service not known (EAI_NONAME)`: gai_strerror's text and the
+/// constant's name.
+pub fn gai_message(code: i32) -> String {
+    // SAFETY: gai_strerror returns a pointer to a static string for any code.
+    let text = unsafe { CStr::from_ptr(libc::gai_strerror(code)) }.to_string_lossy().into_owned();
+    match gai_name(code) {
+        Some(name) => format!("{text} ({name})"),
+        None => text,
+    }
+}
+
+/// The EAI_* constant for a getaddrinfo/getnameinfo error code.
+pub fn gai_name(code: i32) -> Option<&'static str> {
+    Some(match code {
+        libc::EAI_AGAIN => "EAI_AGAIN",
+        libc::EAI_BADFLAGS => "EAI_BADFLAGS",
+        libc::EAI_FAIL => "EAI_FAIL",
+        libc::EAI_FAMILY => "EAI_FAMILY",
+        libc::EAI_MEMORY => "EAI_MEMORY",
+        libc::EAI_NONAME => "EAI_NONAME",
+        libc::EAI_SERVICE => "EAI_SERVICE",
+        libc::EAI_SOCKTYPE => "EAI_SOCKTYPE",
+        libc::EAI_SYSTEM => "EAI_SYSTEM",
+        libc::EAI_OVERFLOW => "EAI_OVERFLOW",
+        libc::EAI_NODATA => "EAI_NODATA",
+        // glibc: EAI_ADDRFAMILY is -9 (libc does not export it)
+        -9 => "EAI_ADDRFAMILY",
+        _ => return None,
+    })
+}
+
+/// The address a server binds: `--bind` (a literal or a name), or the
+/// wildcard of the family (`0.0.0.0`, `::` with -6).
+pub fn bind_addr(bind: Option<&Host>, port: u16, family: Family, socktype: i32) -> Result<SocketAddr> {
+    match bind {
+        None => Ok(match family {
+            Family::V6 => SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port),
+            _ => SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port),
+        }),
+        Some(h) => {
+            let addrs = resolve(h, port, family, socktype)?;
+            // A name like "localhost" may give ::1 and 127.0.0.1: prefer IPv4
+            // unless -6 was given, as the course's INADDR_ANY world does.
+            Ok(addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().unwrap_or(addrs[0]))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports() {
+        assert_eq!(parse_port("0"), Ok(0));
+        assert_eq!(parse_port("65535"), Ok(65535));
+        assert_eq!(parse_port("009190"), Ok(9190));
+        for bad in ["", "65536", "-1", "+80", "1e3", "http", " 80", "80 ", "0x50", "99999999999999999999"] {
+            assert!(parse_port(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(parse_host("127.0.0.1"), Ok(Host::Ip("127.0.0.1".parse().unwrap(), 0)));
+        assert_eq!(parse_host("[::1]"), Ok(Host::Ip("::1".parse().unwrap(), 0)));
+        assert_eq!(parse_host("::1"), Ok(Host::Ip("::1".parse().unwrap(), 0)));
+        assert_eq!(parse_host("fe80::1%1"), Ok(Host::Ip("fe80::1".parse().unwrap(), 1)));
+        assert_eq!(parse_host("localhost"), Ok(Host::Name("localhost".into())));
+        for bad in ["", "1.2.3.256", "[::1", "::1]", "fe80::1%bogus", "1.2.3", "a b", "[1.2.3.4]", "::g", "x..y"] {
+            assert!(parse_host(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Where output is decided. Commands emit typed [`Event`]s; [`Out`] renders
+//! each as one line of plain text or as one NDJSON object whose `"event"`
+//! field names its kind (`--json`). stdout carries results only.
+//!
+//! A closed stdout (`| head -1`) is not an error: the first EPIPE marks the
+//! sink broken, later events are dropped, and the command (or server) carries
+//! on. Servers switch to buffered mode and call [`Out::flush`] before they
+//! block, so a busy server pays one write(2) per loop turn, not per event.
+//!
+//! The JSON schema is this enum: field names as written, variant names in
+//! snake_case as the `event` value; `tests/cli` reads every line back into it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Text for people or NDJSON for programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// One thing a command has to say.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A command failed (also printed on stderr as `netlab: …`).
+    Error {
+        command: String,
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        errno: Option<i32>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        code: Option<String>,
+        exit_code: u8,
+    },
+
+    // ---- byteorder ----
+    /// The host's byte order, shown with 0x12345678 in memory.
+    HostOrder { order: String, value: String, memory: Vec<String>, network_memory: Vec<String> },
+    /// htons/ntohs/htonl/ntohl of one value.
+    Conversion {
+        function: String,
+        input: String,
+        value: u64,
+        value_hex: String,
+        result: u64,
+        result_hex: String,
+        /// bytes of the result as they lie in memory, lowest address first
+        memory: Vec<String>,
+    },
+    /// inet_addr / inet_aton of one string.
+    InetAddr {
+        function: String,
+        input: String,
+        /// inet_aton's return value (1 valid, 0 invalid); for inet_addr, 1
+        /// unless INADDR_NONE came back
+        ok: bool,
+        /// canonical dotted-quad form
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        dotted: Option<String>,
+        /// s_addr as the C code would print it on this host (`%#x`)
+        s_addr: u32,
+        s_addr_hex: String,
+        memory: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty", default)]
+        notes: Vec<String>,
+    },
+    /// inet_ntoa of a network-order value.
+    InetNtoa { input: String, s_addr: u32, s_addr_hex: String, dotted: String, memory: Vec<String> },
+
+    // ---- fileio ----
+    /// An open(2), explained.
+    Open {
+        path: String,
+        flags: String,
+        flags_octal: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        mode: Option<String>,
+        umask: String,
+        /// `mode & ~umask`, when the call created the file
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        final_mode: Option<String>,
+        created: bool,
+        /// the file's permission bits after the call (fstat)
+        file_mode: String,
+        fd: i32,
+    },
+    /// Data written with write(2).
+    Write { path: String, fd: i32, bytes: u64, calls: u64, partial_writes: u64, offset: i64 },
+    /// Data read with read(2); the content itself goes to stdout in text
+    /// mode and into `data` (UTF-8) or `data_hex` in JSON mode.
+    Read {
+        path: String,
+        fd: i32,
+        bytes: u64,
+        calls: u64,
+        offset: i64,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        data: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        data_hex: Option<String>,
+    },
+    /// One descriptor of the `fileio fds` demonstration.
+    Fd { fd: i32, kind: String, detail: String },
+
+    // ---- sockopt ----
+    /// One row of `sockopt list`.
+    SockoptInfo { level: String, option: String, kind: String, applies_to: String, access: String, description: String },
+    /// The value of one option on a fresh socket.
+    Sockopt { socket: String, level: String, option: String, value: serde_json::Value, text: String },
+    /// A set, read back and explained.
+    SockoptSet {
+        socket: String,
+        level: String,
+        option: String,
+        requested: serde_json::Value,
+        effective: serde_json::Value,
+        requested_text: String,
+        effective_text: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        reason: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        sysctl: Option<Sysctl>,
+    },
+
+    // ---- demo ----
+    /// One step of `netlab demo`.
+    DemoStep { step: String, ok: bool, detail: String },
+    /// The end of `netlab demo`.
+    DemoSummary { steps: u32, passed: u32, failed: u32 },
+}
+
+/// A kernel limit read from /proc/sys and shown next to a result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sysctl {
+    pub name: String,
+    pub value: i64,
+}
+
+fn join(v: &[String]) -> String {
+    v.join(" ")
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Error { command, message, .. } => write!(f, "error: {command}: {message}"),
+            Event::HostOrder { order, value, memory, network_memory } => write!(
+                f,
+                "host byte order: {order}\nvalue: {value}\nin memory: {} (lowest address first)\nnetwork byte order (big-endian): {}",
+                join(memory),
+                join(network_memory)
+            ),
+            Event::Conversion { function, input, value_hex, result, result_hex, memory, .. } => write!(
+                f,
+                "{function}({input}) = {result_hex} = {result}  [input {value_hex}; result in memory: {}]",
+                join(memory)
+            ),
+            Event::InetAddr { function, input, ok, dotted, s_addr_hex, s_addr, memory, notes } => {
+                let ret = if function == "inet_aton" {
+                    format!("{}", u8::from(*ok))
+                } else {
+                    s_addr_hex.clone()
+                };
+                write!(f, "{function}(\"{input}\") = {ret}")?;
+                if let Some(d) = dotted {
+                    write!(f, "  -> {d}; s_addr = {s_addr_hex} ({s_addr}); in memory: {}", join(memory))?;
+                } else {
+                    write!(f, "  (invalid address)")?;
+                }
+                for n in notes {
+                    write!(f, "\n  note: {n}")?;
+                }
+                Ok(())
+            }
+            Event::InetNtoa { input, s_addr_hex, dotted, memory, .. } => {
+                write!(f, "inet_ntoa({input}) = \"{dotted}\"  [s_addr {s_addr_hex}; in memory: {}]", join(memory))
+            }
+            Event::Open { path, flags, flags_octal, mode, umask, final_mode, created, file_mode, fd } => {
+                writeln!(f, "open: {path}")?;
+                writeln!(f, "flags: {flags} = {flags_octal}")?;
+                match (mode, final_mode) {
+                    (Some(m), Some(fm)) => writeln!(f, "mode: {m} & ~{umask} = {fm} (requested & ~umask)")?,
+                    (Some(m), None) => writeln!(
+                        f,
+                        "mode: {m} not applied (the file already existed; O_CREAT sets the mode only when it creates the file)"
+                    )?,
+                    (None, _) => {}
+                }
+                writeln!(f, "created: {}", if *created { "yes" } else { "no" })?;
+                writeln!(f, "file mode: {file_mode}")?;
+                write!(f, "fd: {fd}")
+            }
+            Event::Write { fd, bytes, calls, partial_writes, offset, .. } => write!(
+                f,
+                "write: {bytes} bytes to fd {fd} in {calls} call(s) ({partial_writes} partial)\noffset: {offset}"
+            ),
+            Event::Read { fd, bytes, calls, offset, .. } => {
+                write!(f, "read: {bytes} bytes from fd {fd} in {calls} call(s)\noffset: {offset}")
+            }
+            Event::Fd { fd, kind, detail } => write!(f, "fd {fd:<3} {kind:<12} {detail}"),
+            Event::SockoptInfo { level, option, kind, applies_to, access, description } => {
+                write!(f, "{level:<13} {option:<20} {kind:<8} {applies_to:<8} {access:<3} {description}")
+            }
+            Event::Sockopt { socket, level, option, text, .. } => write!(f, "{socket:<5} {level:<13} {option:<20} {text}"),
+            Event::SockoptSet { socket, level, option, requested_text, effective_text, reason, sysctl, .. } => {
+                write!(f, "{socket} {level} {option}\nrequested: {requested_text}\neffective: {effective_text}")?;
+                if let Some(r) = reason {
+                    write!(f, "\nwhy: {r}")?;
+                }
+                if let Some(s) = sysctl {
+                    write!(f, "\n{}: {}", s.name, s.value)?;
+                }
+                Ok(())
+            }
+            Event::DemoStep { step, ok, detail } => {
+                write!(f, "[{}] {step:<22} {detail}", if *ok { " ok " } else { "FAIL" })
+            }
+            Event::DemoSummary { steps, passed, failed } => {
+                write!(f, "demo: {passed}/{steps} steps passed, {failed} failed")
+            }
+        }
+    }
+}
+
+/// Where events go. Cheap to clone: clones share one sink, so a server's
+/// worker threads write through the same buffer.
+#[derive(Clone)]
+pub struct Out {
+    format: Format,
+    sink: Arc<Mutex<Sink>>,
+}
+
+struct Sink {
+    buf: Vec<u8>,
+    buffered: bool,
+    broken: bool,
+}
+
+/// Flush a buffered sink once it holds this much.
+const FLUSH_AT: usize = 32 * 1024;
+
+impl Out {
+    pub fn new(format: Format) -> Self {
+        Out { format, sink: Arc::new(Mutex::new(Sink { buf: Vec::new(), buffered: false, broken: false })) }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    fn sink(&self) -> MutexGuard<'_, Sink> {
+        // A panic while holding the lock cannot leave the buffer in a state
+        // worse than "some bytes queued", so a poisoned lock is still usable.
+        self.sink.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A result line on stdout.
+    pub fn emit(&self, ev: &Event) {
+        let mut line = match self.format {
+            Format::Text => ev.to_string(),
+            Format::Json => json_line(ev),
+        };
+        line.push('\n');
+        let mut s = self.sink();
+        s.buf.extend_from_slice(line.as_bytes());
+        if !s.buffered || s.buf.len() >= FLUSH_AT {
+            s.flush();
+        }
+    }
+
+    /// A side note: on stderr in text mode (so stdout keeps only the data),
+    /// an event on stdout in JSON mode.
+    pub fn emit_note(&self, ev: &Event) {
+        match self.format {
+            Format::Json => self.emit(ev),
+            Format::Text => {
+                let mut err = io::stderr().lock();
+                let _ = writeln!(err, "{ev}");
+            }
+        }
+    }
+
+    /// Raw data (echoed bytes, file content) on stdout, text mode only.
+    pub fn data(&self, bytes: &[u8]) {
+        let mut s = self.sink();
+        s.buf.extend_from_slice(bytes);
+        if !s.buffered || s.buf.len() >= FLUSH_AT {
+            s.flush();
+        }
+    }
+
+    /// Queue events until [`Out::flush`] (servers, between blocking waits).
+    pub fn set_buffered(&self, on: bool) {
+        let mut s = self.sink();
+        s.buffered = on;
+        if !on {
+            s.flush();
+        }
+    }
+
+    /// Write out what is queued.
+    pub fn flush(&self) {
+        self.sink().flush();
+    }
+
+    /// Whether stdout was found closed.
+    pub fn stdout_closed(&self) -> bool {
+        self.sink().broken
+    }
+}
+
+impl Sink {
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        if !self.broken {
+            let mut stdout = io::stdout().lock();
+            if stdout.write_all(&self.buf).and_then(|_| stdout.flush()).is_err() {
+                // EPIPE (reader gone) or any other failure: stop writing
+                // results, keep working.
+                self.broken = true;
+            }
+        }
+        self.buf.clear();
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// One line on stderr (errors, hints, prompts). A closed or broken stderr
+/// is ignored: there is nowhere left to complain to.
+pub fn stderr_line(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// Text on stderr without a newline (the client's prompt).
+pub fn stderr_text(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
+/// One NDJSON line (without the newline).
+pub fn json_line(ev: &Event) -> String {
+    // Serializing this enum cannot fail: every field is a string, number,
+    // bool, list or JSON value, and every map key is a string.
+    serde_json::to_string(ev).unwrap_or_else(|e| format!("{{\"event\":\"error\",\"message\":\"json: {e}\"}}"))
+}
+
+/// Bytes as lowercase hex pairs (`["7f","00","00","01"]`).
+pub fn hex_bytes(bytes: &[u8]) -> Vec<String> {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

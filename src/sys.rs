@@ -1,0 +1,526 @@
+//! The system-call layer. Every socket and file call netlab makes goes
+//! through here: a thin wrapper over nix (libc where nix has no wrapper,
+//! each marked `SAFETY:`) that, with `--trace`, narrates the call in C
+//! notation with its result: `bind(3, 0.0.0.0:9190) = 0`,
+//! `accept(3) = 4 (127.0.0.1:51000)`,
+//! `connect(3, 127.0.0.1:1) = -1 ECONNREFUSED (Connection refused)`.
+//!
+//! Calls made once per command (socket, bind, listen, open) return
+//! [`Error`] with the call and its target. Calls on the hot path (read,
+//! write, accept, the readiness waits) return the bare [`Errno`]: EAGAIN and
+//! EINTR are normal there, and the caller knows the peer to name.
+
+use crate::error::{Error, Result};
+use crate::logging::{trace_line, tracing_syscalls};
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::socket::{AddressFamily, Shutdown, SockFlag, SockType, SockaddrStorage};
+use nix::sys::stat::Mode;
+use std::ffi::CString;
+use std::fmt::Display;
+use std::mem;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+
+/// An open file descriptor. Dropping it calls close(2), narrated like any
+/// other call, so `--trace` shows every close a student would write.
+#[derive(Debug)]
+pub struct Fd(RawFd);
+
+impl Fd {
+    pub fn raw(&self) -> RawFd {
+        self.0
+    }
+
+    /// Give up ownership without closing (the caller now owns the number).
+    pub fn into_raw(self) -> RawFd {
+        let fd = self.0;
+        mem::forget(self);
+        fd
+    }
+
+    fn from_owned(fd: OwnedFd) -> Fd {
+        Fd(fd.into_raw_fd())
+    }
+
+    /// Take ownership of a descriptor this process owns and nobody else
+    /// will close (used for inherited descriptors in tests and pre-exec
+    /// helpers).
+    ///
+    /// # Safety
+    /// `fd` must be open and not owned by anything else.
+    pub unsafe fn from_raw(fd: RawFd) -> Fd {
+        Fd(fd)
+    }
+
+    /// Close now and report the result (drop does the same, silently).
+    pub fn close(self) -> std::result::Result<(), Errno> {
+        let fd = self.into_raw();
+        close_raw(fd)
+    }
+}
+
+fn close_raw(fd: RawFd) -> std::result::Result<(), Errno> {
+    // SAFETY: the descriptor is owned by the Fd being consumed or dropped,
+    // so nothing else closes it or uses it afterwards.
+    let res = Errno::result(unsafe { libc::close(fd) }).map(drop);
+    traced(res, || format!("close({fd})"), |_| "0".into())
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        let _ = close_raw(self.0);
+    }
+}
+
+impl AsRawFd for Fd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+impl AsFd for Fd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: self.0 stays open for as long as &self lives.
+        unsafe { BorrowedFd::borrow_raw(self.0) }
+    }
+}
+
+/// Narrate a call when `--trace` is on; pass its result through.
+#[inline]
+fn traced<T>(
+    res: std::result::Result<T, Errno>,
+    call: impl FnOnce() -> String,
+    show: impl FnOnce(&T) -> String,
+) -> std::result::Result<T, Errno> {
+    if tracing_syscalls() {
+        let line = match &res {
+            Ok(v) => format!("{} = {}", call(), show(v)),
+            Err(e) => format!("{} = -1 {:?} ({})", call(), e, e.desc()),
+        };
+        trace_line(&line);
+    }
+    res
+}
+
+/// Print an explanatory line in the trace stream (`--trace` only).
+pub fn trace_note(note: impl Display) {
+    if tracing_syscalls() {
+        trace_line(&format!("  # {note}"));
+    }
+}
+
+// ---------------------------------------------------------------- names
+
+pub fn family_name(f: AddressFamily) -> &'static str {
+    match f {
+        AddressFamily::Inet => "AF_INET",
+        AddressFamily::Inet6 => "AF_INET6",
+        AddressFamily::Unix => "AF_UNIX",
+        _ => "AF_?",
+    }
+}
+
+pub fn socktype_name(t: SockType) -> &'static str {
+    match t {
+        SockType::Stream => "SOCK_STREAM",
+        SockType::Datagram => "SOCK_DGRAM",
+        SockType::Raw => "SOCK_RAW",
+        _ => "SOCK_?",
+    }
+}
+
+/// The family of an address, as socket(2) wants it.
+pub fn family_of(addr: &SocketAddr) -> AddressFamily {
+    match addr {
+        SocketAddr::V4(_) => AddressFamily::Inet,
+        SocketAddr::V6(_) => AddressFamily::Inet6,
+    }
+}
+
+/// `127.0.0.1:9190`, `[::1]:9190`.
+pub fn fmt_addr(a: &SocketAddr) -> String {
+    a.to_string()
+}
+
+fn sockaddr_to_std(ss: &SockaddrStorage) -> Option<SocketAddr> {
+    if let Some(v4) = ss.as_sockaddr_in() {
+        return Some(SocketAddr::V4(SocketAddrV4::new(v4.ip(), v4.port())));
+    }
+    if let Some(v6) = ss.as_sockaddr_in6() {
+        return Some(SocketAddr::V6(SocketAddrV6::new(v6.ip(), v6.port(), v6.flowinfo(), v6.scope_id())));
+    }
+    None
+}
+
+fn raw_storage_to_std(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
+    match ss.ss_family as libc::c_int {
+        libc::AF_INET => {
+            // SAFETY: ss_family says the storage holds a sockaddr_in, and
+            // sockaddr_storage is large and aligned enough for it.
+            let sin = unsafe { &*(ss as *const _ as *const libc::sockaddr_in) };
+            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: as above, for sockaddr_in6.
+            let sin6 = unsafe { &*(ss as *const _ as *const libc::sockaddr_in6) };
+            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            Some(SocketAddr::V6(SocketAddrV6::new(
+                ip,
+                u16::from_be(sin6.sin6_port),
+                sin6.sin6_flowinfo,
+                sin6.sin6_scope_id,
+            )))
+        }
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- sockets
+
+/// socket(2). `nonblock` adds SOCK_NONBLOCK (shown in the trace).
+pub fn socket(family: AddressFamily, ty: SockType, nonblock: bool) -> Result<Fd> {
+    let flags = if nonblock { SockFlag::SOCK_NONBLOCK } else { SockFlag::empty() };
+    let res = nix::sys::socket::socket(family, ty, flags, None).map(Fd::from_owned);
+    let call = || {
+        format!(
+            "socket({}, {}{}, 0)",
+            family_name(family),
+            socktype_name(ty),
+            if nonblock { "|SOCK_NONBLOCK" } else { "" }
+        )
+    };
+    traced(res, call, |fd| fd.0.to_string())
+        .map_err(|e| Error::sys(format!("socket({}, {})", family_name(family), socktype_name(ty)), e))
+}
+
+/// bind(2); the error names the address (`bind 0.0.0.0:9190`).
+pub fn bind(fd: &Fd, addr: &SocketAddr) -> Result<()> {
+    let ss = SockaddrStorage::from(*addr);
+    let res = nix::sys::socket::bind(fd.0, &ss);
+    traced(res, || format!("bind({}, {})", fd.0, fmt_addr(addr)), |_| "0".into())
+        .map_err(|e| Error::sys(format!("bind {}", fmt_addr(addr)), e))
+}
+
+/// listen(2) with the backlog as given (the kernel caps it at somaxconn).
+pub fn listen(fd: &Fd, backlog: i32) -> Result<()> {
+    // SAFETY: plain syscall on a descriptor we own.
+    let res = Errno::result(unsafe { libc::listen(fd.0, backlog) }).map(drop);
+    traced(res, || format!("listen({}, {backlog})", fd.0), |_| "0".into()).map_err(|e| Error::sys("listen", e))
+}
+
+/// accept(2) (or accept4(2) with SOCK_NONBLOCK), returning the peer.
+pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, SocketAddr), Errno> {
+    // SAFETY: sockaddr_storage is plain data; all-zero is a valid value.
+    let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let flags = if nonblock { libc::SOCK_NONBLOCK } else { 0 };
+    // SAFETY: ss and len describe a writable buffer of the right size; the
+    // kernel writes at most len bytes of address into it.
+    let res = Errno::result(unsafe { libc::accept4(fd.0, &mut ss as *mut _ as *mut libc::sockaddr, &mut len, flags) });
+    let res = res.map(|raw| {
+        let peer = raw_storage_to_std(&ss).unwrap_or(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)));
+        (Fd(raw), peer)
+    });
+    traced(
+        res,
+        || {
+            if nonblock {
+                format!("accept4({}, SOCK_NONBLOCK)", fd.0)
+            } else {
+                format!("accept({})", fd.0)
+            }
+        },
+        |(c, p)| format!("{} ({})", c.0, fmt_addr(p)),
+    )
+}
+
+/// connect(2). On a non-blocking socket EINPROGRESS comes back as the error.
+pub fn connect(fd: &Fd, addr: &SocketAddr) -> std::result::Result<(), Errno> {
+    let ss = SockaddrStorage::from(*addr);
+    let res = nix::sys::socket::connect(fd.0, &ss);
+    traced(res, || format!("connect({}, {})", fd.0, fmt_addr(addr)), |_| "0".into())
+}
+
+/// read(2).
+#[inline]
+pub fn read(fd: &Fd, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
+    let res = nix::unistd::read(fd, buf);
+    traced(res, || format!("read({}, {})", fd.0, buf.len()), |n| n.to_string())
+}
+
+/// write(2).
+#[inline]
+pub fn write(fd: &Fd, buf: &[u8]) -> std::result::Result<usize, Errno> {
+    let res = nix::unistd::write(fd, buf);
+    traced(res, || format!("write({}, {})", fd.0, buf.len()), |n| n.to_string())
+}
+
+/// write(2) to a descriptor we do not own (stdout, stdin).
+pub fn write_raw(fd: RawFd, buf: &[u8]) -> std::result::Result<usize, Errno> {
+    // SAFETY: the caller guarantees fd is open for the duration of the call.
+    let b = unsafe { BorrowedFd::borrow_raw(fd) };
+    let res = nix::unistd::write(b, buf);
+    traced(res, || format!("write({fd}, {})", buf.len()), |n| n.to_string())
+}
+
+/// read(2) from a descriptor we do not own (stdin).
+pub fn read_raw(fd: RawFd, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
+    // SAFETY: the caller guarantees fd is open for the duration of the call.
+    let b = unsafe { BorrowedFd::borrow_raw(fd) };
+    let res = nix::unistd::read(b, buf);
+    traced(res, || format!("read({fd}, {})", buf.len()), |n| n.to_string())
+}
+
+/// recvfrom(2): the byte count, the sender, and whether the datagram was
+/// longer than the buffer (MSG_TRUNC: the count is then the real length).
+pub fn recvfrom(
+    fd: &Fd,
+    buf: &mut [u8],
+    flags: libc::c_int,
+) -> std::result::Result<(usize, Option<SocketAddr>), Errno> {
+    // SAFETY: as in accept(): a zeroed storage and its true size.
+    let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: buf is writable for buf.len() bytes; ss/len as above.
+    let res = Errno::result(unsafe {
+        libc::recvfrom(
+            fd.0,
+            buf.as_mut_ptr() as *mut libc::c_void,
+            buf.len(),
+            flags,
+            &mut ss as *mut _ as *mut libc::sockaddr,
+            &mut len,
+        )
+    })
+    .map(|n| (n as usize, if len > 0 { raw_storage_to_std(&ss) } else { None }));
+    traced(
+        res,
+        || {
+            let f = if flags & libc::MSG_TRUNC != 0 { "MSG_TRUNC" } else { "0" };
+            format!("recvfrom({}, {}, {f})", fd.0, buf.len())
+        },
+        |(n, a)| match a {
+            Some(a) => format!("{n} ({})", fmt_addr(a)),
+            None => n.to_string(),
+        },
+    )
+}
+
+/// sendto(2).
+pub fn sendto(fd: &Fd, buf: &[u8], addr: &SocketAddr) -> std::result::Result<usize, Errno> {
+    let ss = SockaddrStorage::from(*addr);
+    let res = nix::sys::socket::sendto(fd.0, buf, &ss, nix::sys::socket::MsgFlags::empty());
+    traced(res, || format!("sendto({}, {}, {})", fd.0, buf.len(), fmt_addr(addr)), |n| n.to_string())
+}
+
+/// shutdown(2).
+pub fn shutdown(fd: &Fd, how: Shutdown) -> std::result::Result<(), Errno> {
+    let name = match how {
+        Shutdown::Read => "SHUT_RD",
+        Shutdown::Write => "SHUT_WR",
+        Shutdown::Both => "SHUT_RDWR",
+    };
+    let res = nix::sys::socket::shutdown(fd.0, how);
+    traced(res, || format!("shutdown({}, {name})", fd.0), |_| "0".into())
+}
+
+/// getsockname(2): the address the kernel gave us (the real port after
+/// binding port 0).
+pub fn getsockname(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
+    let res = nix::sys::socket::getsockname::<SockaddrStorage>(fd.0)
+        .and_then(|ss| sockaddr_to_std(&ss).ok_or(Errno::EAFNOSUPPORT));
+    traced(res, || format!("getsockname({})", fd.0), |a| format!("0 ({})", fmt_addr(a)))
+}
+
+/// getpeername(2).
+pub fn getpeername(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
+    let res = nix::sys::socket::getpeername::<SockaddrStorage>(fd.0)
+        .and_then(|ss| sockaddr_to_std(&ss).ok_or(Errno::EAFNOSUPPORT));
+    traced(res, || format!("getpeername({})", fd.0), |a| format!("0 ({})", fmt_addr(a)))
+}
+
+/// fcntl(F_SETFL, O_NONBLOCK).
+pub fn set_nonblocking(fd: &Fd, on: bool) -> std::result::Result<(), Errno> {
+    use nix::fcntl::{fcntl, FcntlArg};
+    let res = fcntl(fd, FcntlArg::F_GETFL).and_then(|bits| {
+        let mut fl = OFlag::from_bits_truncate(bits);
+        fl.set(OFlag::O_NONBLOCK, on);
+        fcntl(fd, FcntlArg::F_SETFL(fl)).map(drop)
+    });
+    traced(res, || format!("fcntl({}, F_SETFL, {}O_NONBLOCK)", fd.0, if on { "" } else { "~" }), |_| "0".into())
+}
+
+// ---------------------------------------------------------------- socket options
+
+/// A socket option: level and name as numbers and as the C constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptName {
+    pub level: libc::c_int,
+    pub name: libc::c_int,
+    pub level_name: &'static str,
+    pub opt_name: &'static str,
+}
+
+pub const SO_REUSEADDR: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_REUSEADDR, level_name: "SOL_SOCKET", opt_name: "SO_REUSEADDR" };
+pub const SO_LINGER: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_LINGER, level_name: "SOL_SOCKET", opt_name: "SO_LINGER" };
+pub const SO_RCVBUF: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_RCVBUF, level_name: "SOL_SOCKET", opt_name: "SO_RCVBUF" };
+pub const SO_SNDBUF: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_SNDBUF, level_name: "SOL_SOCKET", opt_name: "SO_SNDBUF" };
+pub const SO_ERROR: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_ERROR, level_name: "SOL_SOCKET", opt_name: "SO_ERROR" };
+pub const TCP_NODELAY: OptName =
+    OptName { level: libc::IPPROTO_TCP, name: libc::TCP_NODELAY, level_name: "IPPROTO_TCP", opt_name: "TCP_NODELAY" };
+pub const IPV6_V6ONLY: OptName =
+    OptName { level: libc::IPPROTO_IPV6, name: libc::IPV6_V6ONLY, level_name: "IPPROTO_IPV6", opt_name: "IPV6_V6ONLY" };
+
+/// setsockopt(2) with raw bytes; `shown` is the value as the trace prints it.
+pub fn setsockopt_bytes(fd: &Fd, opt: &OptName, val: &[u8], shown: &str) -> std::result::Result<(), Errno> {
+    // SAFETY: val points to val.len() readable bytes; the kernel copies them.
+    let res = Errno::result(unsafe {
+        libc::setsockopt(fd.0, opt.level, opt.name, val.as_ptr() as *const libc::c_void, val.len() as libc::socklen_t)
+    })
+    .map(drop);
+    traced(res, || format!("setsockopt({}, {}, {}, {shown})", fd.0, opt.level_name, opt.opt_name), |_| "0".into())
+}
+
+/// getsockopt(2) into raw bytes; returns the length the kernel wrote.
+pub fn getsockopt_bytes(fd: &Fd, opt: &OptName, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
+    let mut len = buf.len() as libc::socklen_t;
+    // SAFETY: buf is writable for len bytes and len is updated by the kernel.
+    let res = Errno::result(unsafe {
+        libc::getsockopt(fd.0, opt.level, opt.name, buf.as_mut_ptr() as *mut libc::c_void, &mut len)
+    })
+    .map(|_| len as usize);
+    traced(res, || format!("getsockopt({}, {}, {})", fd.0, opt.level_name, opt.opt_name), |n| format!("0 ({n} bytes)"))
+}
+
+/// setsockopt(2) with an int value.
+pub fn setsockopt_int(fd: &Fd, opt: &OptName, v: i32) -> std::result::Result<(), Errno> {
+    setsockopt_bytes(fd, opt, &v.to_ne_bytes(), &v.to_string())
+}
+
+/// getsockopt(2) of an int value.
+pub fn getsockopt_int(fd: &Fd, opt: &OptName) -> std::result::Result<i32, Errno> {
+    let mut b = [0u8; 4];
+    getsockopt_bytes(fd, opt, &mut b)?;
+    Ok(i32::from_ne_bytes(b))
+}
+
+/// SO_LINGER {on, secs}.
+pub fn set_linger(fd: &Fd, on: bool, secs: i32) -> std::result::Result<(), Errno> {
+    let l = libc::linger { l_onoff: i32::from(on), l_linger: secs };
+    // SAFETY: linger is plain data; viewing it as bytes is sound.
+    let bytes =
+        unsafe { std::slice::from_raw_parts(&l as *const libc::linger as *const u8, mem::size_of::<libc::linger>()) };
+    setsockopt_bytes(fd, &SO_LINGER, bytes, &format!("{{l_onoff={}, l_linger={secs}}}", i32::from(on)))
+}
+
+// ---------------------------------------------------------------- files
+
+/// open(2); `shown_flags` is the flag list as the trace prints it.
+pub fn open(path: &str, flags: OFlag, mode: Mode, shown_flags: &str) -> std::result::Result<Fd, Errno> {
+    let res = nix::fcntl::open(path, flags, mode).map(Fd::from_owned);
+    traced(
+        res,
+        || {
+            if flags.contains(OFlag::O_CREAT) {
+                format!("open(\"{path}\", {shown_flags}, {:04o})", mode.bits())
+            } else {
+                format!("open(\"{path}\", {shown_flags})")
+            }
+        },
+        |fd| fd.0.to_string(),
+    )
+}
+
+/// lseek(fd, 0, SEEK_CUR): where the file offset is now.
+pub fn tell(fd: &Fd) -> std::result::Result<i64, Errno> {
+    let res = nix::unistd::lseek(fd, 0, nix::unistd::Whence::SeekCur);
+    traced(res, || format!("lseek({}, 0, SEEK_CUR)", fd.0), |o| o.to_string())
+}
+
+/// lseek(fd, off, SEEK_SET).
+pub fn seek(fd: &Fd, off: i64) -> std::result::Result<i64, Errno> {
+    let res = nix::unistd::lseek(fd, off, nix::unistd::Whence::SeekSet);
+    traced(res, || format!("lseek({}, {off}, SEEK_SET)", fd.0), |o| o.to_string())
+}
+
+/// fstat(2): the permission bits of an open file.
+pub fn fstat_mode(fd: &Fd) -> std::result::Result<u32, Errno> {
+    let res = nix::sys::stat::fstat(fd).map(|st| st.st_mode & 0o7777);
+    traced(res, || format!("fstat({})", fd.0), |m| format!("0 (st_mode & 07777 = {m:04o})"))
+}
+
+/// The process umask, read without changing it (Linux /proc), or by
+/// umask(2) set-and-restore where /proc is not mounted.
+pub fn current_umask() -> u32 {
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        for line in status.lines() {
+            if let Some(v) = line.strip_prefix("Umask:") {
+                if let Ok(m) = u32::from_str_radix(v.trim(), 8) {
+                    return m;
+                }
+            }
+        }
+    }
+    let old = nix::sys::stat::umask(Mode::from_bits_truncate(0o022));
+    nix::sys::stat::umask(old);
+    old.bits()
+}
+
+/// A C string for a path, or a usage error if it holds a NUL byte.
+pub fn c_path(path: &str) -> Result<CString> {
+    CString::new(path).map_err(|_| Error::usage(format!("path {path:?} contains a NUL byte")))
+}
+
+// ---------------------------------------------------------------- processes
+
+/// fork(2).
+///
+/// # Safety
+/// The caller must be single-threaded at this point (no other thread may
+/// hold a lock the child would need).
+pub unsafe fn fork() -> std::result::Result<nix::unistd::ForkResult, Errno> {
+    use nix::unistd::ForkResult;
+    // SAFETY: forwarded to the caller's contract.
+    let res = unsafe { nix::unistd::fork() };
+    // Only the parent narrates; the child starts with a clean slate.
+    if let Ok(ForkResult::Parent { child }) = &res {
+        if tracing_syscalls() {
+            trace_line(&format!("fork() = {child}"));
+        }
+    } else if let Err(e) = &res {
+        if tracing_syscalls() {
+            trace_line(&format!("fork() = -1 {e:?} ({})", e.desc()));
+        }
+    }
+    res
+}
+
+/// waitpid(-1, &status, WNOHANG): one exited child, or None when no child
+/// has exited (or there are no children).
+pub fn waitpid_any_nohang() -> std::result::Result<Option<(i32, String)>, Errno> {
+    use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+    use nix::unistd::Pid;
+    let res = match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
+        Ok(WaitStatus::StillAlive) => Ok(None),
+        Ok(WaitStatus::Exited(pid, code)) => Ok(Some((pid.as_raw(), format!("exited {code}")))),
+        Ok(WaitStatus::Signaled(pid, sig, _)) => Ok(Some((pid.as_raw(), format!("killed by {}", sig.as_str())))),
+        Ok(other) => Ok(other.pid().map(|p| (p.as_raw(), format!("{other:?}")))),
+        Err(Errno::ECHILD) => Ok(None),
+        Err(e) => Err(e),
+    };
+    traced(
+        res,
+        || "waitpid(-1, WNOHANG)".to_string(),
+        |r| match r {
+            Some((pid, st)) => format!("{pid} ({st})"),
+            None => "0".into(),
+        },
+    )
+}

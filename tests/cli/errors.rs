@@ -1,0 +1,141 @@
+//! Bad input, table-driven: every case gives the documented exit code,
+//! exactly one `netlab: …` line on stderr (plus an optional `hint:`), an
+//! `error` event under --json, and never a panic.
+
+use crate::common::*;
+use netlab::output::Event;
+
+/// (arguments, exit code)
+const CASES: &[(&[&str], i32)] = &[
+    // global / clap
+    (&[], 2),
+    (&["no-such-command"], 2),
+    (&["--bogus-flag", "byteorder"], 2),
+    (&["--log-format", "xml", "byteorder"], 2),
+    (&["-v", "-q", "byteorder"], 2),
+    // byteorder
+    (&["byteorder", "htonx", "1"], 2),
+    (&["byteorder", "htons"], 2),
+    (&["byteorder", "htons", "65536"], 2),
+    (&["byteorder", "htons", "70000"], 2),
+    (&["byteorder", "htons", "-5"], 2),
+    (&["byteorder", "htons", "0x"], 2),
+    (&["byteorder", "htons", "0b102"], 2),
+    (&["byteorder", "htons", "0o9"], 2),
+    (&["byteorder", "htons", "1e3"], 2),
+    (&["byteorder", "htons", ""], 2),
+    (&["byteorder", "htonl", "4294967296"], 2),
+    (&["byteorder", "ntohl", "99999999999999999999999"], 2),
+    (&["byteorder", "inet_aton", "1.2.3.256"], 2),
+    (&["byteorder", "inet_aton", "256.1"], 2),
+    (&["byteorder", "inet_aton", "1.2.3.4.5"], 2),
+    (&["byteorder", "inet_aton", "hello"], 2),
+    (&["byteorder", "inet_aton", ""], 2),
+    (&["byteorder", "inet_addr", "08.1.1.1"], 2),
+    (&["byteorder", "inet_ntoa", "0x1ffffffff"], 2),
+    (&["byteorder", "inet_ntoa", "x"], 2),
+    (&["byteorder", "1234"], 2),
+    // fileio
+    (&["fileio"], 2),
+    (&["fileio", "write"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--flags", "rdonly,wronly", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--flags", "rdonly,trunc", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--flags", "creat", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--flags", "wronly,excl", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--flags", "wronly,sparkle", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--flags", "", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--mode", "0999", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--mode", "u=rwq", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--mode", "S_IRUSR|S_IBOGUS", "--data", "x"], 2),
+    (&["fileio", "write", "/tmp/netlab-never", "--mode", "17777", "--data", "x"], 2),
+    (&["fileio", "read", "/etc/hostname", "--flags", "wronly"], 2),
+    (&["fileio", "read", "/etc/hostname", "--flags", "rdonly,creat"], 2),
+    (&["fileio", "read", "/etc/hostname", "--count", "-1"], 2),
+    (&["fileio", "read", "/etc/hostname", "--buffer-size", "0"], 2),
+    (&["fileio", "read", "/etc/hostname", "--offset", "ten"], 2),
+    (&["fileio", "read", "/nonexistent/netlab/file"], 1),
+    (&["fileio", "write", "/nonexistent/netlab/file", "--data", "x"], 1),
+    (&["fileio", "fdz"], 2),
+    // sockopt
+    (&["sockopt"], 2),
+    (&["sockopt", "get", "SO_NOPE"], 2),
+    (&["sockopt", "get", "--type", "sctp"], 2),
+    (&["sockopt", "get", "-4", "-6"], 2),
+    (&["sockopt", "set"], 2),
+    (&["sockopt", "set", "=5"], 2),
+    (&["sockopt", "set", "rcvbuf="], 2),
+    (&["sockopt", "set", "rcvbuf=1Q"], 2),
+    (&["sockopt", "set", "rcvbuf=99999999999"], 2),
+    (&["sockopt", "set", "keepcnt=1000"], 2),
+    (&["sockopt", "set", "linger=on:-1"], 2),
+    (&["sockopt", "set", "error=1"], 2),
+    (&["sockopt", "set", "--type", "udp", "keepalive=1"], 2),
+    (&["sockopt", "set", "--type", "tcp", "broadcast=1"], 2),
+    (&["sockopt", "set", "tos=256"], 2),
+    (&["sockopt", "set", "sndtimeo=1.2.3s"], 2),
+    (&["sockopt", "list", "extra"], 2),
+];
+
+#[test]
+fn at_least_forty_cases() {
+    assert!(CASES.len() >= 40, "{}", CASES.len());
+}
+
+#[test]
+fn bad_input_gives_one_line_and_exit_code() {
+    for (args, code) in CASES {
+        let o = run(args, b"");
+        assert_exit(&o, *code);
+        let err = stderr(&o);
+        let lines: Vec<&str> = err.lines().collect();
+        if args.is_empty() {
+            // bare `netlab` prints the help, as clap does
+            assert!(err.contains("Usage"), "{err}");
+            continue;
+        }
+        assert!(!lines.is_empty(), "{args:?}: nothing on stderr");
+        assert!(lines[0].starts_with("netlab: "), "{args:?}: first line {:?}", lines[0]);
+        let netlab_lines = lines.iter().filter(|l| l.starts_with("netlab: ")).count();
+        assert_eq!(netlab_lines, 1, "{args:?}: {err}");
+        assert!(lines.len() == 1 || (lines.len() == 2 && lines[1].starts_with("hint: ")), "{args:?}: {err}");
+        assert!(!err.contains("RUST_BACKTRACE") && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn bad_input_in_json_mode_gives_an_error_event() {
+    for (args, code) in CASES.iter().filter(|(a, _)| !a.is_empty()) {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let o = run(&a, b"");
+        assert_exit(&o, *code);
+        let evs = events(&o);
+        let last = evs.last().unwrap_or_else(|| panic!("{args:?}: no JSON on stdout"));
+        let Event::Error { exit_code, message, .. } = last else { panic!("{args:?}: {last:?}") };
+        assert_eq!(i32::from(*exit_code), *code, "{args:?}");
+        assert!(!message.is_empty());
+    }
+}
+
+#[test]
+fn os_error_event_carries_errno() {
+    let o = run(&["--json", "fileio", "read", "/nonexistent/netlab/file"], b"");
+    assert_exit(&o, 1);
+    let v = json_values(&o);
+    let e = v.last().unwrap();
+    assert_eq!(e["event"], "error");
+    assert_eq!(e["command"], "fileio");
+    assert_eq!(e["errno"], libc::ENOENT);
+    assert_eq!(e["code"], "ENOENT");
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    for args in [&["--help"][..], &["--version"], &["byteorder", "--help"], &["sockopt", "set", "--help"]] {
+        let o = run(args, b"");
+        assert_exit(&o, 0);
+        assert!(!stdout(&o).is_empty());
+    }
+    let o = run(&["byteorder", "--help"], b"");
+    assert!(stdout(&o).contains("Examples:"), "{}", stdout(&o));
+}

@@ -1,0 +1,192 @@
+//! `netlab fileio`: write, read and fds through the binary.
+
+use crate::common::*;
+use netlab::output::Event;
+use std::os::unix::fs::PermissionsExt;
+
+fn open_event(evs: &[Event]) -> Event {
+    evs.iter().find(|e| matches!(e, Event::Open { .. })).cloned().expect("an open event")
+}
+
+/// Run netlab under a given umask (through sh, so the test process keeps its own).
+fn with_umask(umask: &str, args: &[&str]) -> std::process::Output {
+    let script = format!("umask {umask}; exec \"$@\"");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c").arg(script).arg("sh").arg(bin()).args(args);
+    run_cmd(&mut cmd, b"")
+}
+
+#[test]
+fn write_explains_open_and_applies_umask() {
+    let d = TempDir::new("fio");
+    let p = d.path("data.txt");
+    let o = with_umask("027", &["--json", "fileio", "write", &p, "--mode", "0666", "--data", "hello"]);
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let Event::Open { flags, flags_octal, umask, final_mode, created, fd, .. } = open_event(&evs) else { panic!() };
+    assert_eq!(flags, "O_WRONLY|O_CREAT|O_TRUNC");
+    assert_eq!(flags_octal, "01101");
+    assert_eq!(umask, "0027");
+    assert_eq!(final_mode.as_deref(), Some("0640"));
+    assert!(created);
+    assert!(fd >= 3);
+    assert!(evs.iter().any(|e| matches!(e, Event::Write { bytes: 5, offset: 5, .. })), "{evs:?}");
+    assert_eq!(std::fs::read(&p).unwrap(), b"hello");
+    assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+}
+
+#[test]
+fn write_from_stdin_and_modes() {
+    let d = TempDir::new("fio");
+    for (mode, want) in [("u=rw,g=r,o=r", 0o644), ("S_IRUSR|S_IWUSR", 0o600), ("600", 0o600), ("a=rwx", 0o755)] {
+        let p = d.path(&format!("m{want:o}-{}", mode.len()));
+        let mut cmd = netlab();
+        cmd.args(["fileio", "write", &p, "--mode", mode]);
+        // umask 022 is applied by the shell the tests run under; set it explicitly
+        let script = "umask 022; exec \"$@\"";
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c").arg(script).arg("sh").arg(bin()).args(["fileio", "write", &p, "--mode", mode]);
+        let o = run_cmd(&mut sh, b"from stdin\x00\xff");
+        assert_exit(&o, 0);
+        assert_eq!(std::fs::read(&p).unwrap(), b"from stdin\x00\xff");
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, want, "{mode}");
+    }
+}
+
+#[test]
+fn excl_refuses_existing_file_and_append_appends() {
+    let d = TempDir::new("fio");
+    let p = d.path("x");
+    assert_exit(&run(&["fileio", "write", &p, "--data", "one\n"], b""), 0);
+    let o = run(&["fileio", "write", &p, "--flags", "creat,excl,wronly", "--data", "x"], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains(&format!("netlab: fileio: open {p}: File exists (EEXIST)")), "{}", stderr(&o));
+    let o = run(&["--json", "fileio", "write", &p, "--flags", "O_WRONLY|O_APPEND", "--data", "two\n"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let Event::Open { created, mode, .. } = open_event(&evs) else { panic!() };
+    assert!(!created);
+    assert_eq!(mode, None, "no O_CREAT, so no mode");
+    assert!(evs.iter().any(|e| matches!(e, Event::Write { offset: 8, .. })), "{evs:?}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "one\ntwo\n");
+}
+
+#[test]
+fn existing_file_keeps_its_mode() {
+    let d = TempDir::new("fio");
+    let p = d.path("keep");
+    std::fs::write(&p, "x").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&["--json", "fileio", "write", &p, "--mode", "0777", "--data", "y"], b"");
+    assert_exit(&o, 0);
+    let Event::Open { created, final_mode, file_mode, .. } = open_event(&events(&o)) else { panic!() };
+    assert!(!created);
+    assert_eq!(final_mode, None);
+    assert_eq!(file_mode, "0600");
+}
+
+#[test]
+fn read_is_binary_safe_with_offset_and_count() {
+    let d = TempDir::new("fio");
+    let p = d.path("bin");
+    let all: Vec<u8> = (0..=255u8).collect();
+    std::fs::write(&p, &all).unwrap();
+    let o = run(&["fileio", "read", &p, "--buffer-size", "7"], b"");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, all, "stdout carries the content only");
+    assert!(stderr(&o).contains("read: 256 bytes"), "{}", stderr(&o));
+    let o = run(&["--json", "fileio", "read", &p, "--offset", "250", "--count", "4"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let read = evs.iter().find_map(|e| match e {
+        Event::Read { bytes, offset, data_hex, calls, .. } => Some((*bytes, *offset, data_hex.clone(), *calls)),
+        _ => None,
+    });
+    assert_eq!(read, Some((4, 254, Some("fafbfcfd".into()), 1)));
+    let o = run(&["--json", "fileio", "read", &p, "--count", "3", "--offset", "65"], b"");
+    let text = evs_data(&events(&o));
+    assert_eq!(text.as_deref(), Some("ABC"));
+}
+
+fn evs_data(evs: &[Event]) -> Option<String> {
+    evs.iter().find_map(|e| match e {
+        Event::Read { data, .. } => data.clone(),
+        _ => None,
+    })
+}
+
+#[test]
+fn nofollow_refuses_symlinks() {
+    let d = TempDir::new("fio");
+    let target = d.path("t");
+    let link = d.path("l");
+    std::fs::write(&target, "secret").unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = run(&["fileio", "read", &link, "--nofollow"], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("ELOOP"), "{}", stderr(&o));
+    let o = run(&["fileio", "write", &link, "--flags", "wronly,nofollow", "--data", "x"], b"");
+    assert_exit(&o, 1);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret");
+}
+
+#[test]
+fn os_errors_name_path_and_errno() {
+    let d = TempDir::new("fio");
+    let missing = d.path("missing.txt");
+    let o = run(&["fileio", "read", &missing], b"");
+    assert_exit(&o, 1);
+    assert_eq!(
+        stderr(&o).lines().next().unwrap(),
+        format!("netlab: fileio: open {missing}: No such file or directory (ENOENT)")
+    );
+    let o = run(&["fileio", "write", &d.path("no/such/dir/f"), "--data", "x"], b"");
+    assert_exit(&o, 1);
+    let o = run(&["fileio", "read", "/proc/self"], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("EISDIR"), "{}", stderr(&o));
+}
+
+#[test]
+fn fds_shows_lowest_free_numbers() {
+    let o = run(&["--json", "--trace", "fileio", "fds"], b"");
+    assert_exit(&o, 0);
+    let fds: Vec<(i32, String)> = events(&o)
+        .into_iter()
+        .map(|e| match e {
+            Event::Fd { fd, kind, .. } => (fd, kind),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let kinds: Vec<&str> = fds.iter().map(|(_, k)| k.as_str()).collect();
+    assert_eq!(kinds, ["stdin", "stdout", "stderr", "file", "tcp socket", "udp socket", "tcp socket"]);
+    let nums: Vec<i32> = fds.iter().map(|(f, _)| *f).collect();
+    assert_eq!(nums, [0, 1, 2, 3, 4, 5, 3]);
+    let err = stderr(&o);
+    assert!(err.contains("open(\"") && err.contains(") = 3"), "{err}");
+    assert!(err.lines().any(|l| l == "socket(AF_INET, SOCK_STREAM, 0) = 4"), "{err}");
+}
+
+#[test]
+fn trace_is_c_notation_in_text() {
+    let o = run(&["--trace", "fileio", "fds"], b"");
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    for want in [
+        "socket(AF_INET, SOCK_STREAM, 0) = 4",
+        "socket(AF_INET, SOCK_DGRAM, 0) = 5",
+        "close(3) = 0",
+        "socket(AF_INET, SOCK_STREAM, 0) = 3",
+    ] {
+        assert!(err.lines().any(|l| l == want), "missing {want:?} in\n{err}");
+    }
+    assert!(err.lines().any(|l| l.starts_with("open(\"") && l.ends_with("O_RDWR|O_CREAT|O_EXCL, 0600) = 3")), "{err}");
+}
+
+#[test]
+fn trace_shows_errors_with_errno() {
+    let d = TempDir::new("fio");
+    let o = run(&["--trace", "fileio", "read", &d.path("nope")], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("= -1 ENOENT (No such file or directory)"), "{}", stderr(&o));
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real binary, real sockets on loopback, port 0.
+
+mod common;
+
+mod byteorder;
+mod demo;
+mod errors;
+mod fileio;
+mod generated;
+mod output;
+mod sockopt;

@@ -1,0 +1,83 @@
+//! Output contract: every --json line parses into the Event enum; a closed
+//! stdout never crashes; global flags work on either side of the command.
+
+use crate::common::*;
+use std::io::Read;
+use std::process::Stdio;
+
+const JSON_RUNS: &[&[&str]] = &[
+    &["byteorder"],
+    &["byteorder", "htons", "9190", "80"],
+    &["byteorder", "inet_aton", "127.1"],
+    &["byteorder", "inet_addr", "255.255.255.255"],
+    &["byteorder", "inet_ntoa", "16777343"],
+    &["sockopt", "list"],
+    &["sockopt", "get"],
+    &["sockopt", "get", "--type", "udp", "-6"],
+    &["sockopt", "set", "rcvbuf=4096", "linger=on:1"],
+    &["fileio", "fds"],
+    &["demo"],
+];
+
+#[test]
+fn every_json_line_parses_into_the_event_enum() {
+    for args in JSON_RUNS {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let o = run(&a, b"");
+        assert_exit(&o, 0);
+        let n = events(&o).len();
+        assert!(n > 0, "{args:?} printed no events");
+        json_values(&o);
+    }
+}
+
+#[test]
+fn global_flags_after_the_subcommand() {
+    let before = run(&["--json", "byteorder", "htons", "1"], b"");
+    let after = run(&["byteorder", "htons", "1", "--json"], b"");
+    assert_exit(&after, 0);
+    assert_eq!(before.stdout, after.stdout);
+    let o = run(&["fileio", "fds", "--trace"], b"");
+    assert!(stderr(&o).contains("socket(AF_INET, SOCK_STREAM, 0)"));
+}
+
+#[test]
+fn log_format_json_makes_trace_lines_json() {
+    let o = run(&["--trace", "--log-format", "json", "fileio", "fds"], b"");
+    assert_exit(&o, 0);
+    for line in stderr(&o).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert!(v.get("trace").is_some(), "{line}");
+    }
+}
+
+/// `netlab … | head -c1`: read one byte, close the pipe, expect a clean exit.
+fn closed_stdout(args: &[&str]) {
+    let mut child =
+        netlab().args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    out.read_exact(&mut one).unwrap();
+    drop(out);
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+    assert_eq!(status.code(), Some(0), "{args:?}: {status:?} {err}");
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    for args in [
+        &["sockopt", "list"][..],
+        &["sockopt", "get"],
+        &["--json", "sockopt", "get"],
+        &["byteorder", "htons", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"],
+        &["fileio", "fds"],
+        &["demo"],
+        &["--help"],
+    ] {
+        closed_stdout(args);
+    }
+}

@@ -1,0 +1,196 @@
+//! `netlab sockopt`: list, get and set on fresh sockets.
+
+use crate::common::*;
+use netlab::output::Event;
+
+fn json(args: &[&str]) -> Vec<Event> {
+    let mut a = vec!["--json", "sockopt"];
+    a.extend_from_slice(args);
+    let o = run(&a, b"");
+    assert_exit(&o, 0);
+    events(&o)
+}
+
+fn rmem_max() -> i64 {
+    std::fs::read_to_string("/proc/sys/net/core/rmem_max").unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn list_covers_the_spec_table() {
+    let names: Vec<String> = json(&["list"])
+        .into_iter()
+        .map(|e| match e {
+            Event::SockoptInfo { option, .. } => option,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    for want in [
+        "SO_TYPE",
+        "SO_SNDBUF",
+        "SO_RCVBUF",
+        "SO_REUSEADDR",
+        "SO_REUSEPORT",
+        "SO_KEEPALIVE",
+        "SO_LINGER",
+        "SO_BROADCAST",
+        "SO_RCVLOWAT",
+        "SO_SNDLOWAT",
+        "SO_RCVTIMEO",
+        "SO_SNDTIMEO",
+        "SO_ERROR",
+        "TCP_NODELAY",
+        "TCP_MAXSEG",
+        "TCP_KEEPIDLE",
+        "TCP_KEEPINTVL",
+        "TCP_KEEPCNT",
+        "IP_TTL",
+        "IP_TOS",
+        "IPV6_V6ONLY",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} missing");
+    }
+}
+
+fn get_map(args: &[&str]) -> Vec<(String, String, serde_json::Value)> {
+    let mut a = vec!["get"];
+    a.extend_from_slice(args);
+    json(&a)
+        .into_iter()
+        .map(|e| match e {
+            Event::Sockopt { socket, option, value, .. } => (socket, option, value),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn get_all_applies_to_the_socket_type() {
+    let tcp = get_map(&[]);
+    assert!(tcp.iter().all(|(s, _, _)| s == "tcp"));
+    let has = |v: &[(String, String, serde_json::Value)], n: &str| v.iter().any(|(_, o, _)| o == n);
+    assert!(has(&tcp, "TCP_NODELAY") && has(&tcp, "IP_TTL") && !has(&tcp, "SO_BROADCAST") && !has(&tcp, "IPV6_V6ONLY"));
+    let so_type = tcp.iter().find(|(_, o, _)| o == "SO_TYPE").unwrap();
+    assert_eq!(so_type.2, serde_json::json!(libc::SOCK_STREAM));
+    let udp6 = get_map(&["--type", "udp", "-6"]);
+    assert!(udp6.iter().all(|(s, _, _)| s == "udp6"));
+    assert!(
+        has(&udp6, "SO_BROADCAST") && has(&udp6, "IPV6_V6ONLY") && !has(&udp6, "TCP_NODELAY") && !has(&udp6, "IP_TTL")
+    );
+    let t = udp6.iter().find(|(_, o, _)| o == "SO_TYPE").unwrap();
+    assert_eq!(t.2, serde_json::json!(libc::SOCK_DGRAM));
+}
+
+#[test]
+fn get_named_options_any_spelling() {
+    let v = get_map(&["SO_RCVBUF", "nodelay", "Tcp_KeepIdle", "linger", "rcvtimeo"]);
+    let names: Vec<&str> = v.iter().map(|(_, o, _)| o.as_str()).collect();
+    assert_eq!(names, ["SO_RCVBUF", "TCP_NODELAY", "TCP_KEEPIDLE", "SO_LINGER", "SO_RCVTIMEO"]);
+    assert_eq!(v[1].2, serde_json::json!(false));
+    assert_eq!(v[3].2, serde_json::json!({"on": false, "secs": 0}));
+    assert_eq!(v[4].2, serde_json::json!(0.0));
+}
+
+#[test]
+fn set_rcvbuf_is_doubled_and_explained() {
+    let evs = json(&["set", "SO_RCVBUF=100000"]);
+    let Event::SockoptSet { requested, effective, reason, sysctl, .. } = &evs[0] else { panic!() };
+    assert_eq!(requested, &serde_json::json!(100000));
+    let max = rmem_max();
+    let want = 2 * 100000.min(max);
+    assert_eq!(effective, &serde_json::json!(want));
+    assert!(reason.as_deref().unwrap().contains("doubles"), "{reason:?}");
+    let s = sysctl.as_ref().unwrap();
+    assert_eq!((s.name.as_str(), s.value), ("net.core.rmem_max", max));
+}
+
+#[test]
+fn set_over_rmem_max_is_capped_and_explained() {
+    let max = rmem_max();
+    let req = (max + 1000).to_string();
+    let evs = json(&["set", &format!("rcvbuf={req}")]);
+    let Event::SockoptSet { effective, reason, .. } = &evs[0] else { panic!() };
+    assert_eq!(effective, &serde_json::json!(2 * max));
+    assert!(reason.as_deref().unwrap().contains("capped at net.core.rmem_max"), "{reason:?}");
+}
+
+#[test]
+fn set_tiny_buffer_hits_the_minimum() {
+    let evs = json(&["set", "sndbuf=1"]);
+    let Event::SockoptSet { effective, reason, .. } = &evs[0] else { panic!() };
+    assert!(effective.as_i64().unwrap() > 2, "{effective}");
+    assert!(reason.as_deref().unwrap().contains("minimum"), "{reason:?}");
+}
+
+#[test]
+fn set_several_kinds() {
+    let evs =
+        json(&["set", "nodelay=on", "linger=on:5", "rcvtimeo=1.5s", "keepidle=60", "sndtimeo=200ms", "reuseaddr=true"]);
+    let got: Vec<(String, serde_json::Value)> = evs
+        .into_iter()
+        .map(|e| match e {
+            Event::SockoptSet { option, effective, .. } => (option, effective),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("TCP_NODELAY".into(), serde_json::json!(true)),
+            ("SO_LINGER".into(), serde_json::json!({"on": true, "secs": 5})),
+            ("SO_RCVTIMEO".into(), serde_json::json!(1.5)),
+            ("TCP_KEEPIDLE".into(), serde_json::json!(60)),
+            ("SO_SNDTIMEO".into(), serde_json::json!(0.2)),
+            ("SO_REUSEADDR".into(), serde_json::json!(true)),
+        ]
+    );
+}
+
+#[test]
+fn set_udp_and_ipv6() {
+    let evs = json(&["set", "--type", "udp", "broadcast=1", "ttl=7"]);
+    assert!(matches!(&evs[0], Event::SockoptSet { option, socket, .. } if option == "SO_BROADCAST" && socket == "udp"));
+    assert!(matches!(&evs[1], Event::SockoptSet { effective, .. } if effective == &serde_json::json!(7)));
+    let evs = json(&["set", "-6", "v6only=on", "unicast_hops=9"]);
+    assert!(
+        matches!(&evs[0], Event::SockoptSet { effective, socket, .. } if effective == &serde_json::json!(true) && socket == "tcp6")
+    );
+}
+
+#[test]
+fn text_mode_is_aligned_and_explains() {
+    let o = run(&["sockopt", "set", "rcvbuf=100000"], b"");
+    assert_exit(&o, 0);
+    let s = stdout(&o);
+    assert!(s.contains("requested: 100000"), "{s}");
+    assert!(s.contains("effective: "), "{s}");
+    assert!(s.contains("why: the kernel doubles"), "{s}");
+    assert!(s.contains("net.core.rmem_max: "), "{s}");
+    let o = run(&["sockopt", "get", "SO_TYPE"], b"");
+    assert_eq!(
+        stdout(&o).split_whitespace().collect::<Vec<_>>(),
+        ["tcp", "SOL_SOCKET", "SO_TYPE", "1", "(SOCK_STREAM)"]
+    );
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    for (args, needle) in [
+        (&["sockopt", "set", "--type", "udp", "nodelay=1"][..], "TCP sockets only"),
+        (&["sockopt", "get", "--type", "udp", "TCP_NODELAY"], "TCP sockets only"),
+        (&["sockopt", "get", "SO_BOGUS"], "unknown socket option"),
+        (&["sockopt", "set", "SO_TYPE=2"], "read-only"),
+        (&["sockopt", "set", "rcvbuf=lots"], "not an integer"),
+        (&["sockopt", "set", "rcvbuf"], "OPTION=VALUE"),
+        (&["sockopt", "set", "linger=5"], "on:SECS"),
+        (&["sockopt", "set", "ttl=0"], "out of range"),
+        (&["sockopt", "set", "-6", "ttl=5"], "IPv4"),
+        (&["sockopt", "get", "v6only"], "-6"),
+        (&["sockopt", "set", "rcvtimeo=soon"], "duration"),
+        (&["sockopt", "set", "nodelay=maybe"], "boolean"),
+        (&["sockopt", "set", "congestion=no-such-algo"], "kernel refused"),
+    ] {
+        let o = run(args, b"");
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}
