@@ -32,11 +32,60 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork or select model')
+            [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP echo client: prompt, stream, --message or --split; every byte verified')
             [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
             [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
             [CompletionResult]::new('fileio', 'fileio', [CompletionResultType]::ParameterValue, 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A guided tour: every command once on loopback, one line per step')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;echo-server' {
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Server model')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind (default 0.0.0.0, or :: with -6)')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'listen() backlog (default SOMAXCONN; the textbook''s 5 shows queue overflow)')
+            [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Bytes per read() (default 16K; the textbook uses 30)')
+            [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'At most N clients served at once; more wait in the backlog')
+            [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Exit 0 after N connections were served')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Drop a client that sends nothing for SECS seconds')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port (alternative to the positional PORT)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6')
+            [CompletionResult]::new('--no-reuseaddr', '--no-reuseaddr', [CompletionResultType]::ParameterName, 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)')
+            [CompletionResult]::new('--nagle', '--nagle', [CompletionResultType]::ParameterName, 'Keep Nagle''s algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;echo-client' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on connect, or on an echo that stalls, after SECS seconds')
+            [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Bytes per read()/write()')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'The I/O split: a forked child writes, the parent reads')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'netlab;sockopt' {
@@ -241,11 +290,19 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;help' {
+            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork or select model')
+            [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP echo client: prompt, stream, --message or --split; every byte verified')
             [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
             [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
             [CompletionResult]::new('fileio', 'fileio', [CompletionResultType]::ParameterValue, 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A guided tour: every command once on loopback, one line per step')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;help;echo-server' {
+            break
+        }
+        'netlab;help;echo-client' {
             break
         }
         'netlab;help;sockopt' {

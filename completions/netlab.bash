@@ -22,6 +22,12 @@ _netlab() {
             netlab,demo)
                 cmd="netlab__subcmd__demo"
                 ;;
+            netlab,echo-client)
+                cmd="netlab__subcmd__echo__subcmd__client"
+                ;;
+            netlab,echo-server)
+                cmd="netlab__subcmd__echo__subcmd__server"
+                ;;
             netlab,fileio)
                 cmd="netlab__subcmd__fileio"
                 ;;
@@ -60,6 +66,12 @@ _netlab() {
                 ;;
             netlab__subcmd__help,demo)
                 cmd="netlab__subcmd__help__subcmd__demo"
+                ;;
+            netlab__subcmd__help,echo-client)
+                cmd="netlab__subcmd__help__subcmd__echo__subcmd__client"
+                ;;
+            netlab__subcmd__help,echo-server)
+                cmd="netlab__subcmd__help__subcmd__echo__subcmd__server"
                 ;;
             netlab__subcmd__help,fileio)
                 cmd="netlab__subcmd__help__subcmd__fileio"
@@ -119,7 +131,7 @@ _netlab() {
 
     case "${cmd}" in
         netlab)
-            opts="-v -q -h -V --json --trace --verbose --quiet --log-format --help --version sockopt byteorder fileio demo help"
+            opts="-v -q -h -V --json --trace --verbose --quiet --log-format --help --version echo-server echo-client sockopt byteorder fileio demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,6 +173,90 @@ _netlab() {
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__echo__subcmd__client)
+            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --json --trace --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__echo__subcmd__server)
+            opts="-4 -6 -v -q -h -V --model --bind --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --port --json --trace --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --model)
+                    COMPREPLY=($(compgen -W "iterative fork select" -- "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-conns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -343,7 +439,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__help)
-            opts="sockopt byteorder fileio demo help"
+            opts="echo-server echo-client sockopt byteorder fileio demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,6 +467,34 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__help__subcmd__echo__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__help__subcmd__echo__subcmd__server)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

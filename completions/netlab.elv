@@ -29,11 +29,58 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand echo-server 'TCP echo server: iterative, fork or select model'
+            cand echo-client 'TCP echo client: prompt, stream, --message or --split; every byte verified'
             cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
             cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
             cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
             cand demo 'A guided tour: every command once on loopback, one line per step'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;echo-server'= {
+            cand --model 'Server model'
+            cand --bind 'Address to bind (default 0.0.0.0, or :: with -6)'
+            cand --backlog 'listen() backlog (default SOMAXCONN; the textbook''s 5 shows queue overflow)'
+            cand --buffer-size 'Bytes per read() (default 16K; the textbook uses 30)'
+            cand --max-clients 'At most N clients served at once; more wait in the backlog'
+            cand --max-conns 'Exit 0 after N connections were served'
+            cand --idle-timeout 'Drop a client that sends nothing for SECS seconds'
+            cand --port 'Port (alternative to the positional PORT)'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'IPv4 only'
+            cand -6 'IPv6'
+            cand --no-reuseaddr 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)'
+            cand --nagle 'Keep Nagle''s algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;echo-client'= {
+            cand -m 'Send TEXT and print its echo (repeatable)'
+            cand --message 'Send TEXT and print its echo (repeatable)'
+            cand --timeout 'Give up on connect, or on an echo that stalls, after SECS seconds'
+            cand --buffer-size 'Bytes per read()/write()'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --split 'The I/O split: a forked child writes, the parent reads'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netlab;sockopt'= {
             cand --log-format 'Format of stderr logs and trace lines'
@@ -217,11 +264,17 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;help'= {
+            cand echo-server 'TCP echo server: iterative, fork or select model'
+            cand echo-client 'TCP echo client: prompt, stream, --message or --split; every byte verified'
             cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
             cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
             cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
             cand demo 'A guided tour: every command once on loopback, one line per step'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;help;echo-server'= {
+        }
+        &'netlab;help;echo-client'= {
         }
         &'netlab;help;sockopt'= {
             cand list 'List every option netlab knows'

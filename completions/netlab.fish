@@ -32,11 +32,49 @@ complete -c netlab -n "__fish_netlab_needs_command" -s v -l verbose -d 'More log
 complete -c netlab -n "__fish_netlab_needs_command" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netlab -n "__fish_netlab_needs_command" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-server" -d 'TCP echo server: iterative, fork or select model'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-client" -d 'TCP echo client: prompt, stream, --message or --split; every byte verified'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "sockopt" -d 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "byteorder" -d 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "fileio" -d 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "demo" -d 'A guided tour: every command once on loopback, one line per step'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l model -d 'Server model' -r -f -a "iterative\t'one client at a time; the rest wait in the listen backlog'
+fork\t'a child process per connection'
+select\t'one process multiplexing with select(2)'"
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, or :: with -6)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-size -d 'Bytes per read() (default 16K; the textbook uses 30)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l idle-timeout -d 'Drop a client that sends nothing for SECS seconds' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 4 -d 'IPv4 only'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 6 -d 'IPv6'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l no-reuseaddr -d 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l nagle -d 'Keep Nagle\'s algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s V -l version -d 'Print version'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l message -d 'Send TEXT and print its echo (repeatable)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l timeout -d 'Give up on connect, or on an echo that stalls, after SECS seconds' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l buffer-size -d 'Bytes per read()/write()' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+json\t''"
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'Use IPv4 only'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 6 -d 'Use IPv6 only'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l split -d 'The I/O split: a forked child writes, the parent reads'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s q -l quiet -d 'Only errors on stderr'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s V -l version -d 'Print version'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -150,11 +188,13 @@ complete -c netlab -n "__fish_netlab_using_subcommand demo" -s v -l verbose -d '
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "sockopt" -d 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "byteorder" -d 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "fileio" -d 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "demo" -d 'A guided tour: every command once on loopback, one line per step'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from sockopt byteorder fileio demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "echo-server" -d 'TCP echo server: iterative, fork or select model'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "echo-client" -d 'TCP echo client: prompt, stream, --message or --split; every byte verified'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "sockopt" -d 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "byteorder" -d 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "fileio" -d 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "demo" -d 'A guided tour: every command once on loopback, one line per step'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client sockopt byteorder fileio demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from sockopt" -f -a "list" -d 'List every option netlab knows'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from sockopt" -f -a "get" -d 'Print option values of a fresh socket (all that apply, or those named)'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and __fish_seen_subcommand_from sockopt" -f -a "set" -d 'Set options on a fresh socket, read them back and explain any difference'

@@ -2,7 +2,7 @@
 //! and the per-command documentation tables (EXAMPLES, JSON events) that
 //! feed both `--help` and the generated man pages.
 
-use crate::commands::{byteorder, demo, fileio, sockopt};
+use crate::commands::{byteorder, demo, echo_client, echo_server, fileio, sockopt};
 use crate::logging::LogFormat;
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -60,6 +60,10 @@ impl GlobalArgs {
 /// One variant per subcommand; `commands::run` matches them all.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// TCP echo server: iterative, fork or select model
+    EchoServer(echo_server::Args),
+    /// TCP echo client: prompt, stream, --message or --split; every byte verified
+    EchoClient(echo_client::Args),
     /// Socket options on a fresh socket: list, get, set (and why the kernel changed your value)
     Sockopt(sockopt::Args),
     /// Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa
@@ -102,6 +106,8 @@ const TOP_DOCS: Docs = Docs {
 /// The docs of the subcommand called `name` (top level for "netlab").
 pub fn docs_for(name: &str) -> &'static Docs {
     match name {
+        "echo-server" => &echo_server::DOCS,
+        "echo-client" => &echo_client::DOCS,
         "sockopt" => &sockopt::DOCS,
         "byteorder" => &byteorder::DOCS,
         "fileio" => &fileio::DOCS,

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod logging;
 pub mod net;
 pub mod output;
+pub mod signals;
 pub mod sys;
 
 use clap::FromArgMatches;

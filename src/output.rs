@@ -126,11 +126,58 @@ pub enum Event {
         sysctl: Option<Sysctl>,
     },
 
+    // ---- echo-server ----
+    /// The server is bound and listening (printed only after listen()).
+    Listening { addr: String, port: u16, model: String, pid: u32, backlog: i32 },
+    /// A connection was accepted.
+    Accepted { conn: u64, peer: String, fd: i32, pid: u32 },
+    /// A connection ended: `reason` is eof, reset, timeout, error or
+    /// shutdown (the server stopped).
+    Closed { conn: u64, peer: String, bytes_in: u64, bytes_out: u64, duration_ms: u64, reason: String },
+    /// A child process was reaped (fork model).
+    Reaped { pid: i32, status: String },
+    /// A connection was refused or dropped before it was served.
+    Rejected { peer: String, reason: String },
+    /// Counters on SIGUSR1; the server carries on.
+    Stats { conns_now: u64, conns_total: u64, bytes_in: u64, bytes_out: u64, model: String, pid: u32 },
+    /// The server stopped (`signal` is null after --max-conns).
+    Stopped {
+        #[serde(default)]
+        signal: Option<String>,
+        conns: u64,
+        bytes_in: u64,
+        bytes_out: u64,
+    },
+
+    // ---- echo-client ----
+    /// The client connected.
+    Connected { peer: String, local: String, connect_ms: f64 },
+    /// One message came back (--message and prompt modes).
+    Echo { seq: u64, bytes: u64, rtt_us: u64, data: String },
+    /// The end of a client run.
+    Summary(Summary),
+
     // ---- demo ----
     /// One step of `netlab demo`.
     DemoStep { step: String, ok: bool, detail: String },
     /// The end of `netlab demo`.
     DemoSummary { steps: u32, passed: u32, failed: u32 },
+}
+
+/// The `summary` event: its `kind` says which run it summarises.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Summary {
+    /// echo-client stream, message or split mode.
+    Stream {
+        bytes_sent: u64,
+        bytes_received: u64,
+        /// whether every byte came back exactly
+        verified: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_mismatch_at: Option<u64>,
+        duration_ms: f64,
+    },
 }
 
 /// A kernel limit read from /proc/sys and shown next to a result.
@@ -215,6 +262,44 @@ impl fmt::Display for Event {
                     write!(f, "\n{}: {}", s.name, s.value)?;
                 }
                 Ok(())
+            }
+            Event::Listening { addr, port, model, pid, backlog } => {
+                let shown = if addr.contains(':') { format!("[{addr}]:{port}") } else { format!("{addr}:{port}") };
+                write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {backlog})")
+            }
+            Event::Accepted { conn, peer, fd, pid } => write!(f, "accepted #{conn} from {peer} (fd {fd}, pid {pid})"),
+            Event::Closed { conn, peer, bytes_in, bytes_out, duration_ms, reason } => write!(
+                f,
+                "closed #{conn} {peer}: {reason}, {bytes_in} bytes in, {bytes_out} bytes out, {duration_ms} ms"
+            ),
+            Event::Reaped { pid, status } => write!(f, "reaped child {pid}: {status}"),
+            Event::Rejected { peer, reason } => write!(f, "rejected {peer}: {reason}"),
+            Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid } => write!(
+                f,
+                "stats: {conns_now} connections now, {conns_total} in total, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
+            ),
+            Event::Stopped { signal, conns, bytes_in, bytes_out } => write!(
+                f,
+                "stopped{}: {conns} connections, {bytes_in} bytes in, {bytes_out} bytes out",
+                match signal {
+                    Some(s) => format!(" by {s}"),
+                    None => String::new(),
+                }
+            ),
+            Event::Connected { peer, local, connect_ms } => {
+                write!(f, "connected to {peer} from {local} in {connect_ms:.3} ms")
+            }
+            Event::Echo { data, .. } => write!(f, "Message from server: {}", data.trim_end_matches(['\n', '\r'])),
+            Event::Summary(Summary::Stream { bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms }) => {
+                write!(
+                    f,
+                    "summary: {bytes_sent} bytes sent, {bytes_received} bytes received, {} in {duration_ms:.1} ms",
+                    match (verified, first_mismatch_at) {
+                        (true, _) => "echo verified".to_string(),
+                        (false, Some(at)) => format!("MISMATCH at byte {at}"),
+                        (false, None) => "MISMATCH (short echo)".to_string(),
+                    }
+                )
             }
             Event::DemoStep { step, ok, detail } => {
                 write!(f, "[{}] {step:<22} {detail}", if *ok { " ok " } else { "FAIL" })

@@ -524,3 +524,125 @@ pub fn waitpid_any_nohang() -> std::result::Result<Option<(i32, String)>, Errno>
         },
     )
 }
+
+// ---------------------------------------------------------------- signals, pipes, waiting
+
+/// sigaction(2); `shown` describes the handler for the trace.
+pub fn sigaction(sig: nix::sys::signal::Signal, action: &nix::sys::signal::SigAction, shown: &str) -> Result<()> {
+    // SAFETY: the handlers netlab installs only touch atomics and write(2)
+    // to a pipe, both async-signal-safe.
+    let res = unsafe { nix::sys::signal::sigaction(sig, action) }.map(drop);
+    traced(res, || format!("sigaction({}, {shown})", sig.as_str()), |_| "0".into())
+        .map_err(|e| Error::sys(format!("sigaction {}", sig.as_str()), e))
+}
+
+/// pipe2(2) with O_NONBLOCK|O_CLOEXEC: (read end, write end).
+pub fn pipe() -> Result<(Fd, Fd)> {
+    let res =
+        nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC).map(|(r, w)| (Fd::from_owned(r), Fd::from_owned(w)));
+    traced(res, || "pipe2([], O_NONBLOCK|O_CLOEXEC)".to_string(), |(r, w)| format!("0 ([{}, {}])", r.0, w.0))
+        .map_err(|e| Error::sys("pipe", e))
+}
+
+fn poll_events(ev: i16) -> String {
+    let mut v = Vec::new();
+    for (bit, name) in [
+        (libc::POLLIN, "POLLIN"),
+        (libc::POLLOUT, "POLLOUT"),
+        (libc::POLLERR, "POLLERR"),
+        (libc::POLLHUP, "POLLHUP"),
+        (libc::POLLNVAL, "POLLNVAL"),
+    ] {
+        if ev & bit != 0 {
+            v.push(name);
+        }
+    }
+    if v.is_empty() {
+        "0".into()
+    } else {
+        v.join("|")
+    }
+}
+
+/// poll(2) over raw pollfd entries (kept by the caller between calls).
+/// `timeout_ms` < 0 waits forever.
+pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> std::result::Result<usize, Errno> {
+    // SAFETY: fds is a valid, writable array of fds.len() pollfd structs.
+    let res = Errno::result(unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) })
+        .map(|n| n as usize);
+    if tracing_syscalls() {
+        let show = |fds: &[libc::pollfd], field: fn(&libc::pollfd) -> i16| {
+            let mut parts: Vec<String> =
+                fds.iter().take(8).map(|p| format!("{{fd={}, {}}}", p.fd, poll_events(field(p)))).collect();
+            if fds.len() > 8 {
+                parts.push(format!("... {} more", fds.len() - 8));
+            }
+            parts.join(", ")
+        };
+        let call = format!("poll([{}], {}, {timeout_ms})", show(fds, |p| p.events), fds.len());
+        let line = match &res {
+            Ok(n) => {
+                let ready: Vec<libc::pollfd> = fds.iter().filter(|p| p.revents != 0).copied().collect();
+                if ready.is_empty() {
+                    format!("{call} = {n}")
+                } else {
+                    format!("{call} = {n} ([{}])", show(&ready, |p| p.revents))
+                }
+            }
+            Err(e) => format!("{call} = -1 {e:?} ({})", e.desc()),
+        };
+        trace_line(&line);
+    }
+    res
+}
+
+/// A pollfd entry.
+pub fn pollfd(fd: RawFd, events: i16) -> libc::pollfd {
+    libc::pollfd { fd, events, revents: 0 }
+}
+
+/// select(2) over nix fd_sets. The caller guarantees every fd in the sets
+/// is below FD_SETSIZE (nix asserts it).
+pub fn select<'fd>(
+    nfds: i32,
+    read: &mut nix::sys::select::FdSet<'fd>,
+    write: &mut nix::sys::select::FdSet<'fd>,
+    timeout: Option<std::time::Duration>,
+) -> std::result::Result<usize, Errno> {
+    let set_text = |s: &nix::sys::select::FdSet<'_>| {
+        let v: Vec<String> = s.fds(Some(nfds - 1)).take(12).map(|f| f.as_raw_fd().to_string()).collect();
+        format!("{{{}}}", v.join(" "))
+    };
+    let before = if tracing_syscalls() { Some((set_text(read), set_text(write))) } else { None };
+    let mut tv = timeout.map(|d| nix::sys::time::TimeVal::new(d.as_secs() as _, d.subsec_micros() as _));
+    let res = match tv.as_mut() {
+        Some(tv) => nix::sys::select::select(nfds, Some(&mut *read), Some(&mut *write), None, Some(tv)),
+        None => nix::sys::select::select(
+            nfds,
+            Some(&mut *read),
+            Some(&mut *write),
+            None,
+            None::<&mut nix::sys::time::TimeVal>,
+        ),
+    }
+    .map(|n| n as usize);
+    if let Some((r, w)) = before {
+        let t = match timeout {
+            Some(d) => format!("{{{}, {}}}", d.as_secs(), d.subsec_micros()),
+            None => "NULL".into(),
+        };
+        let call = format!("select({nfds}, {r}, {w}, NULL, {t})");
+        let line = match &res {
+            Ok(n) => format!("{call} = {n} (read {}, write {})", set_text(read), set_text(write)),
+            Err(e) => format!("{call} = -1 {e:?} ({})", e.desc()),
+        };
+        trace_line(&line);
+    }
+    res
+}
+
+/// kill(2).
+pub fn kill(pid: i32, sig: nix::sys::signal::Signal) -> std::result::Result<(), Errno> {
+    let res = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
+    traced(res, || format!("kill({pid}, {})", sig.as_str()), |_| "0".into())
+}

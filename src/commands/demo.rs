@@ -5,7 +5,8 @@
 //! Try it: `cargo run --release -- demo`
 
 use crate::cli::Docs;
-use crate::commands::{byteorder, fileio, sockopt};
+use crate::commands::echo_server::Model;
+use crate::commands::{byteorder, echo_client, fileio, sockopt};
 use crate::error::{Error, Result};
 use crate::output::{Event, Out};
 use crate::sys;
@@ -39,6 +40,9 @@ pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
         ("fileio write+read", step_fileio),
         ("fileio fds", step_fds),
         ("sockopt table", step_sockopt),
+        ("echo-server iterative", || step_echo(Model::Iterative)),
+        ("echo-server fork", || step_echo(Model::Fork)),
+        ("echo-server select", || step_echo(Model::Select)),
     ];
     let (mut passed, mut failed) = (0u32, 0u32);
     for (name, f) in steps {
@@ -136,4 +140,75 @@ fn step_sockopt() -> StepResult {
         "{} options known; fresh TCP socket: SO_RCVBUF={rcvbuf}, TCP_NODELAY={nodelay}; set SO_RCVBUF=10000, kernel made it {after}",
         sockopt::OPTIONS.len()
     ))
+}
+
+/// Start `netlab echo-server --model M` on a free loopback port (this same
+/// binary, as a child process), echo a message through it with the
+/// client's code, and check the server stops cleanly after it.
+fn step_echo(model: Model) -> StepResult {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
+    let mut child = Command::new(exe)
+        .args(["--json", "echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("start echo-server: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+            if let Ok(Event::Listening { port, .. }) = serde_json::from_str::<Event>(&line) {
+                let _ = tx.send(port);
+            }
+        }
+    });
+    let result = (|| {
+        let port = rx.recv_timeout(Duration::from_secs(10)).map_err(|_| "the server did not start listening")?;
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+        let msg = b"Hello, socket world!";
+        fileio::write_all(&fd, msg).map_err(|e| format!("write: {e}"))?;
+        let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
+        let mut back = Vec::new();
+        let mut buf = [0u8; 64];
+        loop {
+            let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
+            if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {e}"))? == 0 {
+                return Err("no echo within 5 s".to_string());
+            }
+            match sys::read(&fd, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => back.extend_from_slice(&buf[..n]),
+                Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(format!("read: {e}")),
+            }
+        }
+        if back != msg {
+            return Err(format!("echo differs: {:?}", String::from_utf8_lossy(&back)));
+        }
+        Ok(format!("port {port}: {} bytes echoed exactly, half-close honoured", msg.len()))
+    })();
+    // --max-conns 1: the server exits by itself; make sure it is gone.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break Some(st),
+            Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let detail = result?;
+    match status {
+        Some(st) if st.success() => Ok(detail),
+        Some(st) => Err(format!("server exited with {st}")),
+        None => Err("server did not stop after --max-conns 1".into()),
+    }
 }

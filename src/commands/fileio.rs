@@ -187,9 +187,11 @@ pub fn parse_flags(s: &str) -> std::result::Result<OpenFlags, String> {
         }
     }
     let access = match access.as_slice() {
-        [] => return Err(format!(
+        [] => {
+            return Err(format!(
             "'{s}' has no access mode: add rdonly, wronly or rdwr (O_RDONLY is 0, so leaving it out means read-only)"
-        )),
+        ))
+        }
         [(_, f)] => *f,
         many => {
             let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();

@@ -4,6 +4,8 @@
 
 pub mod byteorder;
 pub mod demo;
+pub mod echo_client;
+pub mod echo_server;
 pub mod fileio;
 pub mod sockopt;
 
@@ -14,6 +16,8 @@ use crate::output::Out;
 /// Run one subcommand.
 pub fn run(cmd: &Command, out: &mut Out) -> Result<()> {
     match cmd {
+        Command::EchoServer(a) => echo_server::run(a, out),
+        Command::EchoClient(a) => echo_client::run(a, out),
         Command::Sockopt(a) => sockopt::run(a, out),
         Command::Byteorder(a) => byteorder::run(a, out),
         Command::Fileio(a) => fileio::run(a, out),

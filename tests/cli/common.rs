@@ -107,3 +107,186 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A netlab server started on 127.0.0.1 port 0 (or as told), its port read
+/// from the `listening` event; killed by PID on drop.
+pub struct Server {
+    pub child: Option<std::process::Child>,
+    pub port: u16,
+    pub pid: u32,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    err: std::sync::Arc<std::sync::Mutex<String>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// `netlab --json <args>`; waits for the listening event (10 s at most).
+    pub fn start(args: &[&str]) -> Server {
+        Self::start_cmd(netlab().arg("--json").args(args))
+    }
+
+    pub fn start_cmd(cmd: &mut Command) -> Server {
+        use std::io::BufRead;
+        let mut child =
+            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn server");
+        let pid = child.id();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let err = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel::<u16>();
+        let l2 = lines.clone();
+        let r1 = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let listening = match serde_json::from_str::<Event>(&line) {
+                    Ok(Event::Listening { port, .. }) => Some(port),
+                    _ => None,
+                };
+                l2.lock().unwrap().push(line);
+                if let Some(port) = listening {
+                    let _ = tx.send(port);
+                }
+            }
+        });
+        let e2 = err.clone();
+        let r2 = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let mut e = e2.lock().unwrap();
+                if e.len() < 1 << 20 {
+                    e.push_str(&line);
+                    e.push('\n');
+                }
+            }
+        });
+        let mut s = Server { child: Some(child), port: 0, pid, lines, err, readers: vec![r1, r2] };
+        match rx.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(port) => s.port = port,
+            Err(_) => panic!("server did not print a listening event; stderr:\n{}", s.stderr()),
+        }
+        s
+    }
+
+    pub fn addr(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// Every stdout line so far, parsed into events (each must parse).
+    pub fn events(&self) -> Vec<Event> {
+        let lines = self.lines.lock().unwrap().clone();
+        lines
+            .iter()
+            .map(|l| serde_json::from_str::<Event>(l).unwrap_or_else(|e| panic!("not an event: {l:?}: {e}")))
+            .collect()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.err.lock().unwrap().clone()
+    }
+
+    /// Wait (bounded) until some event satisfies `pred`.
+    pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&Event) -> bool) -> Event {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            if let Some(e) = self.events().into_iter().find(|e| pred(e)) {
+                return e;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {what} event within {secs} s; events: {:?}",
+                self.events()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Count events matching `pred`, waiting (bounded) until there are `n`.
+    pub fn wait_count(&self, what: &str, n: usize, secs: u64, pred: impl Fn(&Event) -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let have = self.events().iter().filter(|e| pred(e)).count();
+            if have >= n {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "only {have} of {n} {what} events within {secs} s");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid as i32), sig).expect("kill");
+    }
+
+    /// Wait (bounded) for the server to exit; returns its exit code.
+    pub fn wait_exit(&mut self, secs: u64) -> Option<i32> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        let child = self.child.as_mut().expect("child");
+        loop {
+            if let Some(st) = child.try_wait().expect("try_wait") {
+                self.child = None;
+                for r in self.readers.drain(..) {
+                    let _ = r.join();
+                }
+                return st.code();
+            }
+            assert!(std::time::Instant::now() < deadline, "server did not exit within {secs} s");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Stop with SIGINT and check the clean-shutdown contract.
+    pub fn stop(mut self) -> Vec<Event> {
+        self.signal(nix::sys::signal::Signal::SIGINT);
+        let code = self.wait_exit(10);
+        assert_eq!(code, Some(0), "exit after SIGINT; stderr:\n{}", self.stderr());
+        let evs = self.events();
+        assert!(
+            matches!(evs.last(), Some(Event::Stopped { signal: Some(s), .. }) if s == "SIGINT"),
+            "last event {:?}",
+            evs.last()
+        );
+        assert!(!self.stderr().contains("panicked"), "{}", self.stderr());
+        evs
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so failures reproduce.
+pub fn random_bytes(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// Echo `data` through a connection: a writer thread sends it all then
+/// half-closes; this thread reads to EOF. Bounded by a 60 s read timeout.
+pub fn echo_through(addr: std::net::SocketAddr, data: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    let mut w = s.try_clone().unwrap();
+    let d = data.to_vec();
+    let t = std::thread::spawn(move || {
+        w.write_all(&d).expect("write");
+        w.shutdown(std::net::Shutdown::Write).expect("shutdown");
+    });
+    let mut back = Vec::new();
+    s.read_to_end(&mut back).expect("read echo");
+    t.join().unwrap();
+    back
+}

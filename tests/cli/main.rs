@@ -4,6 +4,7 @@ mod common;
 
 mod byteorder;
 mod demo;
+mod echo;
 mod errors;
 mod fileio;
 mod generated;

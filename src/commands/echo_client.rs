@@ -1,0 +1,554 @@
+//! `netlab echo-client`: the course's TCP echo client, in the modes a user
+//! of `nc` expects, with the promise `nc` does not make: every byte that
+//! comes back is checked against what was sent (exit 3 if not).
+//!
+//! Course: TCP 기반 서버/클라이언트 (socket → connect → write/read →
+//! close), half-close with shutdown(SHUT_WR), and 입출력 루틴 분할 (the
+//! I/O routine split: a forked child writes while the parent reads).
+//!
+//! Modes:
+//! * stdin is a TTY: prompt, send a line, read back exactly as many bytes;
+//! * stdin is a pipe or file: stream everything, half-close at EOF, read to
+//!   the server's EOF; `netlab echo-client H P < f | cmp - f` holds;
+//! * `--message TEXT` (repeatable): send each and print its echo;
+//! * `--split`: a forked child writes, the parent reads.
+//!
+//! Try it: `netlab echo-server 9190 &` then `netlab echo-client 127.0.0.1 9190`.
+
+use crate::cli::Docs;
+use crate::commands::echo_server::parse_secs;
+use crate::commands::fileio::parse_buffer_size;
+use crate::error::{Error, Result};
+use crate::net::{self, Family, Host};
+use crate::output::{stderr_text, Event, Out, Summary};
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+use nix::sys::socket::{Shutdown, SockType};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+pub const DOCS: Docs = Docs {
+    examples: &[
+        ("netlab echo-client 127.0.0.1 9190", "interactive: type lines, Q quits"),
+        ("netlab echo-client 127.0.0.1 9190 < big.bin | cmp - big.bin", "stream a file through and compare"),
+        ("netlab echo-client --message hello --message world ::1 9190", "send each message, print each echo"),
+        ("netlab --trace echo-client --split 127.0.0.1 9190 < f", "the I/O split: a child writes, the parent reads"),
+        ("netlab --json echo-client --timeout 2 localhost 9190 < f | jq .verified", "script-friendly verification"),
+    ],
+    events: &[
+        ("connected", "peer, local, connect_ms"),
+        ("echo", "seq, bytes, rtt_us, data (message and prompt modes)"),
+        ("summary", "kind=stream: bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms"),
+    ],
+    exit_notes: &[
+        "1 when the connection fails (refused, timed out, unreachable) or an echo stalls past --timeout",
+        "3 when what came back differs from what was sent (or the server closed early)",
+    ],
+};
+
+#[derive(Debug, clap::Args)]
+#[command(about = "TCP echo client: prompt, stream, --message or --split mode; every byte verified")]
+pub struct Args {
+    /// Use IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Use IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Send TEXT and print its echo (repeatable)
+    #[arg(long = "message", short = 'm', value_name = "TEXT")]
+    pub messages: Vec<String>,
+    /// The I/O split: a forked child writes, the parent reads
+    #[arg(long)]
+    pub split: bool,
+    /// Give up on connect, or on an echo that stalls, after SECS seconds
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub timeout: Option<Duration>,
+    /// Bytes per read()/write()
+    #[arg(long, value_name = "B", default_value = "16K", value_parser = parse_buffer_size)]
+    pub buffer_size: usize,
+    /// Server name or address
+    #[arg(value_name = "HOST", value_parser = net::parse_host)]
+    pub host: Host,
+    /// Server port
+    #[arg(value_name = "PORT", value_parser = net::parse_port)]
+    pub port: u16,
+}
+
+/// Which way the client talks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Prompt,
+    Stream,
+    Messages(Vec<String>),
+    Split,
+}
+
+pub struct Config {
+    pub addrs: Vec<SocketAddr>,
+    pub mode: Mode,
+    pub timeout: Option<Duration>,
+    pub buffer_size: usize,
+}
+
+impl Config {
+    pub fn from_args(a: &Args) -> Result<Config> {
+        let family = Family::from_flags(a.ipv4, a.ipv6);
+        if a.port == 0 {
+            return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
+        }
+        let addrs = net::resolve(&a.host, a.port, family, libc::SOCK_STREAM)?;
+        let mode = if a.split {
+            Mode::Split
+        } else if !a.messages.is_empty() {
+            Mode::Messages(a.messages.clone())
+        } else if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+            Mode::Prompt
+        } else {
+            Mode::Stream
+        };
+        if a.split && !a.messages.is_empty() {
+            return Err(Error::usage("--split streams stdin; it does not combine with --message"));
+        }
+        Ok(Config { addrs, mode, timeout: a.timeout, buffer_size: a.buffer_size })
+    }
+}
+
+pub fn run(args: &Args, out: &mut Out) -> Result<()> {
+    let cfg = Config::from_args(args)?;
+    let started = Instant::now();
+    let (fd, peer) = connect_any(&cfg.addrs, cfg.timeout)?;
+    let local = sys::getsockname(&fd).map(|a| a.to_string()).unwrap_or_default();
+    out.emit_note(&Event::Connected {
+        peer: peer.to_string(),
+        local,
+        connect_ms: started.elapsed().as_secs_f64() * 1000.0,
+    });
+    match &cfg.mode {
+        Mode::Prompt => prompt(&fd, &cfg, out),
+        Mode::Messages(m) => messages(&fd, m, &cfg, out),
+        Mode::Stream => stream(&fd, &cfg, out),
+        Mode::Split => split(&fd, &cfg, out),
+    }
+}
+
+/// Try each address in turn (as nc does); the last error is reported.
+pub fn connect_any(addrs: &[SocketAddr], timeout: Option<Duration>) -> Result<(Fd, SocketAddr)> {
+    let mut last = Error::failed("no address to connect to");
+    for a in addrs {
+        match connect_one(a, timeout) {
+            Ok(fd) => return Ok((fd, *a)),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// socket + connect, bounded by `timeout` when given (non-blocking connect,
+/// poll for POLLOUT, then SO_ERROR tells the outcome).
+pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
+    let fd = sys::socket(sys::family_of(addr), SockType::Stream, false)?;
+    let op = format!("connect {addr}");
+    let Some(t) = timeout else {
+        loop {
+            match sys::connect(&fd, addr) {
+                Ok(()) => return Ok(fd),
+                Err(Errno::EINTR) => continue,
+                Err(e) => return Err(Error::sys(op, e)),
+            }
+        }
+    };
+    sys::set_nonblocking(&fd, true).map_err(|e| Error::sys("fcntl", e))?;
+    match sys::connect(&fd, addr) {
+        Ok(()) => {}
+        Err(Errno::EINPROGRESS) => {
+            let mut p = [sys::pollfd(fd.raw(), libc::POLLOUT)];
+            let deadline = Instant::now() + t;
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match sys::poll(&mut p, left.as_millis().min(i32::MAX as u128) as i32) {
+                    Ok(0) => {
+                        return Err(Error::failed_hint(
+                            format!("{op}: timed out after {} s", t.as_secs_f64()),
+                            "no answer (SYN unanswered): a firewall dropping packets, or the host is down",
+                        ))
+                    }
+                    Ok(_) => break,
+                    Err(Errno::EINTR) => continue,
+                    Err(e) => return Err(Error::sys(op, e)),
+                }
+            }
+            match sys::getsockopt_int(&fd, &sys::SO_ERROR) {
+                Ok(0) => {}
+                Ok(err) => return Err(Error::sys(op, Errno::from_raw(err))),
+                Err(e) => return Err(Error::sys(op, e)),
+            }
+        }
+        Err(e) => return Err(Error::sys(op, e)),
+    }
+    sys::set_nonblocking(&fd, false).map_err(|e| Error::sys("fcntl", e))?;
+    Ok(fd)
+}
+
+/// Wait until `fd` is readable, or fail after the stall timeout.
+fn wait_readable(fd: &Fd, timeout: Option<Duration>, outstanding: usize) -> Result<()> {
+    let Some(t) = timeout else { return Ok(()) };
+    let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
+    loop {
+        match sys::poll(&mut p, t.as_millis().min(i32::MAX as u128) as i32) {
+            Ok(0) => {
+                return Err(Error::failed(format!(
+                    "no echo for {} s with {outstanding} bytes outstanding",
+                    t.as_secs_f64()
+                )))
+            }
+            Ok(_) => return Ok(()),
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::sys("poll", e)),
+        }
+    }
+}
+
+/// Send one message and read back exactly as many bytes (a TCP read may
+/// return part of them).
+fn round_trip(fd: &Fd, msg: &[u8], timeout: Option<Duration>) -> Result<(Vec<u8>, Duration)> {
+    let t0 = Instant::now();
+    crate::commands::fileio::write_all(fd, msg).map_err(|e| Error::sys("write", e))?;
+    let mut got = vec![0u8; msg.len()];
+    let mut have = 0;
+    while have < msg.len() {
+        wait_readable(fd, timeout, msg.len() - have)?;
+        match sys::read(fd, &mut got[have..]) {
+            Ok(0) => {
+                return Err(Error::verify(format!(
+                    "the server closed the connection after echoing {have} of {} bytes",
+                    msg.len()
+                )))
+            }
+            Ok(n) => have += n,
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::sys("read", e)),
+        }
+    }
+    Ok((got, t0.elapsed()))
+}
+
+fn echo_event(seq: u64, got: &[u8], rtt: Duration) -> Event {
+    Event::Echo {
+        seq,
+        bytes: got.len() as u64,
+        rtt_us: rtt.as_micros() as u64,
+        data: String::from_utf8_lossy(got).into_owned(),
+    }
+}
+
+fn check(seq: u64, sent: &[u8], got: &[u8]) -> Result<()> {
+    if sent == got {
+        return Ok(());
+    }
+    let at = sent.iter().zip(got).position(|(a, b)| a != b).unwrap_or(0);
+    Err(Error::verify(format!("echo of message {seq} differs from what was sent, first at byte {at}")))
+}
+
+fn messages(fd: &Fd, msgs: &[String], cfg: &Config, out: &mut Out) -> Result<()> {
+    let t0 = Instant::now();
+    let (mut sent, mut received) = (0u64, 0u64);
+    for (i, m) in msgs.iter().enumerate() {
+        let seq = i as u64 + 1;
+        let (got, rtt) = round_trip(fd, m.as_bytes(), cfg.timeout)?;
+        sent += m.len() as u64;
+        received += got.len() as u64;
+        out.emit(&echo_event(seq, &got, rtt));
+        check(seq, m.as_bytes(), &got)?;
+    }
+    let _ = sys::shutdown(fd, Shutdown::Write);
+    out.emit_note(&Event::Summary(Summary::Stream {
+        bytes_sent: sent,
+        bytes_received: received,
+        verified: true,
+        first_mismatch_at: None,
+        duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
+    }));
+    Ok(())
+}
+
+fn prompt(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock();
+    let mut seq = 0u64;
+    loop {
+        stderr_text("Input message(Q to quit): ");
+        let mut line = String::new();
+        match lines.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(Error::io("read stdin", &e)),
+        }
+        if matches!(line.trim_end_matches(['\n', '\r']), "q" | "Q") {
+            break;
+        }
+        seq += 1;
+        let (got, rtt) = round_trip(fd, line.as_bytes(), cfg.timeout)?;
+        out.emit(&echo_event(seq, &got, rtt));
+        check(seq, line.as_bytes(), &got)?;
+    }
+    let _ = sys::shutdown(fd, Shutdown::Write);
+    Ok(())
+}
+
+/// Compares what comes back with what went out, byte by byte.
+#[derive(Default)]
+struct Verifier {
+    expected: VecDeque<u8>,
+    sent: u64,
+    received: u64,
+    mismatch_at: Option<u64>,
+}
+
+impl Verifier {
+    fn sent(&mut self, data: &[u8]) {
+        self.sent += data.len() as u64;
+        self.expected.extend(data);
+    }
+
+    fn received(&mut self, data: &[u8]) {
+        for &b in data {
+            match self.expected.pop_front() {
+                Some(e) if e == b => {}
+                _ => {
+                    if self.mismatch_at.is_none() {
+                        self.mismatch_at = Some(self.received);
+                    }
+                }
+            }
+            self.received += 1;
+        }
+    }
+
+    fn verified(&self) -> bool {
+        self.mismatch_at.is_none() && self.sent == self.received
+    }
+
+    fn finish(&self, out: &Out, t0: Instant) -> Result<()> {
+        let verified = self.verified();
+        out.emit_note(&Event::Summary(Summary::Stream {
+            bytes_sent: self.sent,
+            bytes_received: self.received,
+            verified,
+            first_mismatch_at: self.mismatch_at,
+            duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
+        }));
+        if verified {
+            return Ok(());
+        }
+        Err(Error::verify(match self.mismatch_at {
+            Some(at) => format!("the echo differs from what was sent, first at byte {at}"),
+            None => format!("sent {} bytes, {} came back", self.sent, self.received),
+        }))
+    }
+}
+
+/// Stream mode: stdin to the socket and the socket to stdout at the same
+/// time (writing everything first would deadlock once both socket buffers
+/// fill), half-close at stdin's EOF, read to the server's EOF.
+fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
+    let t0 = Instant::now();
+    sys::set_nonblocking(fd, true).map_err(|e| Error::sys("fcntl", e))?;
+    let mut v = Verifier::default();
+    let mut inbuf = vec![0u8; cfg.buffer_size];
+    let mut sockbuf = vec![0u8; cfg.buffer_size];
+    let mut to_send: Vec<u8> = Vec::new();
+    let mut off = 0usize;
+    let (mut stdin_eof, mut shut) = (false, false);
+    loop {
+        let mut fds = vec![sys::pollfd(fd.raw(), libc::POLLIN | if off < to_send.len() { libc::POLLOUT } else { 0 })];
+        let want_stdin = !stdin_eof && off >= to_send.len();
+        if want_stdin {
+            fds.push(sys::pollfd(0, libc::POLLIN));
+        }
+        let waiting_for_echo = !v.expected.is_empty() || (stdin_eof && off >= to_send.len());
+        let timeout = match cfg.timeout {
+            Some(t) if waiting_for_echo || off < to_send.len() => t.as_millis().min(i32::MAX as u128) as i32,
+            _ => -1,
+        };
+        match sys::poll(&mut fds, timeout) {
+            Ok(0) => {
+                return Err(Error::failed(format!(
+                    "no progress for {} s ({} bytes sent, {} echoed)",
+                    cfg.timeout.map_or(0.0, |t| t.as_secs_f64()),
+                    v.sent,
+                    v.received
+                )))
+            }
+            Ok(_) => {}
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::sys("poll", e)),
+        }
+        if want_stdin && fds[1].revents != 0 {
+            match sys::read_raw(0, &mut inbuf) {
+                Ok(0) => stdin_eof = true,
+                Ok(n) => {
+                    to_send.clear();
+                    to_send.extend_from_slice(&inbuf[..n]);
+                    off = 0;
+                }
+                Err(Errno::EINTR | Errno::EAGAIN) => {}
+                Err(e) => return Err(Error::sys("read stdin", e)),
+            }
+        }
+        if off < to_send.len() {
+            match sys::write(fd, &to_send[off..]) {
+                Ok(n) => {
+                    v.sent(&to_send[off..off + n]);
+                    off += n;
+                }
+                Err(Errno::EAGAIN | Errno::EINTR) => {}
+                Err(e) => return Err(Error::sys("write", e)),
+            }
+        }
+        if stdin_eof && off >= to_send.len() && !shut {
+            sys::shutdown(fd, Shutdown::Write).map_err(|e| Error::sys("shutdown", e))?;
+            shut = true;
+        }
+        if fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
+            match sys::read(fd, &mut sockbuf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    v.received(&sockbuf[..n]);
+                    if !out.is_json() {
+                        out.data(&sockbuf[..n]);
+                    }
+                }
+                Err(Errno::EAGAIN | Errno::EINTR) => {}
+                Err(e) => return Err(Error::sys("read", e)),
+            }
+        }
+    }
+    if !stdin_eof || off < to_send.len() {
+        return Err(Error::verify(format!(
+            "the server closed the connection before all of stdin was sent ({} bytes sent)",
+            v.sent
+        )));
+    }
+    v.finish(out, t0)
+}
+
+/// The course's I/O split: the child writes stdin to the socket, then
+/// shutdown(SHUT_WR); the parent reads the echo. The child also copies
+/// what it sent into a pipe, so the parent can verify every byte.
+fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
+    use nix::unistd::ForkResult;
+    let t0 = Instant::now();
+    let (copy_r, copy_w) = sys::pipe()?;
+    out.flush();
+    // SAFETY: single-threaded here; the child only does read/write/_exit.
+    match unsafe { sys::fork() }.map_err(|e| Error::sys("fork", e))? {
+        ForkResult::Child => {
+            crate::logging::mark_forked_child();
+            drop(copy_r);
+            let _ = sys::set_nonblocking(&copy_w, false);
+            let mut buf = vec![0u8; cfg.buffer_size];
+            let code = loop {
+                match sys::read_raw(0, &mut buf) {
+                    Ok(0) => break 0,
+                    Ok(n) => {
+                        if crate::commands::fileio::write_all(fd, &buf[..n]).is_err()
+                            || crate::commands::fileio::write_all(&copy_w, &buf[..n]).is_err()
+                        {
+                            break 1;
+                        }
+                    }
+                    Err(Errno::EINTR) => continue,
+                    Err(_) => break 1,
+                }
+            };
+            let _ = sys::shutdown(fd, Shutdown::Write);
+            // SAFETY: leave without running the parent's destructors.
+            unsafe { libc::_exit(code) };
+        }
+        ForkResult::Parent { child } => {
+            drop(copy_w);
+            let res = split_reader(fd, &copy_r, cfg, out, t0);
+            let status = nix::sys::wait::waitpid(child, None);
+            if let Ok(nix::sys::wait::WaitStatus::Exited(_, code)) = status {
+                if code != 0 && res.is_ok() {
+                    return Err(Error::failed("the writer process failed (stdin or socket write error)"));
+                }
+            }
+            res
+        }
+    }
+}
+
+fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Result<()> {
+    let mut v = Verifier::default();
+    let mut buf = vec![0u8; cfg.buffer_size];
+    let (mut copy_open, mut sock_open) = (true, true);
+    while sock_open {
+        let mut fds = vec![sys::pollfd(fd.raw(), libc::POLLIN)];
+        if copy_open {
+            fds.push(sys::pollfd(copy.raw(), libc::POLLIN));
+        }
+        let timeout = cfg.timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as i32);
+        match sys::poll(&mut fds, timeout) {
+            Ok(0) => {
+                return Err(Error::failed(format!("no echo for {} s", cfg.timeout.map_or(0.0, |t| t.as_secs_f64()))))
+            }
+            Ok(_) => {}
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(Error::sys("poll", e)),
+        }
+        // Take the copy first, so the verifier knows what to expect.
+        if copy_open && fds[1].revents != 0 {
+            match sys::read(copy, &mut buf) {
+                Ok(0) => copy_open = false,
+                Ok(n) => v.sent(&buf[..n]),
+                Err(Errno::EAGAIN | Errno::EINTR) => {}
+                Err(e) => return Err(Error::sys("read pipe", e)),
+            }
+            continue;
+        }
+        if fds[0].revents != 0 {
+            match sys::read(fd, &mut buf) {
+                Ok(0) => sock_open = false,
+                Ok(n) => {
+                    // Bytes may come back before the copy of them arrives:
+                    // drain the copy pipe first (blocking is fine: the child
+                    // wrote the copy right after the socket).
+                    while v.expected.len() < n && copy_open {
+                        let mut tmp = vec![0u8; n.max(4096)];
+                        let _ = sys::set_nonblocking(copy, false);
+                        match sys::read(copy, &mut tmp) {
+                            Ok(0) => copy_open = false,
+                            Ok(m) => v.sent(&tmp[..m]),
+                            Err(Errno::EINTR) => {}
+                            Err(e) => return Err(Error::sys("read pipe", e)),
+                        }
+                        let _ = sys::set_nonblocking(copy, true);
+                    }
+                    v.received(&buf[..n]);
+                    if !out.is_json() {
+                        out.data(&buf[..n]);
+                    }
+                }
+                Err(Errno::EINTR) => {}
+                Err(e) => return Err(Error::sys("read", e)),
+            }
+        }
+    }
+    while copy_open {
+        match sys::read(copy, &mut buf) {
+            Ok(0) => copy_open = false,
+            Ok(n) => v.sent(&buf[..n]),
+            Err(Errno::EAGAIN) => {
+                let mut p = [sys::pollfd(copy.raw(), libc::POLLIN)];
+                let _ = sys::poll(&mut p, 1000);
+            }
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(Error::sys("read pipe", e)),
+        }
+    }
+    v.finish(out, t0)
+}

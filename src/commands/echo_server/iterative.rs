@@ -1,0 +1,85 @@
+//! The iterative model: one client at a time, the rest wait in the listen
+//! backlog. The course's first echo server, with the edges filed off:
+//! `--idle-timeout` drops a silent client (and SO_SNDTIMEO one that stops
+//! reading), and signals are seen even while a client is being served.
+//!
+//! Try it: `netlab echo-server --model iterative --backlog 5 9190`, then
+//! two `netlab echo-client 127.0.0.1 9190` at once: the second waits.
+
+use super::conn::echo_blocking;
+use super::{Config, Server};
+use crate::error::{Error, Result};
+use crate::output::Out;
+use crate::signals;
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+
+pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
+    // Non-blocking listener: a client that vanished between poll() and
+    // accept() must not block the server.
+    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
+    let mut srv = Server::new(cfg, out, false)?;
+    let mut buf = vec![0u8; cfg.buffer_size];
+    let pid = std::process::id();
+    let stop = loop {
+        if srv.done(0) {
+            break None;
+        }
+        let accepting = srv.may_accept(0);
+        let mut fds = vec![sys::pollfd(srv.signals.fd().raw(), libc::POLLIN)];
+        if accepting {
+            fds.push(sys::pollfd(listener.raw(), libc::POLLIN));
+        }
+        match sys::poll(&mut fds, if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(e) => return Err(Error::sys("poll", e)),
+        }
+        if let Some(sig) = srv.check_signals() {
+            break Some(sig);
+        }
+        if !accepting || fds[1].revents == 0 {
+            continue;
+        }
+        let Some((fd, peer, id)) = srv.accept(&listener, false)? else { continue };
+        srv.emit_accepted(id, &peer, &fd, pid);
+        if let Some(t) = cfg.idle_timeout {
+            // A client that stops reading would block our write forever.
+            let tv = libc::timeval { tv_sec: t.as_secs() as _, tv_usec: t.subsec_micros() as _ };
+            let _ = set_sndtimeo(&fd, &tv);
+        }
+        let started = std::time::Instant::now();
+        let (totals, model) = (srv.totals, cfg.model);
+        let out_ref: &Out = out;
+        let mut on_wake = || {
+            let mut sig_buf = [0u8; 16];
+            while matches!(sys::read(srv.signals.fd(), &mut sig_buf), Ok(n) if n > 0) {}
+            if signals::take_usr1() {
+                super::emit_stats(out_ref, model, totals);
+            }
+            signals::stop_requested().is_some()
+        };
+        let end = echo_blocking(&fd, &mut buf, cfg.idle_timeout, Some(srv.signals.fd()), &mut on_wake, None);
+        drop(fd);
+        srv.closed(id, &peer, end.bytes_in, end.bytes_out, started, end.reason);
+        if end.reason == "shutdown" {
+            break signals::stop_requested();
+        }
+    };
+    srv.reject_backlog(&listener);
+    srv.stopped(stop);
+    Ok(())
+}
+
+fn set_sndtimeo(fd: &Fd, tv: &libc::timeval) -> std::result::Result<(), Errno> {
+    let opt = sys::OptName {
+        level: libc::SOL_SOCKET,
+        name: libc::SO_SNDTIMEO,
+        level_name: "SOL_SOCKET",
+        opt_name: "SO_SNDTIMEO",
+    };
+    // SAFETY: timeval is plain data.
+    let bytes = unsafe {
+        std::slice::from_raw_parts(tv as *const libc::timeval as *const u8, std::mem::size_of::<libc::timeval>())
+    };
+    sys::setsockopt_bytes(fd, &opt, bytes, &format!("{{{}, {}}}", tv.tv_sec, tv.tv_usec))
+}

@@ -1,0 +1,436 @@
+//! `netlab echo-server`: the TCP echo server in every classic model.
+//!
+//! Course: TCP 기반 서버/클라이언트 (socket → bind → listen → accept →
+//! read/write → close), 멀티프로세스 서버 (fork, SIGCHLD, waitpid),
+//! 멀티플렉싱 (select).
+//!
+//! This file resolves `--bind`/`-4`/`-6`, creates, binds and listens, prints
+//! the `listening` event (only after listen() succeeded) and hands the
+//! listener to the chosen model. The models are siblings with one
+//! signature: `serve(listener, &Config, &mut Out) -> Result<()>`.
+//!
+//! Try it from two terminals:
+//!   netlab --trace echo-server --model fork 9190
+//!   netlab echo-client 127.0.0.1 9190
+
+mod conn;
+mod fork;
+mod iterative;
+mod select;
+
+pub use conn::{echo_blocking, BlockingEnd};
+
+use crate::cli::Docs;
+use crate::commands::fileio::parse_buffer_size;
+use crate::error::{Error, Result};
+use crate::net::{self, Family, Host};
+use crate::output::{Event, Out};
+use crate::signals::{self, Signals};
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+use nix::sys::socket::SockType;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+pub const DOCS: Docs = Docs {
+    examples: &[
+        ("netlab echo-server 9190", "select model on 0.0.0.0:9190 (the course's INADDR_ANY)"),
+        (
+            "netlab --trace echo-server --model fork 9190",
+            "watch fork(), close() of the listening fd in the child, waitpid()",
+        ),
+        (
+            "netlab echo-server --model iterative --backlog 5 --buffer-size 30 9190",
+            "the textbook server, textbook sizes",
+        ),
+        (
+            "netlab --json echo-server --bind 127.0.0.1 0 | jq -r 'select(.event==\"listening\").port'",
+            "a free port, for scripts",
+        ),
+        ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
+        ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
+    ],
+    events: &[
+        ("listening", "addr, port, model, pid, backlog"),
+        ("accepted", "conn, peer, fd, pid (the process serving it)"),
+        ("closed", "conn, peer, bytes_in, bytes_out, duration_ms, reason (eof|reset|timeout|error|shutdown)"),
+        ("reaped", "pid, status (fork model)"),
+        ("rejected", "peer, reason (fd over FD_SETSIZE, out of descriptors, server stopping)"),
+        ("stats", "conns_now, conns_total, bytes_in, bytes_out, model, pid (on SIGUSR1)"),
+        ("stopped", "signal (SIGINT|SIGTERM, or null after --max-conns), conns, bytes_in, bytes_out"),
+    ],
+    exit_notes: &[
+        "0 after SIGINT/SIGTERM or --max-conns (a clean stop)",
+        "1 when bind or listen fails (EADDRINUSE names the address and hints at SO_REUSEADDR)",
+    ],
+};
+
+/// The server models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Model {
+    /// one client at a time; the rest wait in the listen backlog
+    Iterative,
+    /// a child process per connection
+    Fork,
+    /// one process multiplexing with select(2)
+    Select,
+}
+
+impl Model {
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Iterative => "iterative",
+            Model::Fork => "fork",
+            Model::Select => "select",
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(about = "TCP echo server: iterative, fork or select model")]
+pub struct Args {
+    /// Server model
+    #[arg(long, value_enum, default_value_t = Model::Select)]
+    pub model: Model,
+    /// Address to bind (default 0.0.0.0, or :: with -6)
+    #[arg(long, value_name = "ADDR", value_parser = net::parse_host)]
+    pub bind: Option<Host>,
+    /// IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// listen() backlog (default SOMAXCONN; the textbook's 5 shows queue overflow)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=65535))]
+    pub backlog: Option<i32>,
+    /// Bytes per read() (default 16K; the textbook uses 30)
+    #[arg(long, value_name = "B", default_value = "16K", value_parser = parse_buffer_size)]
+    pub buffer_size: usize,
+    /// Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)
+    #[arg(long)]
+    pub no_reuseaddr: bool,
+    /// Keep Nagle's algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)
+    #[arg(long)]
+    pub nagle: bool,
+    /// At most N clients served at once; more wait in the backlog
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_clients: Option<u64>,
+    /// Exit 0 after N connections were served
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_conns: Option<u64>,
+    /// Drop a client that sends nothing for SECS seconds
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub idle_timeout: Option<Duration>,
+    /// Port (alternative to the positional PORT)
+    #[arg(long = "port", value_name = "PORT", value_parser = net::parse_port, conflicts_with = "port")]
+    pub port_flag: Option<u16>,
+    /// Port to listen on; 0 asks the kernel for a free one
+    #[arg(value_name = "PORT", value_parser = net::parse_port, required_unless_present = "port_flag")]
+    pub port: Option<u16>,
+}
+
+/// Seconds as a positive decimal (`1`, `0.5`).
+pub fn parse_secs(s: &str) -> std::result::Result<Duration, String> {
+    let t = s.trim();
+    let ok = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.matches('.').count() <= 1;
+    match t.parse::<f64>() {
+        Ok(v) if ok && v > 0.0 && v <= 1e7 => Ok(Duration::from_secs_f64(v)),
+        _ => Err(format!("'{s}' is not a positive number of seconds (like 5 or 0.5)")),
+    }
+}
+
+/// Everything a model needs, validated.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub model: Model,
+    pub backlog: i32,
+    pub buffer_size: usize,
+    pub reuseaddr: bool,
+    pub nodelay: bool,
+    pub max_clients: Option<u64>,
+    pub max_conns: Option<u64>,
+    pub idle_timeout: Option<Duration>,
+}
+
+impl Config {
+    pub fn from_args(a: &Args) -> Result<Config> {
+        let family = Family::from_flags(a.ipv4, a.ipv6);
+        let port = a.port.or(a.port_flag).unwrap_or(0);
+        let addr = net::bind_addr(a.bind.as_ref(), port, family, libc::SOCK_STREAM)?;
+        Ok(Config {
+            addr,
+            model: a.model,
+            backlog: a.backlog.unwrap_or(libc::SOMAXCONN),
+            buffer_size: a.buffer_size,
+            reuseaddr: !a.no_reuseaddr,
+            nodelay: !a.nagle,
+            max_clients: a.max_clients,
+            max_conns: a.max_conns,
+            idle_timeout: a.idle_timeout,
+        })
+    }
+}
+
+pub fn run(args: &Args, out: &mut Out) -> Result<()> {
+    let cfg = Config::from_args(args)?;
+    let listener = listen(&cfg)?;
+    let local = sys::getsockname(&listener).map_err(|e| Error::sys("getsockname", e))?;
+    out.emit(&Event::Listening {
+        addr: local.ip().to_string(),
+        port: local.port(),
+        model: cfg.model.name().into(),
+        pid: std::process::id(),
+        backlog: cfg.backlog,
+    });
+    out.flush();
+    match cfg.model {
+        Model::Iterative => iterative::serve(listener, &cfg, out),
+        Model::Fork => fork::serve(listener, &cfg, out),
+        Model::Select => select::serve(listener, &cfg, out),
+    }
+}
+
+/// socket → SO_REUSEADDR → bind → listen, each narrated by --trace.
+pub fn listen(cfg: &Config) -> Result<Fd> {
+    let fd = sys::socket(sys::family_of(&cfg.addr), SockType::Stream, false)?;
+    if cfg.reuseaddr {
+        sys::setsockopt_int(&fd, &sys::SO_REUSEADDR, 1).map_err(|e| Error::sys("setsockopt SO_REUSEADDR", e))?;
+    }
+    sys::bind(&fd, &cfg.addr)?;
+    sys::listen(&fd, cfg.backlog)?;
+    Ok(fd)
+}
+
+/// Counters every model keeps.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Totals {
+    pub conns_now: u64,
+    pub conns_total: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+/// What every model shares: signals, counters, the accept policy, and the
+/// events that go with them. Models own only their waiting and their
+/// connections.
+pub struct Server<'a> {
+    pub cfg: &'a Config,
+    pub out: &'a Out,
+    pub signals: Signals,
+    pub totals: Totals,
+    next_id: u64,
+    /// accepting is paused until then (EMFILE/ENFILE back-off)
+    paused_until: Option<Instant>,
+    /// a descriptor kept in reserve for the EMFILE case
+    spare: Option<Fd>,
+    last_emfile_log: Option<Instant>,
+}
+
+/// How long accepting pauses after running out of descriptors.
+const EMFILE_PAUSE: Duration = Duration::from_millis(100);
+
+impl<'a> Server<'a> {
+    pub fn new(cfg: &'a Config, out: &'a Out, chld: bool) -> Result<Server<'a>> {
+        let signals = Signals::install(chld)?;
+        Ok(Server {
+            cfg,
+            out,
+            signals,
+            totals: Totals::default(),
+            next_id: 0,
+            paused_until: None,
+            spare: open_spare(),
+            last_emfile_log: None,
+        })
+    }
+
+    /// Whether another connection may be accepted now (--max-conns not
+    /// reached, --max-clients not full, not backing off).
+    pub fn may_accept(&mut self, live: u64) -> bool {
+        if self.cfg.max_conns.is_some_and(|m| self.next_id >= m) {
+            return false;
+        }
+        if self.cfg.max_clients.is_some_and(|m| live >= m) {
+            return false;
+        }
+        match self.paused_until {
+            Some(t) if Instant::now() < t => false,
+            Some(_) => {
+                self.paused_until = None;
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// --max-conns reached and every connection finished: time to stop.
+    pub fn done(&self, live: u64) -> bool {
+        self.cfg.max_conns.is_some_and(|m| self.next_id >= m) && live == 0
+    }
+
+    /// Milliseconds until the accept pause ends (for the wait timeout).
+    pub fn pause_ms(&self) -> Option<i32> {
+        self.paused_until
+            .map(|t| t.saturating_duration_since(Instant::now()).as_millis().min(i32::MAX as u128) as i32 + 1)
+    }
+
+    /// accept(2) with the policy every model shares: TCP_NODELAY (unless
+    /// --nagle), an `accepted` event, and EMFILE/ENFILE handled by
+    /// rejecting one pending connection through the spare descriptor and
+    /// pausing accept briefly (no busy loop). `Ok(None)`: nothing to accept.
+    pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, SocketAddr, u64)>> {
+        match sys::accept(listener, nonblock) {
+            Ok((fd, peer)) => {
+                if self.cfg.nodelay {
+                    if let Err(e) = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1) {
+                        tracing::debug!("setsockopt TCP_NODELAY for {peer}: {}", crate::error::describe_errno(e));
+                    }
+                }
+                self.next_id += 1;
+                self.totals.conns_total += 1;
+                self.totals.conns_now += 1;
+                Ok(Some((fd, peer, self.next_id)))
+            }
+            Err(Errno::EAGAIN | Errno::EINTR | Errno::ECONNABORTED | Errno::EPROTO) => Ok(None),
+            Err(e @ (Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM)) => {
+                self.out_of_descriptors(listener, e);
+                Ok(None)
+            }
+            Err(e) => Err(Error::sys("accept", e)),
+        }
+    }
+
+    fn out_of_descriptors(&mut self, listener: &Fd, e: Errno) {
+        let now = Instant::now();
+        if self.last_emfile_log.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1)) {
+            tracing::warn!(
+                "accept: {}; pausing accept for {} ms (connections wait in the backlog)",
+                crate::error::describe_errno(e),
+                EMFILE_PAUSE.as_millis()
+            );
+            self.last_emfile_log = Some(now);
+        }
+        // The spare-descriptor trick: free one fd, accept the connection
+        // that is waiting, tell it no, take the spare back.
+        if let Some(spare) = self.spare.take() {
+            drop(spare);
+            if let Ok((fd, peer)) = sys::accept(listener, true) {
+                self.out.emit(&Event::Rejected {
+                    peer: peer.to_string(),
+                    reason: format!("out of file descriptors ({})", crate::error::errno_name(e)),
+                });
+                drop(fd);
+            }
+            self.spare = open_spare();
+        }
+        self.paused_until = Some(now + EMFILE_PAUSE);
+    }
+
+    pub fn emit_accepted(&self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
+        self.out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
+    }
+
+    /// Account for and announce a finished connection.
+    pub fn closed(
+        &mut self,
+        id: u64,
+        peer: &SocketAddr,
+        bytes_in: u64,
+        bytes_out: u64,
+        started: Instant,
+        reason: &str,
+    ) {
+        self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
+        self.totals.bytes_in += bytes_in;
+        self.totals.bytes_out += bytes_out;
+        self.out.emit(&closed_event(id, peer, bytes_in, bytes_out, started, reason));
+    }
+
+    /// After a wake-up on the signal pipe: SIGUSR1 prints stats; returns
+    /// the stop signal's name if SIGINT/SIGTERM arrived.
+    pub fn check_signals(&mut self) -> Option<&'static str> {
+        self.signals.drain();
+        if signals::take_usr1() {
+            self.emit_stats(self.totals);
+        }
+        signals::stop_requested()
+    }
+
+    pub fn emit_stats(&self, t: Totals) {
+        emit_stats(self.out, self.cfg.model, t);
+    }
+
+    /// A connection accepted only to be refused: it was never served.
+    pub fn closed_quietly(&mut self) {
+        self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
+    }
+
+    /// At shutdown: accept what still waits in the backlog and refuse it
+    /// with a `rejected` event, rather than letting the kernel reset it
+    /// unseen when the listener closes.
+    pub fn reject_backlog(&mut self, listener: &Fd) {
+        let _ = sys::set_nonblocking(listener, true);
+        for _ in 0..4096 {
+            match sys::accept(listener, true) {
+                Ok((fd, peer)) => {
+                    self.out.emit(&Event::Rejected { peer: peer.to_string(), reason: "server stopping".into() });
+                    drop(fd);
+                }
+                Err(Errno::EINTR | Errno::ECONNABORTED) => continue,
+                Err(_) => break,
+            }
+        }
+    }
+
+    pub fn stopped(&self, signal: Option<&str>) {
+        self.out.emit(&Event::Stopped {
+            signal: signal.map(str::to_string),
+            conns: self.totals.conns_total,
+            bytes_in: self.totals.bytes_in,
+            bytes_out: self.totals.bytes_out,
+        });
+        self.out.flush();
+    }
+}
+
+/// The `stats` event (SIGUSR1).
+pub fn emit_stats(out: &Out, model: Model, t: Totals) {
+    out.emit(&Event::Stats {
+        conns_now: t.conns_now,
+        conns_total: t.conns_total,
+        bytes_in: t.bytes_in,
+        bytes_out: t.bytes_out,
+        model: model.name().into(),
+        pid: std::process::id(),
+    });
+}
+
+pub fn closed_event(
+    id: u64,
+    peer: &SocketAddr,
+    bytes_in: u64,
+    bytes_out: u64,
+    started: Instant,
+    reason: &str,
+) -> Event {
+    Event::Closed {
+        conn: id,
+        peer: peer.to_string(),
+        bytes_in,
+        bytes_out,
+        duration_ms: started.elapsed().as_millis() as u64,
+        reason: reason.into(),
+    }
+}
+
+fn open_spare() -> Option<Fd> {
+    sys::open(
+        "/dev/null",
+        nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+        "O_RDONLY|O_CLOEXEC",
+    )
+    .ok()
+}

@@ -1,0 +1,550 @@
+//! The echo-server conformance suite, run against every model, and the
+//! echo-client's modes. Real processes, 127.0.0.1 (and ::1), port 0.
+
+use crate::common::*;
+use netlab::output::Event;
+use nix::sys::signal::Signal;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+pub const MODELS: &[&str] = &["iterative", "fork", "select"];
+
+pub fn start(model: &str, extra: &[&str]) -> Server {
+    let mut args = vec!["echo-server", "--model", model, "--bind", "127.0.0.1"];
+    args.extend_from_slice(extra);
+    args.push("0");
+    Server::start(&args)
+}
+
+fn for_each_model(f: impl Fn(&str)) {
+    for m in MODELS {
+        f(m);
+    }
+}
+
+#[test]
+fn one_mebibyte_with_half_close() {
+    for_each_model(|m| {
+        let s = start(m, &[]);
+        let data = random_bytes(1 << 20, 7);
+        assert!(echo_through(s.addr(), &data) == data, "{m}: echo differs");
+        s.wait_for(
+            "closed",
+            10,
+            |e| matches!(e, Event::Closed { reason, bytes_in: 1048576, bytes_out: 1048576, .. } if reason == "eof"),
+        );
+        let evs = s.stop();
+        let Some(Event::Stopped { bytes_in, bytes_out, conns, .. }) = evs.last() else { panic!() };
+        assert_eq!((*conns, *bytes_in, *bytes_out), (1, 1 << 20, 1 << 20), "{m}");
+    });
+}
+
+#[test]
+fn all_byte_values() {
+    for_each_model(|m| {
+        let s = start(m, &["--buffer-size", "30"]);
+        let data: Vec<u8> = (0..=255u8).cycle().take(256 * 4).collect();
+        assert_eq!(echo_through(s.addr(), &data), data, "{m}");
+        s.stop();
+    });
+}
+
+#[test]
+fn twenty_concurrent_clients() {
+    for_each_model(|m| {
+        let s = start(m, &[]);
+        let addr = s.addr();
+        let handles: Vec<_> = (0..20)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let data = random_bytes(50_000 + i * 1000, i as u64 + 1);
+                    echo_through(addr, &data) == data
+                })
+            })
+            .collect();
+        for h in handles {
+            assert!(h.join().unwrap(), "{m}: a client's echo differs");
+        }
+        s.wait_count("closed", 20, 30, |e| matches!(e, Event::Closed { .. }));
+        let evs = s.stop();
+        let accepted = evs.iter().filter(|e| matches!(e, Event::Accepted { .. })).count();
+        assert_eq!(accepted, 20, "{m}");
+    });
+}
+
+fn reset_mid_stream(addr: SocketAddr) {
+    let s = TcpStream::connect(addr).unwrap();
+    let mut w = &s;
+    w.write_all(&random_bytes(200_000, 3)).unwrap();
+    // SO_LINGER {1, 0}: close() sends RST instead of FIN.
+    let sock = socket2_linger_zero(&s);
+    drop(sock);
+}
+
+/// Set SO_LINGER {on, 0} through the netlab sys layer and close.
+fn socket2_linger_zero(s: &TcpStream) -> TcpStream {
+    use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
+    let dup = s.try_clone().unwrap();
+    // SAFETY: dup's fd is ours; wrapped only to call the option setter.
+    let fd = unsafe { netlab::sys::Fd::from_raw(dup.into_raw_fd()) };
+    netlab::sys::set_linger(&fd, true, 0).unwrap();
+    let raw = fd.into_raw();
+    let _ = s.as_raw_fd();
+    // SAFETY: raw is still open and owned by no one else.
+    unsafe { TcpStream::from_raw_fd(raw) }
+}
+
+#[test]
+fn reset_client_affects_no_one() {
+    for_each_model(|m| {
+        let s = start(m, &[]);
+        reset_mid_stream(s.addr());
+        s.wait_for(
+            "closed after reset",
+            10,
+            |e| matches!(e, Event::Closed { reason, .. } if reason == "reset" || reason == "eof"),
+        );
+        let data = random_bytes(100_000, 9);
+        assert_eq!(echo_through(s.addr(), &data), data, "{m}: echo after a reset");
+        s.stop();
+    });
+}
+
+#[test]
+fn many_resets_then_normal_echo() {
+    for_each_model(|m| {
+        let s = start(m, &[]);
+        for _ in 0..20 {
+            reset_mid_stream(s.addr());
+        }
+        let data = random_bytes(10_000, 2);
+        assert_eq!(echo_through(s.addr(), &data), data, "{m}");
+        s.wait_count("closed", 21, 20, |e| matches!(e, Event::Closed { .. }));
+        assert!(!s.stderr().contains("panicked"));
+        s.stop();
+    });
+}
+
+#[test]
+fn a_client_that_never_reads_does_not_block_others() {
+    for m in MODELS.iter().filter(|m| **m != "iterative") {
+        let s = start(m, &[]);
+        // The hog writes far more than the socket buffers hold, never reads.
+        let hog = TcpStream::connect(s.addr()).unwrap();
+        hog.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+        let hog2 = hog.try_clone().unwrap();
+        let writer = std::thread::spawn(move || {
+            let chunk = vec![0x5au8; 64 * 1024];
+            let mut sent = 0usize;
+            let mut w = &hog2;
+            while sent < 64 << 20 {
+                match w.write(&chunk) {
+                    Ok(n) => sent += n,
+                    Err(_) => break, // timed out: the server stopped reading us
+                }
+            }
+            sent
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let data = random_bytes(100_000, 4);
+        assert_eq!(echo_through(s.addr(), &data), data, "{m}: another client was delayed or broken");
+        // wakes the blocked writer
+        let _ = hog.shutdown(std::net::Shutdown::Both);
+        let sent = writer.join().unwrap();
+        assert!(sent < 64 << 20, "{m}: the server kept reading a client that never reads ({sent} bytes)");
+        s.stop();
+    }
+}
+
+#[test]
+fn ipv6_loopback() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("SKIPPED ipv6_loopback: ::1 is not available on this machine (IPv6 disabled?)");
+        return;
+    }
+    for_each_model(|m| {
+        let s = Server::start(&["echo-server", "--model", m, "-6", "--bind", "::1", "0"]);
+        let Event::Listening { addr, .. } = &s.events()[0] else { panic!() };
+        assert_eq!(addr, "::1");
+        let data = random_bytes(70_000, 5);
+        assert_eq!(echo_through(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, s.port)), &data), data, "{m}");
+        s.stop();
+    });
+}
+
+#[test]
+fn sigterm_and_sigint_stop_cleanly_with_clients_connected() {
+    for_each_model(|m| {
+        let mut s = start(m, &[]);
+        let mut c = TcpStream::connect(s.addr()).unwrap();
+        c.write_all(b"x").unwrap();
+        let mut b = [0u8; 1];
+        c.read_exact(&mut b).unwrap();
+        s.signal(Signal::SIGTERM);
+        assert_eq!(s.wait_exit(10), Some(0), "{m}: {}", s.stderr());
+        let evs = s.events();
+        assert!(
+            matches!(evs.last(), Some(Event::Stopped { signal: Some(sig), conns: 1, .. }) if sig == "SIGTERM"),
+            "{m}: {evs:?}"
+        );
+        // the client sees the connection end
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        let _ = c.read_to_end(&mut rest);
+    });
+}
+
+#[test]
+fn sigusr1_prints_stats_and_carries_on() {
+    for_each_model(|m| {
+        let s = start(m, &[]);
+        let data = random_bytes(1000, 1);
+        assert_eq!(echo_through(s.addr(), &data), data);
+        s.wait_for("closed", 10, |e| matches!(e, Event::Closed { .. }));
+        s.signal(Signal::SIGUSR1);
+        let st = s.wait_for("stats", 10, |e| matches!(e, Event::Stats { .. }));
+        let Event::Stats { conns_total, bytes_in, model, .. } = st else { unreachable!() };
+        assert_eq!((conns_total, bytes_in, model.as_str()), (1, 1000, m));
+        assert_eq!(echo_through(s.addr(), &data), data, "{m}: serves after SIGUSR1");
+        s.stop();
+    });
+}
+
+#[test]
+fn max_conns_exits_zero() {
+    for_each_model(|m| {
+        let mut s = start(m, &["--max-conns", "3"]);
+        for i in 0..3 {
+            let d = random_bytes(5000, i);
+            assert_eq!(echo_through(s.addr(), &d), d);
+        }
+        assert_eq!(s.wait_exit(10), Some(0), "{m}: {}", s.stderr());
+        let evs = s.events();
+        assert!(
+            matches!(evs.last(), Some(Event::Stopped { signal: None, conns: 3, bytes_in: 15000, .. })),
+            "{m}: {evs:?}"
+        );
+    });
+}
+
+#[test]
+fn port_in_use_is_exit_1_with_eaddrinuse() {
+    for_each_model(|m| {
+        let s = start(m, &[]);
+        let o = run(&["echo-server", "--model", m, "--bind", "127.0.0.1", &s.port.to_string()], b"");
+        assert_exit(&o, 1);
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(&format!(
+                "netlab: echo-server: bind 127.0.0.1:{}: Address already in use (EADDRINUSE)",
+                s.port
+            )),
+            "{err}"
+        );
+        assert!(err.lines().nth(1).is_some_and(|l| l.starts_with("hint: ")), "{err}");
+        let o = run(&["--json", "echo-server", "--model", m, "--bind", "127.0.0.1", &s.port.to_string()], b"");
+        let v = json_values(&o);
+        assert_eq!(v.last().unwrap()["code"], "EADDRINUSE");
+        s.stop();
+    });
+}
+
+#[test]
+fn idle_timeout_drops_a_silent_client() {
+    for_each_model(|m| {
+        let s = start(m, &["--idle-timeout", "0.3"]);
+        let mut silent = TcpStream::connect(s.addr()).unwrap();
+        s.wait_for("timeout close", 10, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+        silent.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut b = [0u8; 1];
+        assert_eq!(silent.read(&mut b).unwrap_or(0), 0, "{m}: the dropped client sees EOF");
+        let d = random_bytes(1000, 8);
+        assert_eq!(echo_through(s.addr(), &d), d, "{m}");
+        s.stop();
+    });
+}
+
+#[test]
+fn text_events_are_grepable_lines() {
+    let mut cmd = netlab();
+    cmd.args(["echo-server", "--model", "select", "--bind", "127.0.0.1", "--max-conns", "1", "0"]);
+    let mut child = cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert!(first.starts_with("listening on 127.0.0.1:"), "{first}");
+    let port: u16 = first.split(':').nth(1).unwrap().split_whitespace().next().unwrap().parse().unwrap();
+    let d = b"hello".to_vec();
+    assert_eq!(echo_through(SocketAddr::from(([127, 0, 0, 1], port)), &d), d);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let lines: Vec<&str> = rest.lines().collect();
+    assert!(lines[0].starts_with("accepted #1 from 127.0.0.1:"), "{rest}");
+    assert!(
+        lines[1].starts_with("closed #1 127.0.0.1:") && lines[1].contains("eof, 5 bytes in, 5 bytes out"),
+        "{rest}"
+    );
+    assert!(lines[2].starts_with("stopped: 1 connections, 5 bytes in, 5 bytes out"), "{rest}");
+}
+
+#[test]
+fn trace_narrates_the_server() {
+    let mut s = Server::start_cmd(netlab().args([
+        "--json",
+        "--trace",
+        "echo-server",
+        "--model",
+        "fork",
+        "--bind",
+        "127.0.0.1",
+        "--max-conns",
+        "1",
+        "0",
+    ]));
+    let d = b"trace me".to_vec();
+    assert_eq!(echo_through(s.addr(), &d), d);
+    assert_eq!(s.wait_exit(10), Some(0));
+    let err = s.stderr();
+    for want in [
+        "socket(AF_INET, SOCK_STREAM, 0) = 3",
+        "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, 1) = 0",
+        "bind(3, 127.0.0.1:0) = 0",
+        "listen(3, 4096) = 0",
+        "fork() = ",
+        "waitpid(-1, WNOHANG) = ",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
+    // the child closes the listening socket; the parent closes the client's
+    assert!(err.lines().any(|l| l.starts_with("[pid ") && l.ends_with("close(3) = 0")), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("accept(3) = ")), "{err}");
+}
+
+// ---------------------------------------------------------------- fork specifics
+
+fn children_of(pid: u32) -> Vec<(u32, char)> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
+        // pid (comm) state ppid ...
+        let Some(rest) = stat.rsplit_once(") ").map(|x| x.1) else { continue };
+        let mut f = rest.split_whitespace();
+        let state = f.next().and_then(|s| s.chars().next()).unwrap_or('?');
+        let ppid: u32 = f.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        if ppid == pid {
+            v.push((p, state));
+        }
+    }
+    v
+}
+
+pub fn socket_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| std::fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn fork_500_connections_leave_no_zombies_and_no_fds() {
+    let s = start("fork", &[]);
+    let before = socket_fds(s.pid);
+    let addr = s.addr();
+    for burst in 0..10 {
+        let hs: Vec<_> = (0..50)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let d = random_bytes(100, burst * 100 + i);
+                    echo_through(addr, &d) == d
+                })
+            })
+            .collect();
+        for h in hs {
+            assert!(h.join().unwrap());
+        }
+    }
+    s.wait_count("reaped", 500, 60, |e| matches!(e, Event::Reaped { .. }));
+    let kids = children_of(s.pid);
+    assert!(kids.iter().all(|(_, st)| *st != 'Z'), "zombies: {kids:?}");
+    assert_eq!(kids.len(), 0, "children left: {kids:?}");
+    assert_eq!(socket_fds(s.pid), before, "the parent kept client sockets open");
+    let evs = s.stop();
+    assert_eq!(evs.iter().filter(|e| matches!(e, Event::Accepted { .. })).count(), 500);
+}
+
+#[test]
+fn fork_max_clients_caps_live_children() {
+    let s = start("fork", &["--max-clients", "2"]);
+    let mut held: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(s.addr()).unwrap()).collect();
+    s.wait_count("accepted", 2, 10, |e| matches!(e, Event::Accepted { .. }));
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(children_of(s.pid).len(), 2, "more than --max-clients children");
+    assert_eq!(s.events().iter().filter(|e| matches!(e, Event::Accepted { .. })).count(), 2);
+    // the waiting ones are served as soon as a slot frees up
+    for c in held.iter_mut().take(2) {
+        c.shutdown(std::net::Shutdown::Write).unwrap();
+    }
+    s.wait_count("accepted", 4, 10, |e| matches!(e, Event::Accepted { .. }));
+    drop(held);
+    s.stop();
+}
+
+// ---------------------------------------------------------------- client
+
+/// A test server that echoes in small, delayed pieces (bounded: one client).
+fn slow_echo_server(piece: usize, corrupt_at: Option<usize>) -> (SocketAddr, std::thread::JoinHandle<()>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let h = std::thread::spawn(move || {
+        let (mut c, _) = l.accept().unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = vec![0u8; piece];
+        let mut total = 0usize;
+        let mut n_pieces = 0u64;
+        loop {
+            let n = match c.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            for (i, b) in buf[..n].iter_mut().enumerate() {
+                if Some(total + i) == corrupt_at {
+                    *b ^= 0xff;
+                }
+            }
+            total += n;
+            if c.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            n_pieces += 1;
+            if n_pieces % 64 == 0 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    });
+    (addr, h)
+}
+
+#[test]
+fn client_streams_3mib_through_a_slow_server() {
+    let (addr, h) = slow_echo_server(1000, None);
+    let data = random_bytes(3 << 20, 11);
+    let o = run(&["echo-client", "127.0.0.1", &addr.port().to_string()], &data);
+    assert_exit(&o, 0);
+    assert!(o.stdout == data, "stream echo differs ({} bytes back)", o.stdout.len());
+    assert!(stderr(&o).contains("echo verified"), "{}", stderr(&o));
+    h.join().unwrap();
+}
+
+#[test]
+fn client_split_mode_verifies() {
+    let (addr, h) = slow_echo_server(777, None);
+    let data = random_bytes(1 << 20, 12);
+    let o = run(&["--json", "echo-client", "--split", "127.0.0.1", &addr.port().to_string()], &data);
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(
+        matches!(
+            evs.last(),
+            Some(Event::Summary(netlab::output::Summary::Stream { verified: true, bytes_received: 1048576, .. }))
+        ),
+        "{evs:?}"
+    );
+    h.join().unwrap();
+}
+
+#[test]
+fn corrupting_server_gives_exit_3() {
+    for split in [false, true] {
+        let (addr, h) = slow_echo_server(500, Some(12345));
+        let data = random_bytes(50_000, 13);
+        let port = addr.port().to_string();
+        let mut args = vec!["--json", "echo-client", "127.0.0.1", &port];
+        if split {
+            args.insert(2, "--split");
+        }
+        let o = run(&args, &data);
+        assert_exit(&o, 3);
+        let evs = events(&o);
+        assert!(
+            evs.iter().any(|e| matches!(
+                e,
+                Event::Summary(netlab::output::Summary::Stream { verified: false, first_mismatch_at: Some(12345), .. })
+            )),
+            "split={split}: {evs:?}"
+        );
+        h.join().unwrap();
+    }
+    let (addr, h) = slow_echo_server(500, Some(2));
+    let o = run(&["echo-client", "-m", "hello", "127.0.0.1", &addr.port().to_string()], b"");
+    assert_exit(&o, 3);
+    h.join().unwrap();
+}
+
+#[test]
+fn client_messages_print_each_echo() {
+    let s = start("select", &[]);
+    let port = s.port.to_string();
+    let o = run(&["echo-client", "--message", "hello", "-m", "second line", "127.0.0.1", &port], b"");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Message from server: hello\nMessage from server: second line\n");
+    let o = run(&["--json", "echo-client", "-m", "abc", "localhost", &port, "-4"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(matches!(&evs[0], Event::Connected { peer, .. } if peer.starts_with("127.0.0.1:")));
+    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data, .. } if data == "abc"));
+    s.stop();
+}
+
+#[test]
+fn client_connection_refused_is_one_line_exit_1() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    drop(l);
+    let o = run(&["echo-client", "-m", "x", "127.0.0.1", &port], b"");
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert_eq!(
+        err.lines().next().unwrap(),
+        format!("netlab: echo-client: connect 127.0.0.1:{port}: Connection refused (ECONNREFUSED)")
+    );
+    assert!(err.lines().count() <= 2);
+}
+
+#[test]
+fn client_timeout_on_a_stalled_echo() {
+    // a server that accepts and never answers
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    let o = run(&["echo-client", "--timeout", "0.3", "-m", "anyone?", "127.0.0.1", &port], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("no echo for 0.3 s"), "{}", stderr(&o));
+    let o = run(&["echo-client", "--timeout", "0.3", "127.0.0.1", &port], b"some data");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("no progress for 0.3 s"), "{}", stderr(&o));
+    drop(l);
+}
+
+#[test]
+fn client_prompt_mode_on_a_tty() {
+    // A pseudo-terminal as stdin makes the client interactive.
+    let s = start("select", &[]);
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let mut cmd = netlab();
+    cmd.args(["echo-client", "127.0.0.1", &s.port.to_string()]);
+    cmd.stdin(std::process::Stdio::from(std::os::fd::OwnedFd::from(pty.slave)));
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let mut master = std::fs::File::from(pty.master);
+    master.write_all(b"hello\nQ\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Message from server: hello\n");
+    assert!(stderr(&o).contains("Input message(Q to quit): "), "{}", stderr(&o));
+    s.stop();
+}
