@@ -422,7 +422,7 @@ fn slow_echo_server(piece: usize, corrupt_at: Option<usize>) -> (SocketAddr, std
                 break;
             }
             n_pieces += 1;
-            if n_pieces % 64 == 0 {
+            if n_pieces.is_multiple_of(64) {
                 std::thread::sleep(Duration::from_millis(1));
             }
         }
@@ -537,7 +537,7 @@ fn client_prompt_mode_on_a_tty() {
     let pty = nix::pty::openpty(None, None).expect("openpty");
     let mut cmd = netlab();
     cmd.args(["echo-client", "127.0.0.1", &s.port.to_string()]);
-    cmd.stdin(std::process::Stdio::from(std::os::fd::OwnedFd::from(pty.slave)));
+    cmd.stdin(std::process::Stdio::from(pty.slave));
     cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
     let mut master = std::fs::File::from(pty.master);
