@@ -34,8 +34,14 @@ _netlab() {
             netlab,help)
                 cmd="netlab__subcmd__help"
                 ;;
+            netlab,resolve)
+                cmd="netlab__subcmd__resolve"
+                ;;
             netlab,sockopt)
                 cmd="netlab__subcmd__sockopt"
+                ;;
+            netlab,udp)
+                cmd="netlab__subcmd__udp"
                 ;;
             netlab__subcmd__fileio,fds)
                 cmd="netlab__subcmd__fileio__subcmd__fds"
@@ -79,8 +85,14 @@ _netlab() {
             netlab__subcmd__help,help)
                 cmd="netlab__subcmd__help__subcmd__help"
                 ;;
+            netlab__subcmd__help,resolve)
+                cmd="netlab__subcmd__help__subcmd__resolve"
+                ;;
             netlab__subcmd__help,sockopt)
                 cmd="netlab__subcmd__help__subcmd__sockopt"
+                ;;
+            netlab__subcmd__help,udp)
+                cmd="netlab__subcmd__help__subcmd__udp"
                 ;;
             netlab__subcmd__help__subcmd__fileio,fds)
                 cmd="netlab__subcmd__help__subcmd__fileio__subcmd__fds"
@@ -99,6 +111,12 @@ _netlab() {
                 ;;
             netlab__subcmd__help__subcmd__sockopt,set)
                 cmd="netlab__subcmd__help__subcmd__sockopt__subcmd__set"
+                ;;
+            netlab__subcmd__help__subcmd__udp,client)
+                cmd="netlab__subcmd__help__subcmd__udp__subcmd__client"
+                ;;
+            netlab__subcmd__help__subcmd__udp,server)
+                cmd="netlab__subcmd__help__subcmd__udp__subcmd__server"
                 ;;
             netlab__subcmd__sockopt,get)
                 cmd="netlab__subcmd__sockopt__subcmd__get"
@@ -124,6 +142,24 @@ _netlab() {
             netlab__subcmd__sockopt__subcmd__help,set)
                 cmd="netlab__subcmd__sockopt__subcmd__help__subcmd__set"
                 ;;
+            netlab__subcmd__udp,client)
+                cmd="netlab__subcmd__udp__subcmd__client"
+                ;;
+            netlab__subcmd__udp,help)
+                cmd="netlab__subcmd__udp__subcmd__help"
+                ;;
+            netlab__subcmd__udp,server)
+                cmd="netlab__subcmd__udp__subcmd__server"
+                ;;
+            netlab__subcmd__udp__subcmd__help,client)
+                cmd="netlab__subcmd__udp__subcmd__help__subcmd__client"
+                ;;
+            netlab__subcmd__udp__subcmd__help,help)
+                cmd="netlab__subcmd__udp__subcmd__help__subcmd__help"
+                ;;
+            netlab__subcmd__udp__subcmd__help,server)
+                cmd="netlab__subcmd__udp__subcmd__help__subcmd__server"
+                ;;
             *)
                 ;;
         esac
@@ -131,7 +167,7 @@ _netlab() {
 
     case "${cmd}" in
         netlab)
-            opts="-v -q -h -V --json --trace --verbose --quiet --log-format --help --version echo-server echo-client sockopt byteorder fileio demo help"
+            opts="-v -q -h -V --json --trace --verbose --quiet --log-format --help --version echo-server echo-client udp resolve sockopt byteorder fileio demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,7 +475,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__help)
-            opts="echo-server echo-client sockopt byteorder fileio demo help"
+            opts="echo-server echo-client udp resolve sockopt byteorder fileio demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -578,6 +614,20 @@ _netlab() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        netlab__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         netlab__subcmd__help__subcmd__sockopt)
             opts="list get set"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -627,6 +677,70 @@ _netlab() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__help__subcmd__udp)
+            opts="server client"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__help__subcmd__udp__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__help__subcmd__udp__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__resolve)
+            opts="-4 -6 -v -q -h -V --timeout --json --trace --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -771,6 +885,160 @@ _netlab() {
             case "${prev}" in
                 --type)
                     COMPREPLY=($(compgen -W "tcp udp" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp)
+            opts="-v -q -h -V --json --trace --verbose --quiet --log-format --help --version server client help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp__subcmd__client)
+            opts="-4 -6 -m -v -q -h -V --connect --message --count --size --interval --timeout --max-loss --json --trace --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-loss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp__subcmd__help)
+            opts="server client help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp__subcmd__help__subcmd__client)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp__subcmd__help__subcmd__server)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netlab__subcmd__udp__subcmd__server)
+            opts="-4 -6 -v -q -h -V --bind --buffer-size --max-datagrams --port --json --trace --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-datagrams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log-format)

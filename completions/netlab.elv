@@ -31,6 +31,8 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
             cand echo-server 'TCP echo server: iterative, fork or select model'
             cand echo-client 'TCP echo client: prompt, stream, --message or --split; every byte verified'
+            cand udp 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
+            cand resolve 'Names to addresses (struct hostent) and addresses to names'
             cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
             cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
             cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
@@ -71,6 +73,91 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
             cand --split 'The I/O split: a forked child writes, the parent reads'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;udp'= {
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand server 'recvfrom, then sendto the same bytes back to the sender'
+            cand client 'Send datagrams and match the replies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;udp;server'= {
+            cand --bind 'Address to bind (default 0.0.0.0, or :: with -6)'
+            cand --buffer-size 'Largest datagram echoed; longer ones are reported as truncated'
+            cand --max-datagrams 'Exit 0 after N datagrams'
+            cand --port 'Port (alternative to the positional PORT)'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'IPv4 only'
+            cand -6 'IPv6'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;udp;client'= {
+            cand -m 'Send TEXT as one datagram and print the reply (repeatable)'
+            cand --message 'Send TEXT as one datagram and print the reply (repeatable)'
+            cand --count 'Send N numbered datagrams and match the replies'
+            cand --size 'Bytes per numbered datagram (at least 8: the sequence number)'
+            cand --interval 'Milliseconds between numbered datagrams'
+            cand --timeout 'Milliseconds to wait for a reply before the datagram counts as lost'
+            cand --max-loss 'Exit 3 when more than PCT percent are lost'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'IPv4 only'
+            cand -6 'IPv6 only'
+            cand --connect 'Connected UDP socket: connect(), then write/read (hears ICMP errors)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;udp;help'= {
+            cand server 'recvfrom, then sendto the same bytes back to the sender'
+            cand client 'Send datagrams and match the replies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;udp;help;server'= {
+        }
+        &'netlab;udp;help;client'= {
+        }
+        &'netlab;udp;help;help'= {
+        }
+        &'netlab;resolve'= {
+            cand --timeout 'Give up on a lookup after SECS seconds'
+            cand --log-format 'Format of stderr logs and trace lines'
+            cand -4 'IPv4 addresses only'
+            cand -6 'IPv6 addresses only'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -266,6 +353,8 @@ set edit:completion:arg-completer[netlab] = {|@words|
         &'netlab;help'= {
             cand echo-server 'TCP echo server: iterative, fork or select model'
             cand echo-client 'TCP echo client: prompt, stream, --message or --split; every byte verified'
+            cand udp 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
+            cand resolve 'Names to addresses (struct hostent) and addresses to names'
             cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
             cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
             cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
@@ -275,6 +364,16 @@ set edit:completion:arg-completer[netlab] = {|@words|
         &'netlab;help;echo-server'= {
         }
         &'netlab;help;echo-client'= {
+        }
+        &'netlab;help;udp'= {
+            cand server 'recvfrom, then sendto the same bytes back to the sender'
+            cand client 'Send datagrams and match the replies'
+        }
+        &'netlab;help;udp;server'= {
+        }
+        &'netlab;help;udp;client'= {
+        }
+        &'netlab;help;resolve'= {
         }
         &'netlab;help;sockopt'= {
             cand list 'List every option netlab knows'

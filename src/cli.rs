@@ -2,7 +2,7 @@
 //! and the per-command documentation tables (EXAMPLES, JSON events) that
 //! feed both `--help` and the generated man pages.
 
-use crate::commands::{byteorder, demo, echo_client, echo_server, fileio, sockopt};
+use crate::commands::{byteorder, demo, echo_client, echo_server, fileio, resolve, sockopt, udp};
 use crate::logging::LogFormat;
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -64,6 +64,10 @@ pub enum Command {
     EchoServer(echo_server::Args),
     /// TCP echo client: prompt, stream, --message or --split; every byte verified
     EchoClient(echo_client::Args),
+    /// UDP echo: server and client (loss, duplicates, reordering, RTT)
+    Udp(udp::Args),
+    /// Names to addresses (struct hostent) and addresses to names
+    Resolve(resolve::Args),
     /// Socket options on a fresh socket: list, get, set (and why the kernel changed your value)
     Sockopt(sockopt::Args),
     /// Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa
@@ -108,6 +112,8 @@ pub fn docs_for(name: &str) -> &'static Docs {
     match name {
         "echo-server" => &echo_server::DOCS,
         "echo-client" => &echo_client::DOCS,
+        "udp" => &udp::DOCS,
+        "resolve" => &resolve::DOCS,
         "sockopt" => &sockopt::DOCS,
         "byteorder" => &byteorder::DOCS,
         "fileio" => &fileio::DOCS,

@@ -140,13 +140,56 @@ pub enum Event {
     Rejected { peer: String, reason: String },
     /// Counters on SIGUSR1; the server carries on.
     Stats { conns_now: u64, conns_total: u64, bytes_in: u64, bytes_out: u64, model: String, pid: u32 },
-    /// The server stopped (`signal` is null after --max-conns).
+    /// The server stopped (`signal` is null after --max-conns or
+    /// --max-datagrams); UDP servers also count `datagrams`.
     Stopped {
         #[serde(default)]
         signal: Option<String>,
         conns: u64,
         bytes_in: u64,
         bytes_out: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        datagrams: Option<u64>,
+    },
+
+    // ---- udp ----
+    /// One datagram received by the UDP server.
+    Datagram {
+        peer: String,
+        bytes: u64,
+        /// longer than --buffer-size: cut by the kernel, so not echoed
+        truncated: bool,
+        replied: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+
+    // ---- resolve ----
+    /// A forward lookup, as the fields of `struct hostent` (one event per
+    /// address family found).
+    Host {
+        query: String,
+        official_name: String,
+        aliases: Vec<String>,
+        addrtype: String,
+        length: u32,
+        addresses: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// A reverse lookup (getnameinfo, the modern gethostbyaddr).
+    Reverse {
+        query: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// One argument of `resolve` that failed (the others still run).
+    ResolveFailed {
+        query: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
     },
 
     // ---- echo-client ----
@@ -177,6 +220,26 @@ pub enum Summary {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         first_mismatch_at: Option<u64>,
         duration_ms: f64,
+    },
+    /// udp client --count: every reply matched by sequence number.
+    Udp {
+        sent: u64,
+        received: u64,
+        lost: u64,
+        loss_pct: f64,
+        duplicates: u64,
+        reordered: u64,
+        /// replies after --timeout (also counted as lost)
+        late: u64,
+        /// replies whose content was not what was sent
+        corrupt: u64,
+        /// datagrams from other addresses, ignored
+        ignored: u64,
+        rtt_min_us: u64,
+        rtt_p50_us: u64,
+        rtt_p90_us: u64,
+        rtt_p99_us: u64,
+        rtt_max_us: u64,
     },
 }
 
@@ -278,14 +341,47 @@ impl fmt::Display for Event {
                 f,
                 "stats: {conns_now} connections now, {conns_total} in total, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
             ),
-            Event::Stopped { signal, conns, bytes_in, bytes_out } => write!(
-                f,
-                "stopped{}: {conns} connections, {bytes_in} bytes in, {bytes_out} bytes out",
-                match signal {
+            Event::Stopped { signal, conns, bytes_in, bytes_out, datagrams } => {
+                let by = match signal {
                     Some(s) => format!(" by {s}"),
                     None => String::new(),
+                };
+                match datagrams {
+                    Some(d) => write!(f, "stopped{by}: {d} datagrams, {bytes_in} bytes in, {bytes_out} bytes out"),
+                    None => write!(f, "stopped{by}: {conns} connections, {bytes_in} bytes in, {bytes_out} bytes out"),
                 }
-            ),
+            }
+            Event::Datagram { peer, bytes, truncated, replied, note } => {
+                write!(f, "datagram from {peer}: {bytes} bytes")?;
+                if *truncated {
+                    write!(f, ", TRUNCATED")?;
+                }
+                write!(f, ", {}", if *replied { "echoed" } else { "not echoed" })?;
+                if let Some(n) = note {
+                    write!(f, " ({n})")?;
+                }
+                Ok(())
+            }
+            Event::Host { query, official_name, aliases, addrtype, length, addresses, source } => {
+                writeln!(f, "query: {query}")?;
+                writeln!(f, "official name: {official_name}")?;
+                writeln!(f, "aliases: {}", if aliases.is_empty() { "(none)".to_string() } else { aliases.join(" ") })?;
+                writeln!(f, "address type: {addrtype}")?;
+                writeln!(f, "address length: {length}")?;
+                write!(f, "addresses: {}", addresses.join(" "))?;
+                if let Some(s) = source {
+                    write!(f, "\nsource: {s}")?;
+                }
+                Ok(())
+            }
+            Event::Reverse { query, name, source } => {
+                write!(f, "query: {query}\nname: {name}")?;
+                if let Some(s) = source {
+                    write!(f, "\nsource: {s}")?;
+                }
+                Ok(())
+            }
+            Event::ResolveFailed { query, message, .. } => write!(f, "query: {query}\nerror: {message}"),
             Event::Connected { peer, local, connect_ms } => {
                 write!(f, "connected to {peer} from {local} in {connect_ms:.3} ms")
             }
@@ -301,6 +397,25 @@ impl fmt::Display for Event {
                     }
                 )
             }
+            Event::Summary(Summary::Udp {
+                sent,
+                received,
+                lost,
+                loss_pct,
+                duplicates,
+                reordered,
+                late,
+                corrupt,
+                ignored,
+                rtt_min_us,
+                rtt_p50_us,
+                rtt_p90_us,
+                rtt_p99_us,
+                rtt_max_us,
+            }) => write!(
+                f,
+                "summary: {sent} sent, {received} received, {lost} lost ({loss_pct:.1}%), {duplicates} duplicates, {reordered} reordered, {late} late, {corrupt} corrupt, {ignored} ignored\nrtt us: min {rtt_min_us} p50 {rtt_p50_us} p90 {rtt_p90_us} p99 {rtt_p99_us} max {rtt_max_us}"
+            ),
             Event::DemoStep { step, ok, detail } => {
                 write!(f, "[{}] {step:<22} {detail}", if *ok { " ok " } else { "FAIL" })
             }

@@ -646,3 +646,125 @@ pub fn kill(pid: i32, sig: nix::sys::signal::Signal) -> std::result::Result<(), 
     let res = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
     traced(res, || format!("kill({pid}, {})", sig.as_str()), |_| "0".into())
 }
+
+// ---------------------------------------------------------------- name resolution
+//
+// Not system calls, but the library calls a student writes: narrated the
+// same way.
+
+/// What getaddrinfo(AI_CANONNAME) found.
+#[derive(Clone, Debug, Default)]
+pub struct AddrInfo {
+    pub canonname: Option<String>,
+    pub addrs: Vec<std::net::IpAddr>,
+}
+
+/// getaddrinfo(name, NULL, {AI_CANONNAME, family, SOCK_STREAM}); the error
+/// is the EAI_* code.
+pub fn getaddrinfo(name: &str, family: libc::c_int) -> std::result::Result<AddrInfo, i32> {
+    let hints = dns_lookup::AddrInfoHints {
+        flags: libc::AI_CANONNAME,
+        address: family,
+        socktype: libc::SOCK_STREAM,
+        protocol: 0,
+    };
+    let res = match dns_lookup::getaddrinfo(Some(name), None, Some(hints)) {
+        Ok(iter) => {
+            let mut info = AddrInfo::default();
+            for ai in iter.flatten() {
+                if info.canonname.is_none() {
+                    info.canonname = ai.canonname.clone();
+                }
+                if !info.addrs.contains(&ai.sockaddr.ip()) {
+                    info.addrs.push(ai.sockaddr.ip());
+                }
+            }
+            Ok(info)
+        }
+        Err(e) => Err(e.error_num()),
+    };
+    if tracing_syscalls() {
+        let fam = match family {
+            libc::AF_INET => "AF_INET",
+            libc::AF_INET6 => "AF_INET6",
+            _ => "AF_UNSPEC",
+        };
+        let call = format!("getaddrinfo(\"{name}\", NULL, {{AI_CANONNAME, {fam}, SOCK_STREAM}})");
+        trace_line(&match &res {
+            Ok(i) => format!("{call} = 0 ({} addresses)", i.addrs.len()),
+            Err(code) => format!("{call} = {code} {}", crate::net::gai_name(*code).unwrap_or("EAI_?")),
+        });
+    }
+    res
+}
+
+/// getnameinfo(addr, NI_NAMEREQD): the host name, or the EAI_* code.
+pub fn getnameinfo(addr: &SocketAddr) -> std::result::Result<String, i32> {
+    let res = dns_lookup::getnameinfo(addr, libc::NI_NAMEREQD).map(|(h, _)| h).map_err(|e| e.error_num());
+    if tracing_syscalls() {
+        let call = format!("getnameinfo({}, NI_NAMEREQD)", addr.ip());
+        trace_line(&match &res {
+            Ok(h) => format!("{call} = 0 (\"{h}\")"),
+            Err(code) => format!("{call} = {code} {}", crate::net::gai_name(*code).unwrap_or("EAI_?")),
+        });
+    }
+    res
+}
+
+extern "C" {
+    // glibc; the libc crate does not declare it.
+    fn gethostbyname2_r(
+        name: *const libc::c_char,
+        af: libc::c_int,
+        ret: *mut libc::hostent,
+        buf: *mut libc::c_char,
+        buflen: libc::size_t,
+        result: *mut *mut libc::hostent,
+        h_errnop: *mut libc::c_int,
+    ) -> libc::c_int;
+}
+
+/// gethostbyname2_r(name, af): the course's `struct hostent` (official
+/// name and aliases; getaddrinfo does not report aliases).
+pub fn gethostbyname2(name: &str, af: libc::c_int) -> Option<(String, Vec<String>)> {
+    let cname = std::ffi::CString::new(name).ok()?;
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        // SAFETY: hostent is plain data; the call fills it with pointers
+        // into `buf`, which outlives every read below.
+        let mut he: libc::hostent = unsafe { mem::zeroed() };
+        let mut result: *mut libc::hostent = std::ptr::null_mut();
+        let mut h_errno: libc::c_int = 0;
+        // SAFETY: all pointers are valid for the sizes given.
+        let rc = unsafe {
+            gethostbyname2_r(
+                cname.as_ptr(),
+                af,
+                &mut he,
+                buf.as_mut_ptr() as *mut libc::c_char,
+                buf.len(),
+                &mut result,
+                &mut h_errno,
+            )
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 4, 0);
+            continue;
+        }
+        if rc != 0 || result.is_null() {
+            return None;
+        }
+        // SAFETY: on success h_name is a NUL-terminated string and
+        // h_aliases a NULL-terminated array of them, all inside buf.
+        unsafe {
+            let official = std::ffi::CStr::from_ptr(he.h_name).to_string_lossy().into_owned();
+            let mut aliases = Vec::new();
+            let mut p = he.h_aliases;
+            while !p.is_null() && !(*p).is_null() {
+                aliases.push(std::ffi::CStr::from_ptr(*p).to_string_lossy().into_owned());
+                p = p.add(1);
+            }
+            return Some((official, aliases));
+        }
+    }
+}

@@ -43,6 +43,8 @@ pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
         ("echo-server iterative", || step_echo(Model::Iterative)),
         ("echo-server fork", || step_echo(Model::Fork)),
         ("echo-server select", || step_echo(Model::Select)),
+        ("udp round trip", step_udp),
+        ("resolve localhost", step_resolve),
     ];
     let (mut passed, mut failed) = (0u32, 0u32);
     for (name, f) in steps {
@@ -142,73 +144,128 @@ fn step_sockopt() -> StepResult {
     ))
 }
 
-/// Start `netlab echo-server --model M` on a free loopback port (this same
-/// binary, as a child process), echo a message through it with the
-/// client's code, and check the server stops cleanly after it.
-fn step_echo(model: Model) -> StepResult {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-    use std::time::Duration;
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
-    let mut child = Command::new(exe)
-        .args(["--json", "echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("start echo-server: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-            if let Ok(Event::Listening { port, .. }) = serde_json::from_str::<Event>(&line) {
-                let _ = tx.send(port);
+/// A netlab server started as a child process (this same binary) on a
+/// free loopback port; killed if it is still running when dropped.
+struct Child {
+    proc: std::process::Child,
+    port: u16,
+}
+
+impl Child {
+    fn start(args: &[&str]) -> std::result::Result<Child, String> {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
+        let mut proc = Command::new(exe)
+            .arg("--json")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("start {}: {e}", args[0]))?;
+        let stdout = proc.stdout.take().ok_or("no stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+                if let Ok(Event::Listening { port, .. }) = serde_json::from_str::<Event>(&line) {
+                    let _ = tx.send(port);
+                }
             }
-        }
-    });
-    let result = (|| {
-        let port = rx.recv_timeout(Duration::from_secs(10)).map_err(|_| "the server did not start listening")?;
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
-        let msg = b"Hello, socket world!";
-        fileio::write_all(&fd, msg).map_err(|e| format!("write: {e}"))?;
-        let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
-        let mut back = Vec::new();
-        let mut buf = [0u8; 64];
-        loop {
-            let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-            if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {e}"))? == 0 {
-                return Err("no echo within 5 s".to_string());
-            }
-            match sys::read(&fd, &mut buf) {
-                Ok(0) => break,
-                Ok(n) => back.extend_from_slice(&buf[..n]),
-                Err(nix::errno::Errno::EINTR) => {}
-                Err(e) => return Err(format!("read: {e}")),
-            }
-        }
-        if back != msg {
-            return Err(format!("echo differs: {:?}", String::from_utf8_lossy(&back)));
-        }
-        Ok(format!("port {port}: {} bytes echoed exactly, half-close honoured", msg.len()))
-    })();
-    // --max-conns 1: the server exits by itself; make sure it is gone.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break Some(st),
-            Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let detail = result?;
-    match status {
-        Some(st) if st.success() => Ok(detail),
-        Some(st) => Err(format!("server exited with {st}")),
-        None => Err("server did not stop after --max-conns 1".into()),
+        });
+        let mut child = Child { proc, port: 0 };
+        child.port =
+            rx.recv_timeout(std::time::Duration::from_secs(10)).map_err(|_| "the server did not start listening")?;
+        Ok(child)
     }
+
+    /// Wait (bounded) for the server to exit by itself with status 0.
+    fn finish(mut self) -> std::result::Result<(), String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match self.proc.try_wait() {
+                Ok(Some(st)) if st.success() => return Ok(()),
+                Ok(Some(st)) => return Err(format!("server exited with {st}")),
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10))
+                }
+                _ => return Err("server did not stop by itself".into()),
+            }
+        }
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if let Ok(None) = self.proc.try_wait() {
+            let _ = self.proc.kill();
+            let _ = self.proc.wait();
+        }
+    }
+}
+
+/// Echo a message through `netlab echo-server --model M --max-conns 1`
+/// with the client's code; the server must then stop cleanly.
+fn step_echo(model: Model) -> StepResult {
+    use std::time::Duration;
+    let child =
+        Child::start(&["echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])?;
+    let port = child.port;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+    let msg = b"Hello, socket world!";
+    fileio::write_all(&fd, msg).map_err(|e| format!("write: {e}"))?;
+    let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
+    let mut back = Vec::new();
+    let mut buf = [0u8; 64];
+    loop {
+        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
+        if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {e}"))? == 0 {
+            return Err("no echo within 5 s".to_string());
+        }
+        match sys::read(&fd, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => back.extend_from_slice(&buf[..n]),
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(format!("read: {e}")),
+        }
+    }
+    if back != msg {
+        return Err(format!("echo differs: {:?}", String::from_utf8_lossy(&back)));
+    }
+    drop(fd);
+    child.finish()?;
+    Ok(format!("port {port}: {} bytes echoed exactly, half-close honoured", msg.len()))
+}
+
+/// One datagram through `netlab udp server --max-datagrams 1`.
+fn step_udp() -> StepResult {
+    let child = Child::start(&["udp", "server", "--bind", "127.0.0.1", "--max-datagrams", "1", "0"])?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], child.port));
+    let fd = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
+    let msg = b"datagram";
+    let t0 = std::time::Instant::now();
+    sys::sendto(&fd, msg, &addr).map_err(|e| format!("sendto: {e}"))?;
+    let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
+    if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {e}"))? == 0 {
+        return Err("no reply within 5 s".into());
+    }
+    let mut buf = [0u8; 64];
+    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(|e| format!("recvfrom: {e}"))?;
+    if &buf[..n] != msg || from != Some(addr) {
+        return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
+    }
+    let rtt = t0.elapsed().as_micros();
+    child.finish()?;
+    Ok(format!("port {}: sendto/recvfrom, {} bytes back in {rtt} us, boundaries kept", addr.port(), n))
+}
+
+fn step_resolve() -> StepResult {
+    let info = sys::getaddrinfo("localhost", libc::AF_UNSPEC)
+        .map_err(|code| format!("getaddrinfo(localhost): {}", crate::net::gai_message(code)))?;
+    if info.addrs.is_empty() {
+        return Err("localhost resolved to nothing".into());
+    }
+    let list: Vec<String> = info.addrs.iter().map(|a| a.to_string()).collect();
+    Ok(format!("localhost -> {} (official name {})", list.join(" "), info.canonname.unwrap_or_default()))
 }

@@ -290,3 +290,88 @@ pub fn echo_through(addr: std::net::SocketAddr, data: &[u8]) -> Vec<u8> {
     t.join().unwrap();
     back
 }
+
+/// Why tests that need root and iproute2 cannot run here, if they cannot.
+pub fn netns_unavailable() -> Option<String> {
+    if !nix::unistd::geteuid().is_root() {
+        return Some("not running as root".into());
+    }
+    match Command::new("ip").arg("-V").output() {
+        Ok(o) if o.status.success() => None,
+        _ => Some("iproute2's `ip` is not installed (.ci/run installs it)".into()),
+    }
+}
+
+/// Skip a test loudly (the reason goes to the test's output).
+#[macro_export]
+macro_rules! require_netns {
+    ($name:expr) => {
+        if let Some(why) = $crate::common::netns_unavailable() {
+            eprintln!("SKIPPED {}: needs root and iproute2 network namespaces: {why}", $name);
+            return;
+        }
+    };
+}
+
+/// A network namespace made for one test (`ip netns add`), with its own
+/// hosts and resolv.conf (`ip netns exec` bind-mounts /etc/netns/NAME/*),
+/// deleted on drop.
+pub struct Netns {
+    pub name: String,
+}
+
+impl Netns {
+    pub fn new(tag: &str) -> Netns {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("nl-{tag}-{}-{n}", std::process::id());
+        let st = Command::new("ip").args(["netns", "add", &name]).status().expect("ip netns add");
+        assert!(st.success(), "ip netns add {name} failed");
+        let ns = Netns { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// Run `ip netns exec NAME ip ARGS` (must succeed).
+    pub fn ip(&self, args: &[&str]) {
+        let st = Command::new("ip").args(["netns", "exec", &self.name, "ip"]).args(args).status().expect("ip");
+        assert!(st.success(), "ip {args:?} in {} failed", self.name);
+    }
+
+    /// Write /etc/netns/NAME/FILE (hosts, resolv.conf).
+    pub fn etc(&self, file: &str, content: &str) {
+        let dir = format!("/etc/netns/{}", self.name);
+        std::fs::create_dir_all(&dir).expect("mkdir /etc/netns");
+        std::fs::write(format!("{dir}/{file}"), content).expect("write netns file");
+    }
+
+    /// A netlab command run inside the namespace.
+    pub fn netlab(&self) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.name]).arg(bin()).env_remove("RUST_LOG");
+        c
+    }
+
+    /// Run `f` on a thread that has entered the namespace (setns), e.g. to
+    /// bind a socket there; the socket stays in the namespace.
+    pub fn within<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let path = format!("/var/run/netns/{}", self.name);
+        std::thread::spawn(move || {
+            let ns = std::fs::File::open(&path).expect("open netns");
+            use std::os::fd::AsRawFd;
+            // SAFETY: setns on a valid namespace fd changes only this thread.
+            let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+            f()
+        })
+        .join()
+        .expect("netns thread")
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.name]).status();
+        let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.name));
+    }
+}

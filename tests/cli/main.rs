@@ -9,4 +9,6 @@ mod errors;
 mod fileio;
 mod generated;
 mod output;
+mod resolve;
 mod sockopt;
+mod udp;

@@ -16,6 +16,7 @@ const JSON_RUNS: &[&[&str]] = &[
     &["sockopt", "get", "--type", "udp", "-6"],
     &["sockopt", "set", "rcvbuf=4096", "linger=on:1"],
     &["fileio", "fds"],
+    &["resolve", "-4", "localhost"],
     &["demo"],
 ];
 

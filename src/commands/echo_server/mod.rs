@@ -390,6 +390,7 @@ impl<'a> Server<'a> {
             conns: self.totals.conns_total,
             bytes_in: self.totals.bytes_in,
             bytes_out: self.totals.bytes_out,
+            datagrams: None,
         });
         self.out.flush();
     }

@@ -1,0 +1,239 @@
+//! `netlab resolve`: names to addresses and back, printed as the fields of
+//! the course's `struct hostent`.
+//!
+//! Course: 도메인과 인터넷 주소 (DNS, gethostbyname, gethostbyaddr). The
+//! modern calls are used (getaddrinfo with AI_CANONNAME, getnameinfo with
+//! NI_NAMEREQD; gethostbyname2_r only for the aliases), each lookup runs on
+//! its own thread and is abandoned after `--timeout`, so a DNS server that
+//! never answers cannot hang the command.
+//!
+//! Try it: `netlab resolve localhost 127.0.0.1 nosuch.invalid`
+
+use crate::cli::Docs;
+use crate::commands::echo_server::parse_secs;
+use crate::error::{Error, Result};
+use crate::net::{self, Family, Host};
+use crate::output::{Event, Out};
+use crate::sys;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub const DOCS: Docs = Docs {
+    examples: &[
+        ("netlab resolve localhost", "official name, aliases, AF_INET/AF_INET6, length, addresses, and the source"),
+        ("netlab resolve 127.0.0.1 ::1", "reverse lookups"),
+        ("netlab resolve -4 example.com nosuch.invalid", "one answer each; exit 1 because one failed"),
+        ("netlab --json resolve localhost | jq -r '.addresses[]'", "just the addresses"),
+        ("netlab --trace resolve --timeout 2 example.com", "the getaddrinfo call, bounded to 2 s"),
+    ],
+    events: &[
+        ("host", "query, official_name, aliases, addrtype (AF_INET|AF_INET6), length (4|16), addresses, source (files|dns|…)"),
+        ("reverse", "query, name, source"),
+        ("resolve_failed", "query, message, code (EAI_NONAME, EAI_AGAIN, timeout, …)"),
+    ],
+    exit_notes: &["1 when any lookup failed (the others are still answered)", "2 for an argument that is neither a name nor an address"],
+};
+
+#[derive(Debug, clap::Args)]
+#[command(about = "Names to addresses (struct hostent) and addresses to names")]
+pub struct Args {
+    /// IPv4 addresses only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6 addresses only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+    /// Give up on a lookup after SECS seconds
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_secs)]
+    pub timeout: Duration,
+    /// Names to look up, or IP addresses to look up in reverse
+    #[arg(value_name = "NAME_OR_ADDR", required = true)]
+    pub queries: Vec<String>,
+}
+
+/// What one lookup produced.
+enum Answer {
+    Forward(Vec<Event>),
+    Reverse(Event),
+    Failed { message: String, code: Option<String> },
+}
+
+pub fn run(args: &Args, out: &mut Out) -> Result<()> {
+    let family = Family::from_flags(args.ipv4, args.ipv6);
+    // Config: every argument parsed before any lookup starts.
+    let mut plan = Vec::new();
+    for q in &args.queries {
+        let host = net::parse_host(q).map_err(Error::usage)?;
+        if let Host::Ip(ip, _) = &host {
+            if !family.admits(ip) {
+                return Err(Error::usage(format!("{q} does not match {}", if args.ipv4 { "-4" } else { "-6" })));
+            }
+        }
+        plan.push((q.clone(), host));
+    }
+    // Every lookup on its own thread, all at once; each is bounded by the
+    // timeout and abandoned (not waited for) when it runs over.
+    let deadline = Instant::now() + args.timeout;
+    let pending: Vec<(String, mpsc::Receiver<Answer>)> = plan
+        .into_iter()
+        .map(|(q, host)| {
+            let (tx, rx) = mpsc::channel();
+            let query = q.clone();
+            let spawned = std::thread::Builder::new().name(format!("resolve {q}")).spawn(move || {
+                let _ = tx.send(lookup(&query, &host, family));
+            });
+            if spawned.is_err() {
+                // Without a thread the receiver reports a failure below.
+                tracing::warn!("could not start a lookup thread for {q}");
+            }
+            (q, rx)
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for (q, rx) in pending {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let answer = match rx.recv_timeout(left) {
+            Ok(a) => a,
+            Err(mpsc::RecvTimeoutError::Timeout) => Answer::Failed {
+                message: format!(
+                    "no answer within {} s: the name server did not reply (a resolver left to itself would end with EAI_AGAIN, \"Temporary failure in name resolution\")",
+                    args.timeout.as_secs_f64()
+                ),
+                code: Some("timeout".into()),
+            },
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Answer::Failed { message: "the lookup thread failed".into(), code: None }
+            }
+        };
+        match answer {
+            Answer::Forward(evs) => evs.iter().for_each(|e| out.emit(e)),
+            Answer::Reverse(e) => out.emit(&e),
+            Answer::Failed { message, code } => {
+                out.emit(&Event::ResolveFailed { query: q.clone(), message: message.clone(), code });
+                failed.push((q, message));
+            }
+        }
+    }
+    match failed.as_slice() {
+        [] => Ok(()),
+        [(q, m)] if args.queries.len() == 1 => Err(Error::failed(format!("{q}: {m}"))),
+        many => Err(Error::failed(format!(
+            "{} of {} lookups failed: {}",
+            many.len(),
+            args.queries.len(),
+            many.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+fn lookup(query: &str, host: &Host, family: Family) -> Answer {
+    match host {
+        Host::Ip(ip, scope) => {
+            let sa = match ip {
+                IpAddr::V6(v6) => SocketAddr::V6(std::net::SocketAddrV6::new(*v6, 0, 0, *scope)),
+                IpAddr::V4(v4) => SocketAddr::from((*v4, 0)),
+            };
+            match sys::getnameinfo(&sa) {
+                Ok(name) => Answer::Reverse(Event::Reverse {
+                    query: query.to_string(),
+                    name,
+                    source: source_of(&ip.to_string(), true),
+                }),
+                Err(code) => Answer::Failed {
+                    message: if code == libc::EAI_NONAME {
+                        format!("no name for {ip}: {}", net::gai_message(code))
+                    } else {
+                        net::gai_message(code)
+                    },
+                    code: net::gai_name(code).map(str::to_string),
+                },
+            }
+        }
+        Host::Name(name) => {
+            let af = match family {
+                Family::Any => libc::AF_UNSPEC,
+                Family::V4 => libc::AF_INET,
+                Family::V6 => libc::AF_INET6,
+            };
+            let info = match sys::getaddrinfo(name, af) {
+                Ok(i) => i,
+                Err(code) => {
+                    return Answer::Failed {
+                        message: net::gai_message(code),
+                        code: net::gai_name(code).map(str::to_string),
+                    }
+                }
+            };
+            let source = source_of(name, false);
+            let mut events = Vec::new();
+            for (af, label, len) in [(libc::AF_INET, "AF_INET", 4u32), (libc::AF_INET6, "AF_INET6", 16)] {
+                let addrs: Vec<String> = info
+                    .addrs
+                    .iter()
+                    .filter(|a| if af == libc::AF_INET { a.is_ipv4() } else { a.is_ipv6() })
+                    .map(|a| a.to_string())
+                    .collect();
+                if addrs.is_empty() {
+                    continue;
+                }
+                let (official, aliases) = sys::gethostbyname2(name, af)
+                    .unwrap_or_else(|| (info.canonname.clone().unwrap_or_else(|| name.clone()), Vec::new()));
+                events.push(Event::Host {
+                    query: query.to_string(),
+                    official_name: info.canonname.clone().unwrap_or(official),
+                    aliases,
+                    addrtype: label.into(),
+                    length: len,
+                    addresses: addrs,
+                    source: source.clone(),
+                });
+            }
+            Answer::Forward(events)
+        }
+    }
+}
+
+/// Which NSS source answers `key` (a name, or an address for reverse
+/// lookups), as far as can be told: "files" if the hosts file has it and
+/// files comes first in nsswitch.conf, else the next source listed.
+pub fn source_of(key: &str, is_addr: bool) -> Option<String> {
+    let order = nss_hosts_order();
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    let in_files = hosts.lines().any(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut cols = line.split_whitespace();
+        let Some(addr) = cols.next() else { return false };
+        if is_addr {
+            addr.parse::<IpAddr>().ok() == key.parse::<IpAddr>().ok() && cols.next().is_some()
+        } else {
+            cols.any(|n| n.eq_ignore_ascii_case(key.trim_end_matches('.')))
+        }
+    });
+    for src in order {
+        match src.as_str() {
+            "files" if in_files => return Some("files".into()),
+            "files" => continue,
+            "myhostname" => {
+                let me = nix::unistd::gethostname().ok().map(|h| h.to_string_lossy().into_owned());
+                let special = ["localhost", "localhost.localdomain", "_gateway", "_outbound"];
+                if !is_addr && (me.as_deref() == Some(key) || special.contains(&key) || key.ends_with(".localhost")) {
+                    return Some("myhostname".into());
+                }
+            }
+            other => return Some(other.to_string()),
+        }
+    }
+    None
+}
+
+/// The `hosts:` line of /etc/nsswitch.conf (glibc's default when absent).
+fn nss_hosts_order() -> Vec<String> {
+    let conf = std::fs::read_to_string("/etc/nsswitch.conf").unwrap_or_default();
+    for line in conf.lines() {
+        if let Some(rest) = line.trim_start().strip_prefix("hosts:") {
+            return rest.split_whitespace().filter(|w| !w.starts_with('[')).map(|w| w.to_string()).collect();
+        }
+    }
+    vec!["dns".into(), "files".into()]
+}

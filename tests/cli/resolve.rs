@@ -1,0 +1,153 @@
+//! `netlab resolve`: forward and reverse lookups, several arguments, the
+//! hosts file, and a DNS server that never answers (in a network namespace
+//! whose resolv.conf and hosts the test writes).
+
+use crate::common::*;
+use crate::require_netns;
+use netlab::output::Event;
+
+fn hosts_has(ip: &str, name: &str) -> bool {
+    std::fs::read_to_string("/etc/hosts").unwrap_or_default().lines().any(|l| {
+        let mut c = l.split('#').next().unwrap_or("").split_whitespace();
+        c.next() == Some(ip) && c.any(|n| n == name)
+    })
+}
+
+#[test]
+fn localhost_both_ways() {
+    let o = run(&["--json", "resolve", "-4", "localhost"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let Event::Host { official_name, addrtype, length, addresses, .. } = &evs[0] else { panic!("{evs:?}") };
+    assert_eq!((addrtype.as_str(), *length), ("AF_INET", 4));
+    assert!(addresses.iter().any(|a| a == "127.0.0.1"), "{addresses:?}");
+    assert!(!official_name.is_empty());
+    if hosts_has("127.0.0.1", "localhost") {
+        let o = run(&["--json", "resolve", "127.0.0.1"], b"");
+        assert_exit(&o, 0);
+        let evs = events(&o);
+        assert!(
+            matches!(&evs[0], Event::Reverse { name, source: Some(s), .. } if !name.is_empty() && s == "files"),
+            "{evs:?}"
+        );
+    } else {
+        eprintln!("SKIPPED reverse part of localhost_both_ways: /etc/hosts has no 127.0.0.1 localhost line");
+    }
+}
+
+#[test]
+fn text_output_is_the_hostent_fields() {
+    let o = run(&["resolve", "-4", "localhost"], b"");
+    assert_exit(&o, 0);
+    let s = stdout(&o);
+    for key in [
+        "query: localhost",
+        "official name: ",
+        "aliases: ",
+        "address type: AF_INET",
+        "address length: 4",
+        "addresses: ",
+    ] {
+        assert!(s.contains(key), "{key} missing in {s}");
+    }
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    for args in [
+        &["resolve"][..],
+        &["resolve", "1.2.3.256"],
+        &["resolve", "[::1"],
+        &["resolve", "a b"],
+        &["resolve", "-4", "::1"],
+        &["resolve", "--timeout", "0", "x"],
+    ] {
+        let o = run(args, b"");
+        assert_exit(&o, 2);
+        assert_eq!(stderr(&o).lines().filter(|l| l.starts_with("netlab: ")).count(), 1, "{args:?}");
+    }
+}
+
+/// A namespace where /etc/hosts is the test's and DNS is 127.0.0.1 (the
+/// test decides whether anything listens there).
+fn lab() -> Netns {
+    let ns = Netns::new("dns");
+    ns.etc("hosts", "127.0.0.1 localhost\n10.9.8.7 lab-host.test lab-alias\n2001:db8::7 lab6.test\n");
+    ns.etc("resolv.conf", "nameserver 127.0.0.1\noptions timeout:30 attempts:3\n");
+    ns
+}
+
+#[test]
+fn hosts_file_entry_with_alias_and_source() {
+    require_netns!("hosts_file_entry_with_alias_and_source");
+    let ns = lab();
+    let o = run_cmd(ns.netlab().args(["--json", "resolve", "lab-alias", "10.9.8.7", "lab6.test"]), b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let Event::Host { official_name, aliases, addresses, source, addrtype, .. } = &evs[0] else { panic!("{evs:?}") };
+    assert_eq!(official_name, "lab-host.test");
+    assert_eq!(aliases, &["lab-alias"]);
+    assert_eq!(addresses, &["10.9.8.7"]);
+    assert_eq!(addrtype, "AF_INET");
+    assert_eq!(source.as_deref(), Some("files"));
+    assert!(
+        matches!(&evs[1], Event::Reverse { name, source: Some(s), .. } if name == "lab-host.test" && s == "files"),
+        "{evs:?}"
+    );
+    assert!(
+        matches!(&evs[2], Event::Host { addrtype, length: 16, addresses, .. } if addrtype == "AF_INET6" && addresses == &["2001:db8::7"]),
+        "{evs:?}"
+    );
+}
+
+#[test]
+fn mixed_list_answers_each_and_exits_1() {
+    require_netns!("mixed_list_answers_each_and_exits_1");
+    let ns = lab();
+    let o = run_cmd(ns.netlab().args(["--json", "resolve", "lab-host.test", "nosuch.invalid", "127.0.0.1"]), b"");
+    assert_exit(&o, 1);
+    let evs = events(&o);
+    assert!(matches!(&evs[0], Event::Host { query, .. } if query == "lab-host.test"));
+    assert!(
+        matches!(&evs[1], Event::ResolveFailed { query, code: Some(c), .. } if query == "nosuch.invalid" && (c == "EAI_AGAIN" || c == "EAI_NONAME")),
+        "{evs:?}"
+    );
+    assert!(matches!(&evs[2], Event::Reverse { query, .. } if query == "127.0.0.1"));
+    assert!(
+        matches!(evs.last(), Some(Event::Error { exit_code: 1, message, .. }) if message.contains("1 of 3 lookups failed: nosuch.invalid"))
+    );
+    let o = run_cmd(ns.netlab().args(["resolve", "nosuch.invalid"]), b"");
+    assert_exit(&o, 1);
+    let first = stderr(&o).lines().next().unwrap().to_string();
+    assert!(first.starts_with("netlab: resolve: nosuch.invalid: "), "{first}");
+    assert!(first.contains("(EAI_AGAIN)") || first.contains("(EAI_NONAME)"), "{first}");
+}
+
+#[test]
+fn timeout_against_a_dns_server_that_never_answers() {
+    require_netns!("timeout_against_a_dns_server_that_never_answers");
+    let ns = lab();
+    // A UDP socket on 127.0.0.1:53 inside the namespace that reads and
+    // never answers.
+    let silent = ns.within(|| std::net::UdpSocket::bind("127.0.0.1:53").expect("bind 53 in netns"));
+    let t0 = std::time::Instant::now();
+    let o = run_cmd(ns.netlab().args(["--json", "resolve", "--timeout", "1", "silent.example", "lab-host.test"]), b"");
+    let took = t0.elapsed();
+    assert_exit(&o, 1);
+    let evs = events(&o);
+    assert!(
+        matches!(&evs[0], Event::ResolveFailed { code: Some(c), message, .. } if c == "timeout" && message.contains("no answer within 1 s")),
+        "{evs:?}"
+    );
+    assert!(matches!(&evs[1], Event::Host { .. }), "the hosts-file name is still answered: {evs:?}");
+    // the query did reach our silent server
+    silent.set_read_timeout(Some(std::time::Duration::from_millis(100))).unwrap();
+    let mut b = [0u8; 512];
+    assert!(silent.recv_from(&mut b).is_ok(), "no DNS query reached the silent server");
+    assert!(took < std::time::Duration::from_secs(20), "the lookup was not abandoned ({took:?})");
+    // and without the silent server, EAI_AGAIN is told apart from EAI_NONAME
+    drop(silent);
+    let o = run_cmd(ns.netlab().args(["resolve", "--timeout", "5", "gone.example"]), b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("EAI_AGAIN"), "{}", stderr(&o));
+}
