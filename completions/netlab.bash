@@ -221,7 +221,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__client)
-            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --connections --size --requests --duration --reconnect --idle --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -240,6 +240,26 @@ _netlab() {
                     return 0
                     ;;
                 --buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -262,7 +282,7 @@ _netlab() {
             fi
             case "${prev}" in
                 --model)
-                    COMPREPLY=($(compgen -W "iterative fork select" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork select poll epoll thread" -- "${cur}"))
                     return 0
                     ;;
                 --bind)

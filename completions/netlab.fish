@@ -32,7 +32,7 @@ complete -c netlab -n "__fish_netlab_needs_command" -s v -l verbose -d 'More log
 complete -c netlab -n "__fish_netlab_needs_command" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netlab -n "__fish_netlab_needs_command" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-server" -d 'TCP echo server: iterative, fork or select model'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-server" -d 'TCP echo server: iterative, fork, select, poll, epoll or thread model'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-client" -d 'TCP echo client: prompt, stream, --message or --split; every byte verified'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "udp" -d 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "resolve" -d 'Names to addresses (struct hostent) and addresses to names'
@@ -43,7 +43,10 @@ complete -c netlab -n "__fish_netlab_needs_command" -f -a "demo" -d 'A guided to
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l model -d 'Server model' -r -f -a "iterative\t'one client at a time; the rest wait in the listen backlog'
 fork\t'a child process per connection'
-select\t'one process multiplexing with select(2)'"
+select\t'one process multiplexing with select(2)'
+poll\t'one process multiplexing with poll(2): no FD_SETSIZE limit'
+epoll\t'one thread with a level-triggered epoll(7) set: idle connections cost nothing'
+thread\t'a thread per connection'"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, or :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-size -d 'Bytes per read() (default 16K; the textbook uses 30)' -r
@@ -66,11 +69,17 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s V -l versi
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l message -d 'Send TEXT and print its echo (repeatable)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l timeout -d 'Give up on connect, or on an echo that stalls, after SECS seconds' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l buffer-size -d 'Bytes per read()/write()' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l connections -d 'Load mode: C concurrent connections doing verified request/response' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l size -d 'Load mode: bytes per request' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l requests -d 'Load mode: stop after N requests in all' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l duration -d 'Load mode: run for SECS seconds (default 5 when --requests is not given)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l idle -d 'Load mode: hold N extra idle connections open during the run' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'Use IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 6 -d 'Use IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l split -d 'The I/O split: a forked child writes, the parent reads'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l reconnect -d 'Load mode: every request is a fresh connect, echo, close (connections/s)'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -246,7 +255,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand demo" -s v -l verbose -d '
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio demo help" -f -a "echo-server" -d 'TCP echo server: iterative, fork or select model'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio demo help" -f -a "echo-server" -d 'TCP echo server: iterative, fork, select, poll, epoll or thread model'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio demo help" -f -a "echo-client" -d 'TCP echo client: prompt, stream, --message or --split; every byte verified'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio demo help" -f -a "udp" -d 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio demo help" -f -a "resolve" -d 'Names to addresses (struct hostent) and addresses to names'

@@ -60,7 +60,7 @@ impl GlobalArgs {
 /// One variant per subcommand; `commands::run` matches them all.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// TCP echo server: iterative, fork or select model
+    /// TCP echo server: iterative, fork, select, poll, epoll or thread model
     EchoServer(echo_server::Args),
     /// TCP echo client: prompt, stream, --message or --split; every byte verified
     EchoClient(echo_client::Args),

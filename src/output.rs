@@ -221,6 +221,24 @@ pub enum Summary {
         first_mismatch_at: Option<u64>,
         duration_ms: f64,
     },
+    /// echo-client load mode.
+    Load {
+        connections: u64,
+        idle: u64,
+        size: u64,
+        reconnect: bool,
+        requests: u64,
+        duration_s: f64,
+        rps: f64,
+        /// echoed payload, MB/s (10^6 bytes)
+        mbps: f64,
+        latency_p50_us: u64,
+        latency_p90_us: u64,
+        latency_p99_us: u64,
+        latency_max_us: u64,
+        errors: u64,
+        mismatches: u64,
+    },
     /// udp client --count: every reply matched by sequence number.
     Udp {
         sent: u64,
@@ -397,6 +415,27 @@ impl fmt::Display for Event {
                     }
                 )
             }
+            Event::Summary(Summary::Load {
+                connections,
+                idle,
+                size,
+                reconnect,
+                requests,
+                duration_s,
+                rps,
+                mbps,
+                latency_p50_us,
+                latency_p90_us,
+                latency_p99_us,
+                latency_max_us,
+                errors,
+                mismatches,
+            }) => write!(
+                f,
+                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: p50 {latency_p50_us} p90 {latency_p90_us} p99 {latency_p99_us} max {latency_max_us}\nerrors: {errors}, mismatches: {mismatches}",
+                if *reconnect { "connect-echo-close cycles" } else { "requests" },
+                if *idle > 0 { format!(" + {idle} idle") } else { String::new() }
+            ),
             Event::Summary(Summary::Udp {
                 sent,
                 received,

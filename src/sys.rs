@@ -768,3 +768,91 @@ pub fn gethostbyname2(name: &str, af: libc::c_int) -> Option<(String, Vec<String
         }
     }
 }
+
+// ---------------------------------------------------------------- epoll
+
+fn epoll_flags(ev: u32) -> String {
+    let mut v = Vec::new();
+    for (bit, name) in [
+        (libc::EPOLLIN, "EPOLLIN"),
+        (libc::EPOLLOUT, "EPOLLOUT"),
+        (libc::EPOLLERR, "EPOLLERR"),
+        (libc::EPOLLHUP, "EPOLLHUP"),
+        (libc::EPOLLRDHUP, "EPOLLRDHUP"),
+    ] {
+        if ev & bit as u32 != 0 {
+            v.push(name);
+        }
+    }
+    if v.is_empty() {
+        "0".into()
+    } else {
+        v.join("|")
+    }
+}
+
+/// epoll_create1(EPOLL_CLOEXEC).
+pub fn epoll_create() -> Result<Fd> {
+    // SAFETY: plain syscall.
+    let res = Errno::result(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) }).map(Fd);
+    traced(res, || "epoll_create1(EPOLL_CLOEXEC)".into(), |fd| fd.0.to_string())
+        .map_err(|e| Error::sys("epoll_create1", e))
+}
+
+/// epoll_ctl(2): `op` is libc::EPOLL_CTL_ADD/MOD/DEL; `data` comes back
+/// with each event.
+pub fn epoll_ctl(ep: &Fd, op: libc::c_int, fd: RawFd, events: u32, data: u64) -> std::result::Result<(), Errno> {
+    let mut ev = libc::epoll_event { events, u64: data };
+    // SAFETY: ev is a valid epoll_event for the duration of the call.
+    let res = Errno::result(unsafe { libc::epoll_ctl(ep.0, op, fd, &mut ev) }).map(drop);
+    traced(
+        res,
+        || {
+            let name = match op {
+                libc::EPOLL_CTL_ADD => "EPOLL_CTL_ADD",
+                libc::EPOLL_CTL_MOD => "EPOLL_CTL_MOD",
+                _ => "EPOLL_CTL_DEL",
+            };
+            format!("epoll_ctl({}, {name}, {fd}, {{{}}})", ep.0, epoll_flags(events))
+        },
+        |_| "0".into(),
+    )
+}
+
+/// epoll_wait(2) into `events`; `timeout_ms` < 0 waits forever.
+#[inline]
+pub fn epoll_wait(ep: &Fd, events: &mut [libc::epoll_event], timeout_ms: i32) -> std::result::Result<usize, Errno> {
+    // SAFETY: events is a writable array of events.len() entries.
+    let res =
+        Errno::result(unsafe { libc::epoll_wait(ep.0, events.as_mut_ptr(), events.len() as libc::c_int, timeout_ms) })
+            .map(|n| n as usize);
+    if tracing_syscalls() {
+        let call = format!("epoll_wait({}, {}, {timeout_ms})", ep.0, events.len());
+        trace_line(&match &res {
+            Ok(n) => {
+                let shown: Vec<String> = events[..*n]
+                    .iter()
+                    .take(8)
+                    .map(|e| {
+                        let (data, evs) = (e.u64, e.events);
+                        format!("{{{}, data={data}}}", epoll_flags(evs))
+                    })
+                    .collect();
+                format!("{call} = {n} ([{}{}])", shown.join(", "), if *n > 8 { ", ..." } else { "" })
+            }
+            Err(e) => format!("{call} = -1 {e:?} ({})", e.desc()),
+        });
+    }
+    res
+}
+
+/// pthread_sigmask(SIG_BLOCK) for the signals the servers handle: worker
+/// threads leave them to the main thread.
+pub fn block_server_signals() {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+    let mut set = SigSet::empty();
+    for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGUSR1, Signal::SIGCHLD] {
+        set.add(s);
+    }
+    let _ = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
+}

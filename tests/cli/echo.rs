@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-pub const MODELS: &[&str] = &["iterative", "fork", "select"];
+pub const MODELS: &[&str] = &["iterative", "fork", "select", "poll", "epoll", "thread"];
 
 pub fn start(model: &str, extra: &[&str]) -> Server {
     let mut args = vec!["echo-server", "--model", model, "--bind", "127.0.0.1"];
@@ -547,4 +547,136 @@ fn client_prompt_mode_on_a_tty() {
     assert_eq!(stdout(&o), "Message from server: hello\n");
     assert!(stderr(&o).contains("Input message(Q to quit): "), "{}", stderr(&o));
     s.stop();
+}
+
+// ---------------------------------------------------------------- load mode
+
+fn load_summary(o: &std::process::Output) -> netlab::output::Summary {
+    events(o)
+        .into_iter()
+        .find_map(|e| match e {
+            Event::Summary(s @ netlab::output::Summary::Load { .. }) => Some(s),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no load summary:\n{}\n{}", stdout(o), stderr(o)))
+}
+
+#[test]
+fn load_mode_counts_exactly_and_verifies() {
+    for m in ["select", "epoll", "thread"] {
+        let s = start(m, &[]);
+        let port = s.port.to_string();
+        let o = run(
+            &[
+                "--json",
+                "echo-client",
+                "--connections",
+                "8",
+                "--size",
+                "3000",
+                "--requests",
+                "2000",
+                "127.0.0.1",
+                &port,
+            ],
+            b"",
+        );
+        assert_exit(&o, 0);
+        let netlab::output::Summary::Load {
+            requests,
+            errors,
+            mismatches,
+            connections,
+            latency_p50_us,
+            latency_max_us,
+            ..
+        } = load_summary(&o)
+        else {
+            unreachable!()
+        };
+        assert_eq!((requests, errors, mismatches, connections), (2000, 0, 0, 8), "{m}");
+        assert!(latency_p50_us > 0 && latency_max_us >= latency_p50_us);
+        s.wait_count("closed", 8, 10, |e| matches!(e, Event::Closed { .. }));
+        let evs = s.stop();
+        let Some(Event::Stopped { bytes_in, .. }) = evs.last() else { panic!() };
+        assert_eq!(*bytes_in, 2000 * 3000, "{m}: the server saw every byte");
+    }
+}
+
+#[test]
+fn load_mode_reconnect_and_idle() {
+    let s = start("epoll", &[]);
+    let port = s.port.to_string();
+    let o = run(
+        &["--json", "echo-client", "--connections", "4", "--reconnect", "--requests", "300", "127.0.0.1", &port],
+        b"",
+    );
+    assert_exit(&o, 0);
+    let netlab::output::Summary::Load { requests, reconnect, errors, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!((requests, reconnect, errors), (300, true, 0));
+    s.wait_count("accepted", 300, 20, |e| matches!(e, Event::Accepted { .. }));
+    let o = run(
+        &["--json", "echo-client", "--connections", "2", "--idle", "50", "--requests", "200", "127.0.0.1", &port],
+        b"",
+    );
+    assert_exit(&o, 0);
+    let netlab::output::Summary::Load { requests, idle, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!((requests, idle), (200, 50));
+    s.wait_count("accepted", 352, 20, |e| matches!(e, Event::Accepted { .. }));
+    s.stop();
+}
+
+#[test]
+fn load_mode_duration_is_bounded() {
+    let s = start("epoll", &[]);
+    let o = run(
+        &["--json", "echo-client", "--connections", "3", "--duration", "0.3", "127.0.0.1", &s.port.to_string()],
+        b"",
+    );
+    assert_exit(&o, 0);
+    let netlab::output::Summary::Load { requests, duration_s, .. } = load_summary(&o) else { unreachable!() };
+    assert!(requests > 0);
+    assert!((0.3..10.0).contains(&duration_s), "{duration_s}");
+    s.stop();
+}
+
+#[test]
+fn load_mode_detects_corruption_and_refusal() {
+    let (addr, h) = slow_echo_server(4096, Some(5000));
+    let o = run(
+        &[
+            "--json",
+            "echo-client",
+            "--connections",
+            "1",
+            "--size",
+            "1000",
+            "--requests",
+            "10",
+            "127.0.0.1",
+            &addr.port().to_string(),
+        ],
+        b"",
+    );
+    assert_exit(&o, 3);
+    let netlab::output::Summary::Load { mismatches, requests, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!((mismatches, requests), (1, 5), "requests 1..5 are fine, the 6th has byte 5000 flipped");
+    h.join().unwrap();
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    drop(l);
+    let o = run(&["echo-client", "--connections", "2", "--requests", "10", "127.0.0.1", &port], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("2 connections failed"), "{}", stderr(&o));
+    for bad in [
+        &["--connections", "0"][..],
+        &["--connections", "2", "--requests", "5", "--duration", "1"],
+        &["--connections", "1", "--size", "0"],
+        &["--connections", "1", "--split"],
+    ] {
+        let mut a = vec!["echo-client"];
+        a.extend_from_slice(bad);
+        a.extend_from_slice(&["127.0.0.1", "9"]);
+        assert_exit(&run(&a, b""), 2);
+    }
 }

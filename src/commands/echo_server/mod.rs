@@ -2,7 +2,8 @@
 //!
 //! Course: TCP 기반 서버/클라이언트 (socket → bind → listen → accept →
 //! read/write → close), 멀티프로세스 서버 (fork, SIGCHLD, waitpid),
-//! 멀티플렉싱 (select).
+//! 멀티플렉싱 (select), and beyond the course: poll, epoll, a thread per
+//! connection.
 //!
 //! This file resolves `--bind`/`-4`/`-6`, creates, binds and listens, prints
 //! the `listening` event (only after listen() succeeded) and hands the
@@ -14,11 +15,14 @@
 //!   netlab echo-client 127.0.0.1 9190
 
 mod conn;
+mod epoll;
 mod fork;
 mod iterative;
+mod poll;
 mod select;
+mod thread;
 
-pub use conn::{echo_blocking, BlockingEnd};
+pub use conn::{echo_blocking, BlockingEnd, Conn, Next};
 
 use crate::cli::Docs;
 use crate::commands::fileio::parse_buffer_size;
@@ -48,6 +52,7 @@ pub const DOCS: Docs = Docs {
             "a free port, for scripts",
         ),
         ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
+        ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "the fastest model: one thread, epoll"),
         ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
     ],
     events: &[
@@ -74,6 +79,12 @@ pub enum Model {
     Fork,
     /// one process multiplexing with select(2)
     Select,
+    /// one process multiplexing with poll(2): no FD_SETSIZE limit
+    Poll,
+    /// one thread with a level-triggered epoll(7) set: idle connections cost nothing
+    Epoll,
+    /// a thread per connection
+    Thread,
 }
 
 impl Model {
@@ -82,12 +93,15 @@ impl Model {
             Model::Iterative => "iterative",
             Model::Fork => "fork",
             Model::Select => "select",
+            Model::Poll => "poll",
+            Model::Epoll => "epoll",
+            Model::Thread => "thread",
         }
     }
 }
 
 #[derive(Debug, clap::Args)]
-#[command(about = "TCP echo server: iterative, fork or select model")]
+#[command(about = "TCP echo server: iterative, fork, select, poll, epoll or thread model")]
 pub struct Args {
     /// Server model
     #[arg(long, value_enum, default_value_t = Model::Select)]
@@ -189,6 +203,9 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         Model::Iterative => iterative::serve(listener, &cfg, out),
         Model::Fork => fork::serve(listener, &cfg, out),
         Model::Select => select::serve(listener, &cfg, out),
+        Model::Poll => poll::serve(listener, &cfg, out),
+        Model::Epoll => epoll::serve(listener, &cfg, out),
+        Model::Thread => thread::serve(listener, &cfg, out),
     }
 }
 
@@ -330,6 +347,38 @@ impl<'a> Server<'a> {
 
     pub fn emit_accepted(&self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
         self.out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
+    }
+
+    /// Close a multiplexed connection and account for it.
+    pub fn finish(&mut self, c: Conn, reason: &str) {
+        let (id, peer, bi, bo, started) = (c.id, c.peer, c.bytes_in, c.bytes_out, c.started);
+        drop(c);
+        self.closed(id, &peer, bi, bo, started, reason);
+    }
+
+    /// How long a multiplexing loop may block: until the accept pause ends
+    /// or the next idle-timeout check (milliseconds; None = forever).
+    pub fn wait_ms(&self, accepting: bool) -> Option<i32> {
+        let pause = if accepting { None } else { self.pause_ms() };
+        let idle = self.cfg.idle_timeout.map(|t| (t.as_millis() as i32 / 4).clamp(10, 1000));
+        match (pause, idle) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Close every connection silent for longer than --idle-timeout.
+    pub fn expire_idle(&mut self, conns: &mut [Option<Conn>], live: &mut u64) {
+        let Some(limit) = self.cfg.idle_timeout else { return };
+        let now = Instant::now();
+        for slot in conns.iter_mut() {
+            if slot.as_ref().is_some_and(|c| c.idle_for(now, limit)) {
+                if let Some(c) = slot.take() {
+                    *live -= 1;
+                    self.finish(c, "timeout");
+                }
+            }
+        }
     }
 
     /// Account for and announce a finished connection.

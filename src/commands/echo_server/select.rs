@@ -16,7 +16,7 @@ use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::select::FdSet;
 use std::os::fd::BorrowedFd;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// select(2)'s limit: fd_set is a bitmap of this many bits.
 pub const FD_SETSIZE: i32 = libc::FD_SETSIZE as i32;
@@ -60,7 +60,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             }
             maxfd = maxfd.max(raw);
         }
-        let timeout = wait_timeout(&srv, cfg, accepting);
+        let timeout = srv.wait_ms(accepting).map(|ms| Duration::from_millis(ms as u64));
         out.flush();
         let ready = match sys::select(maxfd + 1, &mut rset, &mut wset, timeout) {
             Ok(n) => n,
@@ -111,46 +111,19 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 if let Next::Close(reason) = next {
                     if let Some(c) = slot.take() {
                         live -= 1;
-                        finish(&mut srv, c, reason);
+                        srv.finish(c, reason);
                     }
                 }
             }
         }
-        if let Some(limit) = cfg.idle_timeout {
-            let now = Instant::now();
-            for slot in conns.iter_mut() {
-                if slot.as_ref().is_some_and(|c| c.idle_for(now, limit)) {
-                    if let Some(c) = slot.take() {
-                        live -= 1;
-                        finish(&mut srv, c, "timeout");
-                    }
-                }
-            }
-        }
+        srv.expire_idle(&mut conns, &mut live);
     };
     for c in conns.into_iter().flatten() {
-        finish(&mut srv, c, "shutdown");
+        srv.finish(c, "shutdown");
     }
     srv.reject_backlog(&listener);
     srv.stopped(stop);
     Ok(())
-}
-
-fn finish(srv: &mut Server<'_>, c: Conn, reason: &str) {
-    let (id, peer, bi, bo, started) = (c.id, c.peer, c.bytes_in, c.bytes_out, c.started);
-    drop(c);
-    srv.closed(id, &peer, bi, bo, started, reason);
-}
-
-/// How long select() may block: until the accept pause ends, or until the
-/// next idle-timeout check, or forever.
-fn wait_timeout(srv: &Server<'_>, cfg: &Config, accepting: bool) -> Option<Duration> {
-    let pause = if accepting { None } else { srv.pause_ms().map(|ms| Duration::from_millis(ms as u64)) };
-    let idle = cfg.idle_timeout.map(|t| (t / 4).clamp(Duration::from_millis(10), Duration::from_secs(1)));
-    match (pause, idle) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// The listener itself is above FD_SETSIZE (the process inherited that many

@@ -11,9 +11,13 @@
 //! * stdin is a pipe or file: stream everything, half-close at EOF, read to
 //!   the server's EOF; `netlab echo-client H P < f | cmp - f` holds;
 //! * `--message TEXT` (repeatable): send each and print its echo;
-//! * `--split`: a forked child writes, the parent reads.
+//! * `--split`: a forked child writes, the parent reads;
+//! * load mode (`--connections`, [`load`]): C connections of verified
+//!   request/response, latency percentiles, requests/s.
 //!
 //! Try it: `netlab echo-server 9190 &` then `netlab echo-client 127.0.0.1 9190`.
+
+pub mod load;
 
 use crate::cli::Docs;
 use crate::commands::echo_server::parse_secs;
@@ -35,11 +39,18 @@ pub const DOCS: Docs = Docs {
         ("netlab echo-client --message hello --message world ::1 9190", "send each message, print each echo"),
         ("netlab --trace echo-client --split 127.0.0.1 9190 < f", "the I/O split: a child writes, the parent reads"),
         ("netlab --json echo-client --timeout 2 localhost 9190 < f | jq .verified", "script-friendly verification"),
+        ("netlab echo-client --connections 50 --size 512 --duration 5 127.0.0.1 9190", "load: requests/s and latency percentiles"),
+        ("netlab echo-client --connections 1 --idle 1000 --duration 5 127.0.0.1 9190", "the cost of 1000 idle clients (select vs epoll)"),
+        ("netlab echo-client --connections 4 --reconnect --requests 20000 127.0.0.1 9190", "connections per second"),
     ],
     events: &[
         ("connected", "peer, local, connect_ms"),
         ("echo", "seq, bytes, rtt_us, data (message and prompt modes)"),
         ("summary", "kind=stream: bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms"),
+        (
+            "summary",
+            "kind=load: connections, idle, size, reconnect, requests, duration_s, rps, mbps, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us, errors, mismatches",
+        ),
     ],
     exit_notes: &[
         "1 when the connection fails (refused, timed out, unreachable) or an echo stalls past --timeout",
@@ -68,6 +79,24 @@ pub struct Args {
     /// Bytes per read()/write()
     #[arg(long, value_name = "B", default_value = "16K", value_parser = parse_buffer_size)]
     pub buffer_size: usize,
+    /// Load mode: C concurrent connections doing verified request/response
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..=100_000), help_heading = "Load mode")]
+    pub connections: Option<u64>,
+    /// Load mode: bytes per request
+    #[arg(long, value_name = "S", default_value = "64", value_parser = parse_request_size, help_heading = "Load mode")]
+    pub size: usize,
+    /// Load mode: stop after N requests in all
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "duration", help_heading = "Load mode")]
+    pub requests: Option<u64>,
+    /// Load mode: run for SECS seconds (default 5 when --requests is not given)
+    #[arg(long, value_name = "SECS", value_parser = parse_secs, help_heading = "Load mode")]
+    pub duration: Option<Duration>,
+    /// Load mode: every request is a fresh connect, echo, close (connections/s)
+    #[arg(long, help_heading = "Load mode")]
+    pub reconnect: bool,
+    /// Load mode: hold N extra idle connections open during the run
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000), help_heading = "Load mode")]
+    pub idle: u64,
     /// Server name or address
     #[arg(value_name = "HOST", value_parser = net::parse_host)]
     pub host: Host,
@@ -76,13 +105,19 @@ pub struct Args {
     pub port: u16,
 }
 
+/// A load-mode request size: 1 byte .. 64 MiB (K/M suffixes).
+fn parse_request_size(s: &str) -> std::result::Result<usize, String> {
+    parse_buffer_size(s)
+}
+
 /// Which way the client talks.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Mode {
     Prompt,
     Stream,
     Messages(Vec<String>),
     Split,
+    Load(load::LoadConfig),
 }
 
 pub struct Config {
@@ -99,7 +134,23 @@ impl Config {
             return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
         }
         let addrs = net::resolve(&a.host, a.port, family, libc::SOCK_STREAM)?;
-        let mode = if a.split {
+        let load_flags =
+            a.connections.is_some() || a.requests.is_some() || a.duration.is_some() || a.reconnect || a.idle > 0;
+        if load_flags && (a.split || !a.messages.is_empty()) {
+            return Err(Error::usage("load mode (--connections…) does not combine with --split or --message"));
+        }
+        let mode = if load_flags {
+            Mode::Load(load::LoadConfig {
+                addr: addrs[0],
+                connections: a.connections.unwrap_or(1) as usize,
+                size: a.size,
+                requests: a.requests,
+                duration: if a.requests.is_none() { Some(a.duration.unwrap_or(Duration::from_secs(5))) } else { None },
+                reconnect: a.reconnect,
+                idle: a.idle as usize,
+                timeout: a.timeout.unwrap_or(Duration::from_secs(10)),
+            })
+        } else if a.split {
             Mode::Split
         } else if !a.messages.is_empty() {
             Mode::Messages(a.messages.clone())
@@ -117,6 +168,9 @@ impl Config {
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     let cfg = Config::from_args(args)?;
+    if let Mode::Load(l) = &cfg.mode {
+        return load::run(l, out);
+    }
     let started = Instant::now();
     let (fd, peer) = connect_any(&cfg.addrs, cfg.timeout)?;
     let local = sys::getsockname(&fd).map(|a| a.to_string()).unwrap_or_default();
@@ -130,6 +184,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         Mode::Messages(m) => messages(&fd, m, &cfg, out),
         Mode::Stream => stream(&fd, &cfg, out),
         Mode::Split => split(&fd, &cfg, out),
+        Mode::Load(_) => Ok(()),
     }
 }
 

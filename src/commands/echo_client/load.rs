@@ -1,0 +1,402 @@
+//! echo-client load mode: C connections doing request/response with S
+//! bytes each, every echoed byte verified, latencies in an HDR histogram.
+//! One thread, one level-triggered epoll set (the same design as the epoll
+//! server), so the client is not what limits a comparison of servers.
+//!
+//! `--reconnect` makes each request a full connect, echo, close cycle
+//! (connections/s; the close is an RST via SO_LINGER {1, 0} so thousands of
+//! TIME_WAIT sockets do not exhaust the ephemeral ports); `--idle N` opens N
+//! more connections first, echoes once on each, and keeps them silent for
+//! the whole run: the per-request cost of idle connections, which is where
+//! select() and epoll part ways.
+//!
+//! Try it: `netlab echo-client --connections 50 --size 512 --duration 5 127.0.0.1 9190`
+
+use crate::error::{Error, Result};
+use crate::output::{stderr_text, Event, Out, Summary};
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+use nix::sys::socket::SockType;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct LoadConfig {
+    pub addr: SocketAddr,
+    pub connections: usize,
+    pub size: usize,
+    pub requests: Option<u64>,
+    pub duration: Option<Duration>,
+    pub reconnect: bool,
+    pub idle: usize,
+    /// per-step timeout (connect, a stalled echo)
+    pub timeout: Duration,
+}
+
+const IN: u32 = libc::EPOLLIN as u32;
+const OUT: u32 = libc::EPOLLOUT as u32;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Connecting,
+    Busy,
+    Done,
+}
+
+struct Conn {
+    fd: Option<Fd>,
+    state: State,
+    /// the request in flight (also what must come back)
+    req: Vec<u8>,
+    seq: u64,
+    sent: usize,
+    got: usize,
+    t0: Instant,
+    interest: u32,
+}
+
+#[derive(Default)]
+struct Counts {
+    issued: u64,
+    completed: u64,
+    errors: u64,
+    mismatches: u64,
+}
+
+/// The payload base of connection `id`: pseudo-random, distinct per
+/// connection; each request stamps its sequence number into the front.
+fn base_payload(id: usize, size: usize) -> Vec<u8> {
+    let mut x = (id as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..size)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect()
+}
+
+fn stamp(req: &mut [u8], id: usize, seq: u64) {
+    let tag = (seq << 20) ^ id as u64;
+    let b = tag.to_le_bytes();
+    let n = req.len().min(8);
+    req[..n].copy_from_slice(&b[..n]);
+}
+
+/// Start a non-blocking connect; returns the socket.
+fn start_connect(addr: &SocketAddr) -> std::result::Result<Fd, Errno> {
+    let fd = sys::socket(sys::family_of(addr), SockType::Stream, true).map_err(|e| e.errno().unwrap_or(Errno::EIO))?;
+    let _ = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1);
+    match sys::connect(&fd, addr) {
+        Ok(()) | Err(Errno::EINPROGRESS) => Ok(fd),
+        Err(e) => Err(e),
+    }
+}
+
+/// Open the idle connections (blocking, one echo each to prove the server
+/// serves them), kept open until the run ends.
+fn open_idle(cfg: &LoadConfig) -> Result<Vec<Fd>> {
+    let mut v = Vec::with_capacity(cfg.idle);
+    for i in 0..cfg.idle {
+        let fd = super::connect_one(&cfg.addr, Some(cfg.timeout))
+            .map_err(|e| Error::failed(format!("idle connection {}: {e}", i + 1)))?;
+        let probe = [b'i'];
+        crate::commands::fileio::write_all(&fd, &probe).map_err(|e| Error::sys("write", e))?;
+        let mut b = [0u8; 1];
+        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
+        let ms = cfg.timeout.as_millis().min(i32::MAX as u128) as i32;
+        if sys::poll(&mut p, ms).map_err(|e| Error::sys("poll", e))? == 0
+            || sys::read(&fd, &mut b) != Ok(1)
+            || b != probe
+        {
+            return Err(Error::failed(format!("idle connection {} was not echoed", i + 1)));
+        }
+        v.push(fd);
+    }
+    Ok(v)
+}
+
+/// One load run: the epoll set, the connections and what they counted.
+struct Run<'a> {
+    cfg: &'a LoadConfig,
+    ep: Fd,
+    conns: Vec<Conn>,
+    counts: Counts,
+    hist: hdrhistogram::Histogram<u64>,
+    deadline: Option<Instant>,
+    /// connections with a request in flight (not Done)
+    active: usize,
+}
+
+pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
+    let idle = open_idle(cfg)?;
+    let start = Instant::now();
+    let mut r = Run {
+        cfg,
+        ep: sys::epoll_create()?,
+        conns: (0..cfg.connections)
+            .map(|id| Conn {
+                fd: None,
+                state: State::Done,
+                req: base_payload(id, cfg.size),
+                seq: 0,
+                sent: 0,
+                got: 0,
+                t0: start,
+                interest: 0,
+            })
+            .collect(),
+        counts: Counts::default(),
+        hist: hdrhistogram::Histogram::new_with_bounds(1, 60_000_000, 3)
+            .map_err(|e| Error::failed(format!("histogram: {e}")))?,
+        deadline: cfg.duration.map(|d| start + d),
+        active: 0,
+    };
+    for id in 0..r.conns.len() {
+        if r.may_issue() {
+            r.begin(id)?;
+        }
+    }
+    let mut scratch = vec![0u8; 64 * 1024];
+    let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; 1024];
+    let progress = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+    let mut next_progress = start + Duration::from_secs(1);
+    let mut last_activity = Instant::now();
+    while r.active > 0 {
+        let now = Instant::now();
+        if now.duration_since(last_activity) > cfg.timeout {
+            let stuck = r.conns.iter().filter(|c| c.state != State::Done).count();
+            return Err(Error::failed(format!(
+                "no progress for {} s with {stuck} requests outstanding",
+                cfg.timeout.as_secs_f64()
+            )));
+        }
+        let mut wait_ms = 250;
+        if let Some(d) = r.deadline {
+            wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis() as i32 + 1);
+        }
+        let n = match sys::epoll_wait(&r.ep, &mut events, wait_ms) {
+            Ok(n) => n,
+            Err(Errno::EINTR) => 0,
+            Err(e) => return Err(Error::sys("epoll_wait", e)),
+        };
+        if n > 0 {
+            last_activity = Instant::now();
+        }
+        for ev in &events[..n] {
+            let (id, flags) = (ev.u64 as usize, ev.events);
+            r.step(id, flags, &mut scratch)?;
+        }
+        if progress && Instant::now() >= next_progress {
+            let el = start.elapsed().as_secs_f64();
+            stderr_text(&format!(
+                "\r{el:5.1} s  {} requests  {:.0} req/s  p50 {} us  errors {}  mismatches {}   ",
+                r.counts.completed,
+                r.counts.completed as f64 / el,
+                r.hist.value_at_quantile(0.5),
+                r.counts.errors,
+                r.counts.mismatches
+            ));
+            next_progress += Duration::from_secs(1);
+        }
+    }
+    if progress {
+        stderr_text("\n");
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    drop(idle);
+    let (counts, hist) = (&r.counts, &r.hist);
+    let q = |p: f64| if hist.is_empty() { 0 } else { hist.value_at_quantile(p) };
+    out.emit(&Event::Summary(Summary::Load {
+        connections: cfg.connections as u64,
+        idle: cfg.idle as u64,
+        size: cfg.size as u64,
+        reconnect: cfg.reconnect,
+        requests: counts.completed,
+        duration_s: (elapsed * 1000.0).round() / 1000.0,
+        rps: (counts.completed as f64 / elapsed).round(),
+        mbps: ((counts.completed as f64 * cfg.size as f64 / elapsed / 1e6) * 100.0).round() / 100.0,
+        latency_p50_us: q(0.50),
+        latency_p90_us: q(0.90),
+        latency_p99_us: q(0.99),
+        latency_max_us: if hist.is_empty() { 0 } else { hist.max() },
+        errors: counts.errors,
+        mismatches: counts.mismatches,
+    }));
+    if counts.mismatches > 0 {
+        return Err(Error::verify(format!("{} echoes differed from what was sent", counts.mismatches)));
+    }
+    if counts.errors > 0 {
+        return Err(Error::failed(format!(
+            "{} connections failed ({} requests completed); -v shows each",
+            counts.errors, counts.completed
+        )));
+    }
+    Ok(())
+}
+
+impl Run<'_> {
+    /// Another request may start: under --requests and before --duration.
+    fn may_issue(&self) -> bool {
+        self.cfg.requests.is_none_or(|n| self.counts.issued < n) && self.deadline.is_none_or(|d| Instant::now() < d)
+    }
+
+    /// Start the next request on connection `id`, connecting first if it
+    /// has no socket (the first request, or every one with --reconnect).
+    fn begin(&mut self, id: usize) -> Result<()> {
+        self.counts.issued += 1;
+        self.active += 1;
+        let c = &mut self.conns[id];
+        c.seq += 1;
+        stamp(&mut c.req, id, c.seq);
+        c.sent = 0;
+        c.got = 0;
+        c.t0 = Instant::now();
+        if c.fd.is_some() {
+            c.state = State::Busy;
+            self.send_some(id);
+            return Ok(());
+        }
+        match start_connect(&self.cfg.addr) {
+            Ok(fd) => {
+                sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_ADD, fd.raw(), OUT, id as u64)
+                    .map_err(|e| Error::sys("epoll_ctl", e))?;
+                c.interest = OUT;
+                c.fd = Some(fd);
+                c.state = State::Connecting;
+            }
+            Err(e) => {
+                tracing::info!("connect {}: {}", self.cfg.addr, crate::error::describe_errno(e));
+                self.counts.errors += 1;
+                c.state = State::Done;
+                self.active -= 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Give up on a connection (an error, or a mismatch when `mismatch`).
+    fn fail(&mut self, id: usize, mismatch: bool) {
+        if mismatch {
+            self.counts.mismatches += 1;
+        } else {
+            self.counts.errors += 1;
+        }
+        let c = &mut self.conns[id];
+        c.fd = None; // close(): also leaves the epoll set
+        if c.state != State::Done {
+            self.active -= 1;
+        }
+        c.state = State::Done;
+    }
+
+    /// Write as much of the request as the socket takes; EPOLLOUT stays
+    /// registered only while some is left.
+    fn send_some(&mut self, id: usize) {
+        let c = &mut self.conns[id];
+        let Some(fd) = c.fd.as_ref() else { return };
+        while c.sent < c.req.len() {
+            match sys::write(fd, &c.req[c.sent..]) {
+                Ok(n) => c.sent += n,
+                Err(Errno::EAGAIN) => break,
+                Err(Errno::EINTR) => continue,
+                Err(e) => {
+                    tracing::info!("write: {}", crate::error::describe_errno(e));
+                    return self.fail(id, false);
+                }
+            }
+        }
+        let want = IN | if c.sent < c.req.len() { OUT } else { 0 };
+        if want != c.interest {
+            let _ = sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_MOD, fd.raw(), want, id as u64);
+            c.interest = want;
+        }
+    }
+
+    /// Readiness on connection `id`.
+    fn step(&mut self, id: usize, flags: u32, scratch: &mut [u8]) -> Result<()> {
+        let c = &mut self.conns[id];
+        let Some(fd) = c.fd.as_ref() else { return Ok(()) };
+        if c.state == State::Connecting {
+            match sys::getsockopt_int(fd, &sys::SO_ERROR) {
+                Ok(0) => {
+                    c.state = State::Busy;
+                    self.send_some(id);
+                }
+                Ok(e) => {
+                    tracing::info!("connect {}: {}", self.cfg.addr, crate::error::describe_errno(Errno::from_raw(e)));
+                    self.fail(id, false);
+                }
+                Err(e) => {
+                    tracing::info!("getsockopt SO_ERROR: {}", crate::error::describe_errno(e));
+                    self.fail(id, false);
+                }
+            }
+            return Ok(());
+        }
+        if flags & OUT != 0 && c.sent < c.req.len() {
+            self.send_some(id);
+        }
+        let c = &mut self.conns[id];
+        if flags & !OUT == 0 || c.state != State::Busy {
+            return Ok(());
+        }
+        let Some(fd) = c.fd.as_ref() else { return Ok(()) };
+        // Ok(true): the echo is complete; Ok(false): wait for more;
+        // Err(mismatch?): give the connection up.
+        let outcome: std::result::Result<bool, bool> = loop {
+            let want = (c.req.len() - c.got).min(scratch.len());
+            match sys::read(fd, &mut scratch[..want.max(1)]) {
+                Ok(0) => {
+                    tracing::info!("the server closed a connection mid-request ({} of {} bytes back)", c.got, c.req.len());
+                    break Err(false);
+                }
+                // more bytes than were sent, or different ones
+                Ok(n) if want == 0 || scratch[..n] != c.req[c.got..c.got + n] => break Err(true),
+                Ok(n) => {
+                    c.got += n;
+                    if c.got == c.req.len() {
+                        break Ok(true);
+                    }
+                    if n < want {
+                        break Ok(false);
+                    }
+                }
+                Err(Errno::EAGAIN) => break Ok(false),
+                Err(Errno::EINTR) => continue,
+                Err(e) => {
+                    tracing::info!("read: {}", crate::error::describe_errno(e));
+                    break Err(false);
+                }
+            }
+        };
+        match outcome {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(mismatch) => {
+                self.fail(id, mismatch);
+                return Ok(());
+            }
+        }
+        let c = &mut self.conns[id];
+        // Complete and verified.
+        let _ = self.hist.record(c.t0.elapsed().as_micros().max(1) as u64);
+        self.counts.completed += 1;
+        c.state = State::Done;
+        self.active -= 1;
+        if self.cfg.reconnect {
+            if let Some(fd) = c.fd.take() {
+                // RST on close: no TIME_WAIT left behind per cycle.
+                let _ = sys::set_linger(&fd, true, 0);
+            }
+        }
+        if self.may_issue() {
+            self.begin(id)?;
+        } else {
+            self.conns[id].fd = None;
+        }
+        Ok(())
+    }
+}

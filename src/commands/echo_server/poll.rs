@@ -1,0 +1,103 @@
+//! The poll model: one process multiplexing with poll(2). Like select, the
+//! kernel scans every watched descriptor on each call (so idle connections
+//! still cost), but there is no FD_SETSIZE limit and the pollfd array is
+//! kept between calls rather than rebuilt.
+//!
+//! Try it: `netlab --trace echo-server --model poll 9190`.
+
+use super::conn::{Conn, Next};
+use super::{Config, Server};
+use crate::error::{Error, Result};
+use crate::output::Out;
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+
+const ACCEPTS_PER_WAKE: usize = 64;
+
+pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
+    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
+    let mut srv = Server::new(cfg, out, false)?;
+    out.set_buffered(true);
+    // pfds[0] is the signal pipe, pfds[1] the listener, pfds[2 + i] conns[i].
+    let mut pfds = vec![sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
+    let mut conns: Vec<Option<Conn>> = Vec::new();
+    let mut live: u64 = 0;
+    let mut scratch = vec![0u8; cfg.buffer_size];
+    let pid = std::process::id();
+    let stop = loop {
+        if srv.done(live) {
+            break None;
+        }
+        let accepting = srv.may_accept(live);
+        pfds[1].events = if accepting { libc::POLLIN } else { 0 };
+        for (p, c) in pfds[2..].iter_mut().zip(&conns) {
+            if let Some(c) = c {
+                p.events =
+                    (if c.wants_read() { libc::POLLIN } else { 0 }) | (if c.wants_write() { libc::POLLOUT } else { 0 });
+            }
+            p.revents = 0;
+        }
+        out.flush();
+        let ready = match sys::poll(&mut pfds, srv.wait_ms(accepting).unwrap_or(-1)) {
+            Ok(n) => n,
+            Err(Errno::EINTR) => 0,
+            Err(e) => return Err(Error::sys("poll", e)),
+        };
+        if ready == 0 || pfds[0].revents != 0 {
+            if let Some(sig) = srv.check_signals() {
+                break Some(sig);
+            }
+        }
+        if ready > 0 {
+            for i in 0..conns.len() {
+                let rev = pfds[2 + i].revents;
+                if rev == 0 {
+                    continue;
+                }
+                let Some(c) = conns[i].as_mut() else { continue };
+                let mut next = Next::Keep;
+                if rev & libc::POLLOUT != 0 && c.wants_write() {
+                    next = c.on_writable();
+                }
+                if next == Next::Keep && rev & !libc::POLLOUT != 0 && c.wants_read() {
+                    next = c.on_readable(&mut scratch);
+                }
+                if let Next::Close(reason) = next {
+                    if let Some(c) = conns[i].take() {
+                        live -= 1;
+                        srv.finish(c, reason);
+                    }
+                }
+            }
+        }
+        srv.expire_idle(&mut conns, &mut live);
+        // Compact: drop closed slots (order does not matter to poll).
+        let mut i = 0;
+        while i < conns.len() {
+            if conns[i].is_none() {
+                conns.swap_remove(i);
+                pfds.swap_remove(2 + i);
+            } else {
+                i += 1;
+            }
+        }
+        if accepting && pfds[1].revents != 0 {
+            for _ in 0..ACCEPTS_PER_WAKE {
+                if !srv.may_accept(live) {
+                    break;
+                }
+                let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
+                srv.emit_accepted(id, &peer, &fd, pid);
+                pfds.push(sys::pollfd(fd.raw(), libc::POLLIN));
+                conns.push(Some(Conn::new(fd, id, peer)));
+                live += 1;
+            }
+        }
+    };
+    for c in conns.into_iter().flatten() {
+        srv.finish(c, "shutdown");
+    }
+    srv.reject_backlog(&listener);
+    srv.stopped(stop);
+    Ok(())
+}
