@@ -220,6 +220,45 @@ pub fn bind_addr(bind: Option<&Host>, port: u16, family: Family, socktype: i32) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn port_is_error_or_exact(s in "\\PC{0,12}") {
+            if let Ok(p) = parse_port(&s) {
+                prop_assert!(s.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert_eq!(s.parse::<u64>().ok(), Some(u64::from(p)));
+            }
+        }
+
+        #[test]
+        fn every_port_round_trips(n in any::<u16>()) {
+            prop_assert_eq!(parse_port(&n.to_string()), Ok(n));
+        }
+
+        #[test]
+        fn host_is_error_or_consistent(s in "\\PC{0,64}") {
+            match parse_host(&s) {
+                Ok(Host::Ip(IpAddr::V4(ip), _)) => prop_assert_eq!(ip.to_string(), s),
+                Ok(Host::Ip(IpAddr::V6(ip), _)) => {
+                    let inner = s.trim_start_matches('[').trim_end_matches(']');
+                    let addr = inner.split('%').next().unwrap_or("");
+                    prop_assert_eq!(addr.parse::<Ipv6Addr>().ok(), Some(ip));
+                }
+                Ok(Host::Name(n)) => prop_assert!(n.len() <= 253 && !n.contains(':')),
+                Err(e) => prop_assert!(!e.is_empty()),
+            }
+        }
+
+        #[test]
+        fn address_literals_round_trip(v4 in any::<[u8; 4]>(), v6 in any::<[u16; 8]>()) {
+            let ip4 = Ipv4Addr::from(v4);
+            prop_assert_eq!(parse_host(&ip4.to_string()), Ok(Host::Ip(IpAddr::V4(ip4), 0)));
+            let ip6 = Ipv6Addr::from(v6);
+            prop_assert_eq!(parse_host(&ip6.to_string()), Ok(Host::Ip(IpAddr::V6(ip6), 0)));
+            prop_assert_eq!(parse_host(&format!("[{ip6}]")), Ok(Host::Ip(IpAddr::V6(ip6), 0)));
+        }
+    }
 
     #[test]
     fn ports() {

@@ -459,6 +459,7 @@ struct Tally {
     reordered: u64,
     late: u64,
     corrupt: u64,
+    send_failed: u64,
     highest: Option<u64>,
     rtts: hdrhistogram::Histogram<u64>,
 }
@@ -510,6 +511,7 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         reordered: 0,
         late: 0,
         corrupt: 0,
+        send_failed: 0,
         highest: None,
         rtts: hdrhistogram::Histogram::new_with_bounds(1, 3_600_000_000, 3)
             .map_err(|e| Error::failed(format!("histogram: {e}")))?,
@@ -521,18 +523,27 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     loop {
         let now = Instant::now();
         if next < count && now >= start + a.interval * next as u32 {
-            c.send(&payload(next, a.size, token))?;
+            match c.send(&payload(next, a.size, token)) {
+                Ok(()) => {}
+                // The local queue is full: this datagram is lost here.
+                Err(e) if matches!(e.errno(), Some(Errno::EAGAIN | Errno::ENOBUFS)) => t.send_failed += 1,
+                Err(e) => return Err(e),
+            }
             t.sent_at[next as usize] = Some(Instant::now());
             last_sent = Instant::now();
             next += 1;
-            continue;
         }
+        // Take what has arrived after every send, so replies never pile up
+        // in our own receive buffer (which would be loss of our making).
         while let Some(n) = c.recv(&mut buf)? {
             t.reply(&buf[..n], a.size, token, a.timeout);
         }
         let all_in = t.received == count;
         if next == count && (all_in || now >= last_sent + a.timeout) {
             break;
+        }
+        if next < count && Instant::now() >= start + a.interval * next as u32 {
+            continue;
         }
         let wait = if next < count {
             (start + a.interval * next as u32).saturating_duration_since(now)
@@ -545,6 +556,9 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     // duplicates); nothing more is waited for.
     while let Some(n) = c.recv(&mut buf)? {
         t.reply(&buf[..n], a.size, token, a.timeout);
+    }
+    if t.send_failed > 0 {
+        tracing::warn!("{} datagrams could not be queued (EAGAIN/ENOBUFS): counted as lost", t.send_failed);
     }
     let lost = count - t.received;
     let loss_pct = lost as f64 * 100.0 / count as f64;

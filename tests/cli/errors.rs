@@ -74,11 +74,72 @@ const CASES: &[(&[&str], i32)] = &[
     (&["sockopt", "set", "tos=256"], 2),
     (&["sockopt", "set", "sndtimeo=1.2.3s"], 2),
     (&["sockopt", "list", "extra"], 2),
+    // echo-server
+    (&["echo-server"], 2),
+    (&["echo-server", "65536"], 2),
+    (&["echo-server", "-1"], 2),
+    (&["echo-server", ""], 2),
+    (&["echo-server", "http"], 2),
+    (&["echo-server", "1e3"], 2),
+    (&["echo-server", "+80"], 2),
+    (&["echo-server", "0x50"], 2),
+    (&["echo-server", "--model", "kqueue", "0"], 2),
+    (&["echo-server", "--bind", "1.2.3.256", "0"], 2),
+    (&["echo-server", "--bind", "[::1", "0"], 2),
+    (&["echo-server", "--bind", "fe80::1%bogus", "0"], 2),
+    (&["echo-server", "--bind", "not a host", "0"], 2),
+    (&["echo-server", "-4", "--bind", "::1", "0"], 2),
+    (&["echo-server", "-4", "-6", "0"], 2),
+    (&["echo-server", "--backlog", "0", "0"], 2),
+    (&["echo-server", "--backlog", "many", "0"], 2),
+    (&["echo-server", "--buffer-size", "0", "0"], 2),
+    (&["echo-server", "--buffer-size", "1T", "0"], 2),
+    (&["echo-server", "--max-clients", "0", "0"], 2),
+    (&["echo-server", "--max-conns", "-1", "0"], 2),
+    (&["echo-server", "--idle-timeout", "-3", "0"], 2),
+    (&["echo-server", "--idle-timeout", "soon", "0"], 2),
+    (&["echo-server", "--port", "5", "6"], 2),
+    (&["echo-server", "--bind", "10.255.255.254", "0"], 1),
+    // echo-client
+    (&["echo-client"], 2),
+    (&["echo-client", "127.0.0.1"], 2),
+    (&["echo-client", "127.0.0.1", "65536"], 2),
+    (&["echo-client", "127.0.0.1", "0"], 2),
+    (&["echo-client", "127.0.0.1", "http"], 2),
+    (&["echo-client", "1.2.3.256", "80"], 2),
+    (&["echo-client", "[::1", "80"], 2),
+    (&["echo-client", "::1]", "80"], 2),
+    (&["echo-client", "fe80::1%bogus", "80"], 2),
+    (&["echo-client", "nosuch.invalid", "80"], 1),
+    (&["echo-client", "-6", "127.0.0.1", "80"], 2),
+    (&["echo-client", "--timeout", "0", "127.0.0.1", "80"], 2),
+    (&["echo-client", "-m", "x", "--split", "127.0.0.1", "80"], 2),
+    (&["echo-client", "--connections", "x", "127.0.0.1", "80"], 2),
+    (&["echo-client", "--connections", "1", "--size", "65M", "127.0.0.1", "80"], 2),
+    // udp
+    (&["udp"], 2),
+    (&["udp", "server"], 2),
+    (&["udp", "server", "http"], 2),
+    (&["udp", "server", "--bind", "1.2.3.256", "0"], 2),
+    (&["udp", "client", "127.0.0.1"], 2),
+    (&["udp", "client", "--count", "x", "127.0.0.1", "9"], 2),
+    (&["udp", "client", "--timeout", "-5", "127.0.0.1", "9"], 2),
+    (&["udp", "client", "[::1", "9"], 2),
+    (&["udp", "client", "--max-loss", "x", "127.0.0.1", "9"], 2),
+    // resolve
+    (&["resolve"], 2),
+    (&["resolve", "[::1"], 2),
+    (&["resolve", "--timeout", "x", "a"], 2),
+    (&["resolve", "bad_name!"], 2),
+    (&["resolve", "-4", "-6", "a"], 2),
 ];
 
 #[test]
-fn at_least_forty_cases() {
-    assert!(CASES.len() >= 40, "{}", CASES.len());
+fn at_least_eighty_cases_across_every_command() {
+    assert!(CASES.len() >= 80, "{}", CASES.len());
+    for cmd in ["byteorder", "fileio", "sockopt", "echo-server", "echo-client", "udp", "resolve"] {
+        assert!(CASES.iter().filter(|(a, _)| a.first() == Some(&cmd)).count() >= 4, "{cmd}");
+    }
 }
 
 #[test]

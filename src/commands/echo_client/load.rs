@@ -350,7 +350,11 @@ impl Run<'_> {
             let want = (c.req.len() - c.got).min(scratch.len());
             match sys::read(fd, &mut scratch[..want.max(1)]) {
                 Ok(0) => {
-                    tracing::info!("the server closed a connection mid-request ({} of {} bytes back)", c.got, c.req.len());
+                    tracing::info!(
+                        "the server closed a connection mid-request ({} of {} bytes back)",
+                        c.got,
+                        c.req.len()
+                    );
                     break Err(false);
                 }
                 // more bytes than were sent, or different ones

@@ -139,6 +139,13 @@ impl Config {
         if load_flags && (a.split || !a.messages.is_empty()) {
             return Err(Error::usage("load mode (--connections…) does not combine with --split or --message"));
         }
+        if load_flags && (a.connections.unwrap_or(1) as u128) * (a.size as u128) > 1 << 30 {
+            return Err(Error::usage(format!(
+                "--connections {} x --size {} needs more than 1 GiB of request buffers; lower one of them",
+                a.connections.unwrap_or(1),
+                a.size
+            )));
+        }
         let mode = if load_flags {
             Mode::Load(load::LoadConfig {
                 addr: addrs[0],
@@ -405,6 +412,9 @@ impl Verifier {
     }
 }
 
+/// Unechoed bytes the stream mode lets pile up before it stops reading stdin.
+const MAX_OUTSTANDING: usize = 64 << 20;
+
 /// Stream mode: stdin to the socket and the socket to stdout at the same
 /// time (writing everything first would deadlock once both socket buffers
 /// fill), half-close at stdin's EOF, read to the server's EOF.
@@ -419,7 +429,9 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let (mut stdin_eof, mut shut) = (false, false);
     loop {
         let mut fds = vec![sys::pollfd(fd.raw(), libc::POLLIN | if off < to_send.len() { libc::POLLOUT } else { 0 })];
-        let want_stdin = !stdin_eof && off >= to_send.len();
+        // Do not read more of stdin while this much is unechoed: a server
+        // that swallows bytes must not make the client hold all of stdin.
+        let want_stdin = !stdin_eof && off >= to_send.len() && v.expected.len() < MAX_OUTSTANDING;
         if want_stdin {
             fds.push(sys::pollfd(0, libc::POLLIN));
         }
@@ -509,8 +521,10 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 match sys::read_raw(0, &mut buf) {
                     Ok(0) => break 0,
                     Ok(n) => {
-                        if crate::commands::fileio::write_all(fd, &buf[..n]).is_err()
-                            || crate::commands::fileio::write_all(&copy_w, &buf[..n]).is_err()
+                        // The copy goes first, so the reader always knows
+                        // what to expect before the echo of it can arrive.
+                        if crate::commands::fileio::write_all(&copy_w, &buf[..n]).is_err()
+                            || crate::commands::fileio::write_all(fd, &buf[..n]).is_err()
                         {
                             break 1;
                         }
@@ -526,6 +540,10 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         ForkResult::Parent { child } => {
             drop(copy_w);
             let res = split_reader(fd, &copy_r, cfg, out, t0);
+            if res.is_err() {
+                // The writer may be blocked on the socket or on stdin.
+                let _ = sys::kill(child.as_raw(), nix::sys::signal::Signal::SIGTERM);
+            }
             let status = nix::sys::wait::waitpid(child, None);
             if let Ok(nix::sys::wait::WaitStatus::Exited(_, code)) = status {
                 if code != 0 && res.is_ok() {
@@ -569,20 +587,6 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
             match sys::read(fd, &mut buf) {
                 Ok(0) => sock_open = false,
                 Ok(n) => {
-                    // Bytes may come back before the copy of them arrives:
-                    // drain the copy pipe first (blocking is fine: the child
-                    // wrote the copy right after the socket).
-                    while v.expected.len() < n && copy_open {
-                        let mut tmp = vec![0u8; n.max(4096)];
-                        let _ = sys::set_nonblocking(copy, false);
-                        match sys::read(copy, &mut tmp) {
-                            Ok(0) => copy_open = false,
-                            Ok(m) => v.sent(&tmp[..m]),
-                            Err(Errno::EINTR) => {}
-                            Err(e) => return Err(Error::sys("read pipe", e)),
-                        }
-                        let _ = sys::set_nonblocking(copy, true);
-                    }
                     v.received(&buf[..n]);
                     if !out.is_json() {
                         out.data(&buf[..n]);

@@ -150,6 +150,8 @@ impl Conn {
                 Ok(n) => {
                     total += n;
                     self.bytes_out += n as u64;
+                    // a client taking its echo is not idle
+                    self.last_active = Instant::now();
                     data = &data[n..];
                 }
                 Err(Errno::EAGAIN) => break,
@@ -183,10 +185,12 @@ pub struct SharedBytes<'a> {
 }
 
 /// The blocking echo loop: read up to `buf.len()`, write it all back,
-/// until EOF. With `idle`, a client silent that long is dropped. With
-/// `wake` (the signal pipe), poll(2) waits on both and `on_wake` decides
-/// whether to stop (it returns true). Without either, it is the textbook
-/// read/write loop and nothing more.
+/// until EOF. With neither `idle` nor `wake` it is the textbook read/write
+/// loop and nothing more. With `idle` (a client silent, or not reading,
+/// that long is dropped) or `wake` (the signal pipe; `on_wake` returns true
+/// to stop), the socket is made non-blocking and every wait, for reading
+/// and for writing alike, is a poll(2) that also watches `wake`: neither a
+/// stop request nor the timeout can be lost behind a blocked write.
 pub fn echo_blocking(
     fd: &Fd,
     buf: &mut [u8],
@@ -195,63 +199,92 @@ pub fn echo_blocking(
     on_wake: &mut dyn FnMut() -> bool,
     shared: Option<&SharedBytes<'_>>,
 ) -> BlockingEnd {
-    let (mut bytes_in, mut bytes_out) = (0u64, 0u64);
-    let end = |bi, bo, reason| BlockingEnd { bytes_in: bi, bytes_out: bo, reason };
-    loop {
-        if idle.is_some() || wake.is_some() {
-            let mut fds = vec![sys::pollfd(fd.raw(), libc::POLLIN)];
-            if let Some(w) = wake {
-                fds.push(sys::pollfd(w.raw(), libc::POLLIN));
-            }
+    let mut end = BlockingEnd { bytes_in: 0, bytes_out: 0, reason: "eof" };
+    let polled = idle.is_some() || wake.is_some();
+    if polled && sys::set_nonblocking(fd, true).is_err() {
+        end.reason = "error";
+        return end;
+    }
+    // Wait for `events` on the client (and the wake pipe): Ok(()) when the
+    // client is ready, Err(reason) to end the connection.
+    let wait = |events: i16, on_wake: &mut dyn FnMut() -> bool| -> Result<(), &'static str> {
+        loop {
+            let mut fds = [sys::pollfd(fd.raw(), events), sys::pollfd(wake.map_or(-1, |w| w.raw()), libc::POLLIN)];
+            let n = if wake.is_some() { 2 } else { 1 };
             let timeout = idle.map_or(-1, |d| d.as_millis().clamp(1, i32::MAX as u128) as i32);
-            match sys::poll(&mut fds, timeout) {
-                Ok(0) => return end(bytes_in, bytes_out, "timeout"),
+            match sys::poll(&mut fds[..n], timeout) {
+                Ok(0) => return Err("timeout"),
                 Ok(_) => {}
                 Err(Errno::EINTR) => {
                     if on_wake() {
-                        return end(bytes_in, bytes_out, "shutdown");
+                        return Err("shutdown");
                     }
                     continue;
                 }
-                Err(_) => return end(bytes_in, bytes_out, "error"),
+                Err(_) => return Err("error"),
             }
-            if fds.len() > 1 && fds[1].revents != 0 && on_wake() {
-                return end(bytes_in, bytes_out, "shutdown");
+            if n > 1 && fds[1].revents != 0 && on_wake() {
+                return Err("shutdown");
             }
-            if fds[0].revents == 0 {
-                continue;
+            if fds[0].revents != 0 {
+                return Ok(());
+            }
+        }
+    };
+    loop {
+        if polled {
+            if let Err(reason) = wait(libc::POLLIN, on_wake) {
+                end.reason = reason;
+                return end;
             }
         }
         let n = match sys::read(fd, buf) {
-            Ok(0) => return end(bytes_in, bytes_out, "eof"),
+            Ok(0) => return end,
             Ok(n) => n,
+            Err(Errno::EAGAIN) => continue,
             Err(Errno::EINTR) => {
                 if on_wake() {
-                    return end(bytes_in, bytes_out, "shutdown");
+                    end.reason = "shutdown";
+                    return end;
                 }
                 continue;
             }
-            Err(e) => return end(bytes_in, bytes_out, reason_for(e)),
+            Err(e) => {
+                end.reason = reason_for(e);
+                return end;
+            }
         };
-        bytes_in += n as u64;
+        end.bytes_in += n as u64;
+        if let Some(s) = shared {
+            s.bytes_in.fetch_add(n as u64, Ordering::Relaxed);
+        }
         let mut off = 0;
         while off < n {
             match sys::write(fd, &buf[off..n]) {
                 Ok(w) => {
                     off += w;
-                    bytes_out += w as u64;
-                }
-                Err(Errno::EINTR) => {
-                    if on_wake() {
-                        return end(bytes_in, bytes_out, "shutdown");
+                    end.bytes_out += w as u64;
+                    if let Some(s) = shared {
+                        s.bytes_out.fetch_add(w as u64, Ordering::Relaxed);
                     }
                 }
-                Err(e) => return end(bytes_in, bytes_out, reason_for(e)),
+                Err(Errno::EAGAIN) if polled => {
+                    if let Err(reason) = wait(libc::POLLOUT, on_wake) {
+                        end.reason = reason;
+                        return end;
+                    }
+                }
+                Err(Errno::EINTR | Errno::EAGAIN) => {
+                    if on_wake() {
+                        end.reason = "shutdown";
+                        return end;
+                    }
+                }
+                Err(e) => {
+                    end.reason = reason_for(e);
+                    return end;
+                }
             }
-        }
-        if let Some(s) = shared {
-            s.bytes_in.fetch_add(n as u64, Ordering::Relaxed);
-            s.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
         }
     }
 }

@@ -81,17 +81,21 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                             break;
                         }
                         let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
-                        srv.emit_accepted(id, &peer, &fd, pid);
                         let slot = fd.raw() as usize;
                         if let Err(e) = sys::epoll_ctl(&ep, libc::EPOLL_CTL_ADD, fd.raw(), IN, slot as u64) {
                             tracing::warn!("epoll_ctl ADD for {peer}: {}", crate::error::describe_errno(e));
-                            srv.closed(id, &peer, 0, 0, std::time::Instant::now(), "error");
+                            srv.out.emit(&crate::output::Event::Rejected {
+                                peer: peer.to_string(),
+                                reason: format!("epoll_ctl failed ({})", crate::error::errno_name(e)),
+                            });
+                            srv.closed_quietly();
                             continue;
                         }
                         if conns.len() <= slot {
                             conns.resize_with(slot + 1, || None);
                             interests.resize(slot + 1, 0);
                         }
+                        srv.emit_accepted(id, &peer, &fd, pid);
                         conns[slot] = Some(Conn::new(fd, id, peer));
                         interests[slot] = IN;
                         live += 1;

@@ -103,7 +103,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Err(e) => {
                 tracing::warn!("fork: {}; refusing {peer}", crate::error::describe_errno(e));
                 out.emit(&Event::Rejected { peer: peer.to_string(), reason: format!("fork failed ({e:?})") });
-                srv.totals.conns_now = srv.totals.conns_now.saturating_sub(1);
+                srv.closed_quietly();
                 drop(fd);
             }
         }

@@ -42,11 +42,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         let Some((fd, peer, id)) = srv.accept(&listener, false)? else { continue };
         srv.emit_accepted(id, &peer, &fd, pid);
-        if let Some(t) = cfg.idle_timeout {
-            // A client that stops reading would block our write forever.
-            let tv = libc::timeval { tv_sec: t.as_secs() as _, tv_usec: t.subsec_micros() as _ };
-            let _ = set_sndtimeo(&fd, &tv);
-        }
         let started = std::time::Instant::now();
         let (totals, model) = (srv.totals, cfg.model);
         let out_ref: &Out = out;
@@ -68,18 +63,4 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     srv.reject_backlog(&listener);
     srv.stopped(stop);
     Ok(())
-}
-
-fn set_sndtimeo(fd: &Fd, tv: &libc::timeval) -> std::result::Result<(), Errno> {
-    let opt = sys::OptName {
-        level: libc::SOL_SOCKET,
-        name: libc::SO_SNDTIMEO,
-        level_name: "SOL_SOCKET",
-        opt_name: "SO_SNDTIMEO",
-    };
-    // SAFETY: timeval is plain data.
-    let bytes = unsafe {
-        std::slice::from_raw_parts(tv as *const libc::timeval as *const u8, std::mem::size_of::<libc::timeval>())
-    };
-    sys::setsockopt_bytes(fd, &opt, bytes, &format!("{{{}, {}}}", tv.tv_sec, tv.tv_usec))
 }

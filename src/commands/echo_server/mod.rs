@@ -237,7 +237,10 @@ pub struct Server<'a> {
     pub out: &'a Out,
     pub signals: Signals,
     pub totals: Totals,
+    /// the last connection number handed out
     next_id: u64,
+    /// connections handed to a handler (what --max-conns counts)
+    served: u64,
     /// accepting is paused until then (EMFILE/ENFILE back-off)
     paused_until: Option<Instant>,
     /// a descriptor kept in reserve for the EMFILE case
@@ -257,6 +260,7 @@ impl<'a> Server<'a> {
             signals,
             totals: Totals::default(),
             next_id: 0,
+            served: 0,
             paused_until: None,
             spare: open_spare(),
             last_emfile_log: None,
@@ -266,7 +270,7 @@ impl<'a> Server<'a> {
     /// Whether another connection may be accepted now (--max-conns not
     /// reached, --max-clients not full, not backing off).
     pub fn may_accept(&mut self, live: u64) -> bool {
-        if self.cfg.max_conns.is_some_and(|m| self.next_id >= m) {
+        if self.cfg.max_conns.is_some_and(|m| self.served >= m) {
             return false;
         }
         if self.cfg.max_clients.is_some_and(|m| live >= m) {
@@ -284,7 +288,7 @@ impl<'a> Server<'a> {
 
     /// --max-conns reached and every connection finished: time to stop.
     pub fn done(&self, live: u64) -> bool {
-        self.cfg.max_conns.is_some_and(|m| self.next_id >= m) && live == 0
+        self.cfg.max_conns.is_some_and(|m| self.served >= m) && live == 0
     }
 
     /// Milliseconds until the accept pause ends (for the wait timeout).
@@ -306,11 +310,30 @@ impl<'a> Server<'a> {
                     }
                 }
                 self.next_id += 1;
+                self.served += 1;
                 self.totals.conns_total += 1;
                 self.totals.conns_now += 1;
                 Ok(Some((fd, peer, self.next_id)))
             }
-            Err(Errno::EAGAIN | Errno::EINTR | Errno::ECONNABORTED | Errno::EPROTO) => Ok(None),
+            Err(Errno::EAGAIN | Errno::EINTR) => Ok(None),
+            // A connection that died in the queue, or errors accept(2)
+            // says are already pending on the network: that one connection
+            // is lost, the server is not.
+            Err(
+                e @ (Errno::ECONNABORTED
+                | Errno::EPROTO
+                | Errno::EPERM
+                | Errno::ENETDOWN
+                | Errno::ENETUNREACH
+                | Errno::ENOPROTOOPT
+                | Errno::EHOSTDOWN
+                | Errno::EHOSTUNREACH
+                | Errno::ENONET
+                | Errno::EOPNOTSUPP),
+            ) => {
+                tracing::info!("accept: {}; carrying on", crate::error::describe_errno(e));
+                Ok(None)
+            }
             Err(e @ (Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM)) => {
                 self.out_of_descriptors(listener, e);
                 Ok(None)
@@ -411,9 +434,12 @@ impl<'a> Server<'a> {
         emit_stats(self.out, self.cfg.model, t);
     }
 
-    /// A connection accepted only to be refused: it was never served.
+    /// A connection accepted only to be refused: it was never served, so
+    /// it counts neither toward --max-conns nor in the totals.
     pub fn closed_quietly(&mut self) {
         self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
+        self.totals.conns_total = self.totals.conns_total.saturating_sub(1);
+        self.served = self.served.saturating_sub(1);
     }
 
     /// At shutdown: accept what still waits in the backlog and refuse it

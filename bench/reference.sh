@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bench/reference.sh - netlab's servers against the reference peers of
+# ../shared/bench (C select, C fork, C epoll, tokio) with the verifying
+# reference load generator, plus netlab's load mode against the reference
+# load generator, and the idle-connection hold test.
+#
+# Usage: bench/reference.sh [compare|loadgen|hold|all]     [all]
+# Environment:
+#   SHARED_BENCH=DIR   the reference harness            [../shared/bench]
+#   ROUNDS, DUR, SCENARIOS as for its compare.sh; HOLD_COUNTS [19000]
+#   OUT=DIR            results                          [target/bench]
+# The reference harness builds its peers into $BENCH_OUT (/tmp/netlab-bench).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
+OUT="${OUT:-$ROOT/target/bench}"
+WHAT="${1:-all}"
+mkdir -p "$OUT"
+[ -x "$SHARED_BENCH/compare.sh" ] || { echo "no reference harness at $SHARED_BENCH (set SHARED_BENCH)" >&2; exit 1; }
+(cd "$ROOT" && cargo build --release --quiet)
+NETLAB="$ROOT/target/release/netlab"
+BIN="${BENCH_OUT:-/tmp/netlab-bench}/bin"
+[ -x "$BIN/loadgen" ] || "$SHARED_BENCH/build.sh" >&2
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+
+nl() { echo "netlab-$1=$NETLAB echo-server --model $1 --bind 127.0.0.1 {port}"; }
+
+if [ "$WHAT" = compare ] || [ "$WHAT" = all ]; then
+    OUT="$OUT/compare-$stamp.jsonl" BASE=tokio "$SHARED_BENCH/compare.sh" \
+        select="$BIN/select_echo" fork="$BIN/fork_echo" epoll="$BIN/epoll_echo" tokio="$BIN/tokio_echo" \
+        "$(nl select)" "$(nl fork)" "$(nl poll)" "$(nl epoll)" "$(nl thread)" | tee "$OUT/compare-$stamp.txt"
+fi
+
+if [ "$WHAT" = loadgen ] || [ "$WHAT" = all ]; then
+    # Both load generators against the C epoll peer, alternating, 5 rounds.
+    port=$((20000 + RANDOM % 10000))
+    "$BIN/epoll_echo" "$port" >/dev/null 2>&1 &
+    ep=$!
+    trap 'kill $ep 2>/dev/null' EXIT
+    sleep 0.3
+    raw="$OUT/loadgen-$stamp.jsonl"
+    for r in 1 2 3 4 5; do
+        for sc in "50 512" "500 64"; do
+            set -- $sc
+            a=$("$BIN/loadgen" --port "$port" -c "$1" -s "$2" -d 2.5 --warmup 0.5 | tail -1)
+            b=$("$NETLAB" --json echo-client --connections "$1" --size "$2" --duration 2.5 127.0.0.1 "$port" | tail -1)
+            printf '{"round":%s,"c":%s,"s":%s,"loadgen":%s,"netlab":%s}\n' "$r" "$1" "$2" "$a" "$b" >>"$raw"
+        done
+    done
+    kill $ep 2>/dev/null || true
+    python3 - "$raw" <<'PY' | tee "$OUT/loadgen-$stamp.md"
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print("| scenario | reference loadgen req/s | netlab load mode req/s | median paired ratio | netlab errors+mismatches |")
+print("|---|---|---|---|---|")
+for c, s in ((50, 512), (500, 64)):
+    v = [r for r in rows if r["c"] == c and r["s"] == s]
+    a = statistics.median(r["loadgen"]["rps"] for r in v)
+    b = statistics.median(r["netlab"]["rps"] for r in v)
+    ratio = statistics.median(r["netlab"]["rps"] / r["loadgen"]["rps"] for r in v)
+    bad = sum(r["netlab"]["errors"] + r["netlab"]["mismatches"] for r in v)
+    print(f"| c{c}_{s} | {a:,.0f} | {b:,.0f} | {ratio:.2f} | {bad} |")
+print(f"\nraw: {sys.argv[1]}")
+PY
+fi
+
+if [ "$WHAT" = hold ] || [ "$WHAT" = all ]; then
+    COUNTS="${HOLD_COUNTS:-19000}" OUT="$OUT/hold-$stamp.jsonl" "$SHARED_BENCH/hold.sh" \
+        epoll="$BIN/epoll_echo" "$(nl epoll)" | tee "$OUT/hold-$stamp.txt"
+fi

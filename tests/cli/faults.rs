@@ -1,0 +1,611 @@
+//! Faults (issue: "prove nothing breaks and nothing is lost"): descriptor
+//! exhaustion, descriptor leaks, signal storms, FD_SETSIZE, clients that
+//! never read, tiny socket buffers, resets, client caps, idle timeouts,
+//! TIME_WAIT, and a closed stdout. Every model unless noted; every loop
+//! bounded in count and time; real processes on 127.0.0.1, port 0.
+
+use crate::common::*;
+use crate::echo::MODELS;
+use netlab::output::Event;
+use nix::sys::signal::Signal;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::time::{Duration, Instant};
+
+fn server_cmd(model: &str, extra: &[&str]) -> std::process::Command {
+    let mut c = netlab();
+    c.args(["--json", "echo-server", "--model", model, "--bind", "127.0.0.1"]).args(extra).arg("0");
+    c
+}
+
+/// CPU time (user + system) of a process and its live children, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let one = |p: u32| -> u64 {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { return 0 };
+        let Some(rest) = stat.rsplit_once(") ").map(|x| x.1) else { return 0 };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        // after "pid (comm) ": state is f[0]; utime f[11], stime f[12]
+        f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+            + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    };
+    let mut t = one(pid);
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
+        let ppid =
+            stat.rsplit_once(") ").and_then(|x| x.1.split_whitespace().nth(1)).and_then(|v| v.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            t += one(p);
+        }
+    }
+    t
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:").and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn fd_count(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0)
+}
+
+fn threads_of(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).map(|d| d.count()).unwrap_or(0)
+}
+
+fn children_of(pid: u32) -> usize {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { return false };
+            std::fs::read_to_string(format!("/proc/{p}/stat")).ok().and_then(|s| {
+                s.rsplit_once(") ").and_then(|x| x.1.split_whitespace().nth(1)).and_then(|v| v.parse::<u32>().ok())
+            }) == Some(pid)
+        })
+        .count()
+}
+
+/// Echo a little, retrying until `deadline` (the server may still be
+/// recovering); returns when the echo came back exact.
+fn echo_until(addr: SocketAddr, deadline: Instant) {
+    let data = random_bytes(2000, 99);
+    loop {
+        let attempt = (|| -> std::io::Result<Vec<u8>> {
+            let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(300))?;
+            s.set_read_timeout(Some(Duration::from_millis(300)))?;
+            s.write_all(&data)?;
+            s.shutdown(std::net::Shutdown::Write)?;
+            let mut back = Vec::new();
+            s.read_to_end(&mut back)?;
+            Ok(back)
+        })();
+        if attempt.as_deref().ok() == Some(&data[..]) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no exact echo before the deadline ({attempt:?})");
+    }
+}
+
+#[test]
+fn emfile_flood_backs_off_and_recovers() {
+    for m in MODELS {
+        let mut cmd = server_cmd(m, &[]);
+        // SAFETY: setrlimit is async-signal-safe; runs in the child before exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                let r = libc::rlimit { rlim_cur: 32, rlim_max: 32 };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &r) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let s = Server::start_cmd(&mut cmd);
+        let flood: Vec<TcpStream> = (0..80).filter_map(|_| TcpStream::connect(s.addr()).ok()).collect();
+        assert!(flood.len() >= 60, "{m}: could not open the flood");
+        if !matches!(*m, "iterative" | "fork") {
+            // these run out of descriptors and say so
+            s.wait_for(
+                "rejected (out of descriptors)",
+                10,
+                |e| matches!(e, Event::Rejected { reason, .. } if reason.contains("out of file descriptors")),
+            );
+        }
+        // saturated: CPU over one second stays under 5 %
+        let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as u64;
+        let t0 = cpu_ticks(s.pid);
+        std::thread::sleep(Duration::from_secs(1));
+        let used = cpu_ticks(s.pid) - t0;
+        assert!(used * 100 < 5 * hz, "{m}: {used} ticks of CPU in 1 s while out of descriptors (busy loop?)");
+        drop(flood);
+        echo_until(s.addr(), Instant::now() + Duration::from_secs(1));
+        assert!(!s.stderr().contains("panicked"));
+        s.stop();
+    }
+}
+
+#[test]
+fn ten_thousand_connections_leave_no_fds_behind() {
+    for m in MODELS {
+        let s = Server::start_cmd(&mut server_cmd(m, &[]));
+        // settle: the first connection allocates nothing persistent
+        echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
+        s.wait_count("closed", 1, 10, |e| matches!(e, Event::Closed { .. }));
+        let before = fd_count(s.pid);
+        let conns = if *m == "iterative" { "1" } else { "8" };
+        let o = run(
+            &[
+                "--json",
+                "echo-client",
+                "--connections",
+                conns,
+                "--reconnect",
+                "--requests",
+                "10000",
+                "--size",
+                "32",
+                "127.0.0.1",
+                &s.port.to_string(),
+            ],
+            b"",
+        );
+        assert_exit(&o, 0);
+        s.wait_count("closed", 10_001, 60, |e| matches!(e, Event::Closed { .. }));
+        if *m == "fork" {
+            s.wait_count("reaped", 10_001, 60, |e| matches!(e, Event::Reaped { .. }));
+        }
+        assert_eq!(fd_count(s.pid), before, "{m}: descriptors leaked after 10,000 connections");
+        s.stop();
+    }
+}
+
+#[test]
+fn fork_thousand_connections_no_zombies() {
+    let s = Server::start_cmd(&mut server_cmd("fork", &[]));
+    let o = run(
+        &[
+            "--json",
+            "echo-client",
+            "--connections",
+            "50",
+            "--reconnect",
+            "--requests",
+            "1000",
+            "127.0.0.1",
+            &s.port.to_string(),
+        ],
+        b"",
+    );
+    assert_exit(&o, 0);
+    s.wait_count("reaped", 1000, 30, |e| matches!(e, Event::Reaped { .. }));
+    std::thread::sleep(Duration::from_secs(1));
+    let zombies = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { return false };
+            let st = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+            let f: Vec<&str> = st.rsplit_once(") ").map(|x| x.1).unwrap_or("").split_whitespace().collect();
+            f.first() == Some(&"Z") && f.get(1).and_then(|v| v.parse::<u32>().ok()) == Some(s.pid)
+        })
+        .count();
+    assert_eq!(zombies, 0);
+    assert_eq!(children_of(s.pid), 0);
+    s.stop();
+}
+
+/// A bounded signal storm at `pid` while traffic flows; returns how many were sent.
+fn storm(pid: u32, sig: Signal, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let mut n = 0u64;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) && n < 200_000 && Instant::now() < deadline {
+            if nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), sig).is_err() {
+                break;
+            }
+            n += 1;
+        }
+        n
+    })
+}
+
+#[test]
+fn signal_storms_lose_nothing() {
+    for m in MODELS {
+        let s = Server::start_cmd(&mut server_cmd(m, &[]));
+        let sig = if *m == "fork" { Signal::SIGCHLD } else { Signal::SIGUSR1 };
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let h = storm(s.pid, sig, stop.clone());
+        let conns = if *m == "iterative" { "1" } else { "4" };
+        let o = run(
+            &[
+                "--json",
+                "echo-client",
+                "--connections",
+                conns,
+                "--size",
+                "4000",
+                "--requests",
+                "3000",
+                "127.0.0.1",
+                &s.port.to_string(),
+            ],
+            b"",
+        );
+        let data = random_bytes(1 << 20, 5);
+        let back = echo_through(s.addr(), &data);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let sent = h.join().unwrap();
+        assert!(sent > 100, "{m}: the storm did not run");
+        assert_exit(&o, 0);
+        assert!(back == data, "{m}: bytes lost or changed under a {sig} storm");
+        assert!(!s.stderr().contains("panicked"), "{m}");
+        s.stop();
+    }
+}
+
+/// Open /dev/null onto every descriptor 3..=1029 in the child before exec.
+fn inherit_fds(cmd: &mut std::process::Command) {
+    // SAFETY: open, dup2 and setrlimit are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            let r = libc::rlimit { rlim_cur: 4096, rlim_max: 4096 };
+            let mut cur = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut cur);
+            if cur.rlim_cur < 4096 && libc::setrlimit(libc::RLIMIT_NOFILE, &r) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let nul = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+            if nul < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            for fd in 3..=1029 {
+                if fd != nul && libc::dup2(nul, fd) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+}
+
+#[test]
+fn select_refuses_fds_over_fd_setsize_others_serve_them() {
+    for m in ["select", "poll", "epoll", "thread"] {
+        let mut cmd = server_cmd(m, &[]);
+        inherit_fds(&mut cmd);
+        let s = Server::start_cmd(&mut cmd);
+        if m == "select" {
+            for _ in 0..3 {
+                let mut c = TcpStream::connect(s.addr()).unwrap();
+                c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let _ = c.write_all(b"hello");
+                let mut b = Vec::new();
+                let n = c.read_to_end(&mut b).unwrap_or(0);
+                assert_eq!(n, 0, "select echoed on an fd >= FD_SETSIZE");
+            }
+            s.wait_count(
+                "rejected",
+                3,
+                10,
+                |e| matches!(e, Event::Rejected { reason, .. } if reason.contains("FD_SETSIZE")),
+            );
+            assert!(s.stderr().contains("FD_SETSIZE"), "{}", s.stderr());
+        } else {
+            let data = random_bytes(100_000, 3);
+            assert_eq!(echo_through(s.addr(), &data), data, "{m}");
+            let ev = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+            assert!(matches!(ev, Event::Accepted { fd, .. } if fd > 1029), "{m}: {ev:?}");
+        }
+        s.stop();
+    }
+}
+
+#[test]
+fn never_reading_client_costs_little_memory_and_loses_nothing() {
+    for m in MODELS.iter().filter(|m| **m != "iterative") {
+        let s = Server::start_cmd(&mut server_cmd(m, &[]));
+        echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
+        let rss0 = rss_kb(s.pid);
+        let mut hog = TcpStream::connect(s.addr()).unwrap();
+        hog.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
+        let data = random_bytes(64 << 20, 17);
+        let mut sent = 0usize;
+        while sent < data.len() {
+            match hog.write(&data[sent..(sent + 65536).min(data.len())]) {
+                Ok(n) => sent += n,
+                Err(_) => break, // blocked for a second: the server stopped reading us
+            }
+        }
+        assert!(sent < data.len(), "{m}: the server read 64 MiB from a client that never reads");
+        let t0 = Instant::now();
+        let small = random_bytes(10_000, 18);
+        assert_eq!(echo_through(s.addr(), &small), small, "{m}");
+        assert!(t0.elapsed() < Duration::from_secs(1), "{m}: another client waited {:?}", t0.elapsed());
+        let grew = rss_kb(s.pid).saturating_sub(rss0);
+        assert!(grew < 8 * 1024, "{m}: RSS grew by {grew} KiB");
+        // now read: every byte sent comes back, in order
+        hog.shutdown(std::net::Shutdown::Write).unwrap();
+        hog.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut back = Vec::with_capacity(sent);
+        hog.read_to_end(&mut back).unwrap();
+        assert!(back.len() == sent && back[..] == data[..sent], "{m}: {} of {sent} bytes came back", back.len());
+        s.stop();
+    }
+}
+
+#[test]
+fn hundred_megabytes_through_4k_buffers() {
+    for m in MODELS {
+        let s = Server::start_cmd(&mut server_cmd(m, &[]));
+        let fd = netlab::sys::socket(nix::sys::socket::AddressFamily::Inet, nix::sys::socket::SockType::Stream, false)
+            .unwrap();
+        netlab::sys::setsockopt_int(&fd, &netlab::sys::SO_SNDBUF, 4096).unwrap();
+        netlab::sys::setsockopt_int(&fd, &netlab::sys::SO_RCVBUF, 4096).unwrap();
+        netlab::sys::connect(&fd, &s.addr()).unwrap();
+        use std::os::fd::FromRawFd;
+        // SAFETY: the descriptor is connected and owned by nothing else now.
+        let sock = unsafe { TcpStream::from_raw_fd(fd.into_raw()) };
+        sock.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut w = sock.try_clone().unwrap();
+        const TOTAL: usize = 100 << 20;
+        let writer = std::thread::spawn(move || {
+            let mut x = 0x2545_f491_4f6c_dd1du64;
+            let mut chunk = vec![0u8; 1 << 16];
+            let mut sent = 0;
+            while sent < TOTAL {
+                for b in chunk.iter_mut() {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    *b = x as u8;
+                }
+                let n = chunk.len().min(TOTAL - sent);
+                w.write_all(&chunk[..n]).unwrap();
+                sent += n;
+            }
+            w.shutdown(std::net::Shutdown::Write).unwrap();
+        });
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let (mut got, mut buf, mut r) = (0usize, vec![0u8; 1 << 16], &sock);
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            for (i, b) in buf[..n].iter().enumerate() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                assert_eq!(*b, x as u8, "{m}: byte {} differs", got + i);
+            }
+            got += n;
+        }
+        writer.join().unwrap();
+        assert_eq!(got, TOTAL, "{m}");
+        s.stop();
+    }
+}
+
+fn rst_client(addr: SocketAddr, n: usize) {
+    let s = TcpStream::connect(addr).unwrap();
+    let _ = (&s).write_all(&random_bytes(n, n as u64));
+    use std::os::fd::{FromRawFd, IntoRawFd};
+    // SAFETY: the fd is ours; wrapped to set SO_LINGER {1, 0}, then closed.
+    let fd = unsafe { netlab::sys::Fd::from_raw(s.into_raw_fd()) };
+    netlab::sys::set_linger(&fd, true, 0).unwrap();
+    drop(unsafe { TcpStream::from_raw_fd(fd.into_raw()) });
+}
+
+#[test]
+fn hundred_resets_are_never_fatal() {
+    for m in MODELS {
+        let s = Server::start_cmd(&mut server_cmd(m, &[]));
+        let addr = s.addr();
+        for batch in 0..10 {
+            let hs: Vec<_> =
+                (0..10).map(|i| std::thread::spawn(move || rst_client(addr, 50_000 + batch * 10 + i))).collect();
+            hs.into_iter().for_each(|h| h.join().unwrap());
+        }
+        let data = random_bytes(100_000, 21);
+        assert_eq!(echo_through(addr, &data), data, "{m}");
+        s.wait_count("closed", 101, 30, |e| matches!(e, Event::Closed { .. }));
+        let resets =
+            s.events().iter().filter(|e| matches!(e, Event::Closed { reason, .. } if reason == "reset")).count();
+        assert!(resets > 0, "{m}: no connection was reported as reset");
+        s.stop();
+    }
+}
+
+#[test]
+fn max_clients_caps_children_and_threads_under_a_flood() {
+    for m in ["fork", "thread"] {
+        let s = Server::start_cmd(&mut server_cmd(m, &["--max-clients", "10"]));
+        let addr = s.addr();
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let hs: Vec<_> = (0..200)
+            .map(|i| {
+                let done = done.clone();
+                std::thread::spawn(move || {
+                    let mut c = TcpStream::connect(addr).unwrap();
+                    c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+                    let d = random_bytes(100, i);
+                    c.write_all(&d).unwrap();
+                    let mut b = vec![0u8; 100];
+                    c.read_exact(&mut b).unwrap();
+                    assert_eq!(b, d);
+                    // hold the slot a little so the cap is exercised
+                    std::thread::sleep(Duration::from_millis(20));
+                    done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                })
+            })
+            .collect();
+        let mut max_seen = 0;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while done.load(std::sync::atomic::Ordering::SeqCst) < 200 && Instant::now() < deadline {
+            let n = if m == "fork" { children_of(s.pid) } else { threads_of(s.pid).saturating_sub(1) };
+            max_seen = max_seen.max(n);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        hs.into_iter().for_each(|h| h.join().unwrap());
+        assert!(max_seen <= 10, "{m}: {max_seen} children/threads with --max-clients 10");
+        assert!(max_seen >= 2, "{m}: the flood never ran in parallel ({max_seen})");
+        s.stop();
+    }
+}
+
+#[test]
+fn iterative_idle_client_is_dropped_then_next_is_served() {
+    let s = Server::start_cmd(&mut server_cmd("iterative", &["--idle-timeout", "0.5"]));
+    let _silent = TcpStream::connect(s.addr()).unwrap();
+    s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+    let t0 = Instant::now();
+    let data = random_bytes(1000, 1);
+    assert_eq!(echo_through(s.addr(), &data), data);
+    let took = t0.elapsed();
+    assert!(took < Duration::from_millis(1500), "the next client waited {took:?} (timeout 0.5 s + 1 s)");
+    s.wait_for("timeout", 5, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+    s.stop();
+}
+
+#[test]
+fn time_wait_rebind_needs_reuseaddr() {
+    // The server closes first (idle timeout), so its side is in TIME_WAIT.
+    let s = Server::start_cmd(&mut server_cmd("select", &["--idle-timeout", "0.2"]));
+    let port = s.port.to_string();
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    s.wait_for("timeout close", 10, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut b = [0u8; 1];
+    assert_eq!(c.read(&mut b).unwrap(), 0);
+    drop(c);
+    s.stop();
+    let o = run(&["echo-server", "--no-reuseaddr", "--bind", "127.0.0.1", "--max-conns", "1", &port], b"");
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("Address already in use (EADDRINUSE)") && err.contains("hint: ") && err.contains("TIME_WAIT"),
+        "{err}"
+    );
+    let s2 = Server::start(&["echo-server", "--bind", "127.0.0.1", &port]);
+    assert_eq!(s2.port.to_string(), port);
+    s2.stop();
+}
+
+/// Read one byte of stdout, close the pipe, keep using the server.
+#[test]
+fn closed_stdout_never_crashes_a_server() {
+    use std::process::Stdio;
+    for args in MODELS.iter().map(|m| vec!["echo-server", "--model", m, "--bind", "127.0.0.1", "0"]).chain([vec![
+        "udp",
+        "server",
+        "--bind",
+        "127.0.0.1",
+        "0",
+    ]]) {
+        for json in [false, true] {
+            let mut cmd = netlab();
+            if json {
+                cmd.arg("--json");
+            }
+            let mut child = cmd.args(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+            let mut out = child.stdout.take().unwrap();
+            // the first line is the listening event: read it, keep its port
+            let mut line = Vec::new();
+            let mut one = [0u8; 1];
+            while out.read(&mut one).unwrap() == 1 && one[0] != b'\n' {
+                line.push(one[0]);
+            }
+            let text = String::from_utf8_lossy(&line).to_string();
+            let port: u16 = if json {
+                match serde_json::from_str::<Event>(&text) {
+                    Ok(Event::Listening { port, .. }) => port,
+                    other => panic!("first line {text:?}: {other:?}"),
+                }
+            } else {
+                // "listening on 127.0.0.1:PORT (model …)"
+                let after = text.split("127.0.0.1:").nth(1).expect("address in the listening line");
+                after.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
+            };
+            drop(out); // `| head -1`
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            if args[0] == "udp" {
+                let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+                u.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                for _ in 0..20 {
+                    u.send_to(b"ping", addr).unwrap();
+                    let mut b = [0u8; 8];
+                    assert_eq!(u.recv_from(&mut b).unwrap().0, 4);
+                }
+            } else {
+                for i in 0..20 {
+                    let d = random_bytes(5000, i);
+                    assert_eq!(echo_through(addr, &d), d, "{args:?}");
+                }
+            }
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+            let o = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(0), "{args:?} json={json}: {err}");
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn closed_stdout_for_clients() {
+    use std::process::Stdio;
+    let s = Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    let u = Server::start(&["udp", "server", "--bind", "127.0.0.1", "0"]);
+    let (tp, up) = (s.port.to_string(), u.port.to_string());
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["echo-client", "-m", "a", "-m", "b", "127.0.0.1", &tp],
+        vec!["echo-client", "--connections", "2", "--requests", "100", "127.0.0.1", &tp],
+        vec!["udp", "client", "-m", "a", "-m", "b", "127.0.0.1", &up],
+        vec!["udp", "client", "--count", "20", "--interval", "0", "127.0.0.1", &up],
+        vec!["resolve", "localhost"],
+        vec!["fileio", "read", "/proc/self/status"],
+    ];
+    for args in runs {
+        let mut child =
+            netlab().args(&args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut one = [0u8; 1];
+        out.read_exact(&mut one).unwrap();
+        drop(out);
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+    }
+    // the stream mode writes data to stdout: a closed pipe ends it cleanly
+    let mut child = netlab()
+        .args(["echo-client", "127.0.0.1", &tp])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut sin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let d = random_bytes(4 << 20, 1);
+        let _ = sin.write_all(&d);
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    out.read_exact(&mut one).unwrap();
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(o.status.code(), Some(0)), "{err}");
+    u.stop();
+    s.stop();
+}

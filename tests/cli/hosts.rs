@@ -1,0 +1,129 @@
+//! Across hosts: two network namespaces joined by a veth pair, the server
+//! in one and the client in the other. The echo conformance checks, UDP,
+//! resolve-by-hosts-entry, and a tbf rate limit on the link. Needs root and
+//! iproute2 (`.ci/run` installs it); elsewhere each test says SKIPPED.
+
+use crate::common::*;
+use crate::echo::MODELS;
+use crate::require_netns;
+use netlab::output::{Event, Summary};
+use std::net::SocketAddr;
+
+/// Two hosts, "a" (10.77.N.1) and "b" (10.77.N.2), on one link.
+struct Link {
+    a: Netns,
+    b: Netns,
+    a_ip: String,
+    b_ip: String,
+    /// the veth end in namespace a
+    a_dev: String,
+}
+
+fn link() -> Link {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 250 + 1;
+    let a = Netns::new("ha");
+    let b = Netns::new("hb");
+    // names are at most 15 characters
+    let tag = format!("{}{n}", std::process::id() % 10000);
+    let (va, vb) = (format!("va{tag}"), format!("vb{tag}"));
+    let st = std::process::Command::new("ip")
+        .args(["link", "add", &va, "netns", &a.name, "type", "veth", "peer", "name", &vb, "netns", &b.name])
+        .status()
+        .expect("ip link add");
+    assert!(st.success(), "ip link add veth failed");
+    let subnet = format!("10.77.{}", (std::process::id() as usize * 7 + n) % 250 + 1);
+    let (a_ip, b_ip) = (format!("{subnet}.1"), format!("{subnet}.2"));
+    a.ip(&["addr", "add", &format!("{a_ip}/24"), "dev", &va]);
+    b.ip(&["addr", "add", &format!("{b_ip}/24"), "dev", &vb]);
+    a.ip(&["link", "set", &va, "up"]);
+    b.ip(&["link", "set", &vb, "up"]);
+    a.etc("hosts", &format!("127.0.0.1 localhost\n{b_ip} host-b.lab\n"));
+    b.etc("hosts", &format!("127.0.0.1 localhost\n{a_ip} host-a.lab\n"));
+    Link { a, b, a_ip, b_ip, a_dev: va }
+}
+
+fn server_in(ns: &Netns, args: &[&str]) -> Server {
+    let mut cmd = ns.netlab();
+    cmd.arg("--json").args(args);
+    Server::start_cmd(&mut cmd)
+}
+
+#[test]
+fn echo_across_a_veth_link_every_model() {
+    require_netns!("echo_across_a_veth_link_every_model");
+    let l = link();
+    for m in MODELS {
+        let s = server_in(&l.a, &["echo-server", "--model", m, "--bind", &l.a_ip, "0"]);
+        let addr: SocketAddr = format!("{}:{}", l.a_ip, s.port).parse().unwrap();
+        // the client runs in namespace b: a different host
+        let (data, back) = l.b.within(move || {
+            let data = random_bytes(1 << 20, 31);
+            let back = echo_through(addr, &data);
+            (data, back)
+        });
+        assert!(back == data, "{m}: echo across the link differs");
+        let ev = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+        let Event::Accepted { peer, .. } = ev else { unreachable!() };
+        assert!(peer.starts_with(&format!("{}:", l.b_ip)), "{m}: peer {peer} is not host b");
+        s.stop();
+    }
+}
+
+#[test]
+fn udp_and_resolve_across_hosts() {
+    require_netns!("udp_and_resolve_across_hosts");
+    let l = link();
+    let s = server_in(&l.a, &["udp", "server", "--bind", &l.a_ip, "0"]);
+    let port = s.port.to_string();
+    let o = run_cmd(
+        l.b.netlab().args(["--json", "udp", "client", "--count", "200", "--interval", "0.5", "host-a.lab", &port]),
+        b"",
+    );
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(
+        evs.iter().any(|e| matches!(e, Event::Summary(Summary::Udp { received: 200, lost: 0, corrupt: 0, .. }))),
+        "{evs:?}"
+    );
+    s.wait_for("datagram from b", 10, |e| matches!(e, Event::Datagram { peer, .. } if peer.starts_with(&l.b_ip)));
+    s.stop();
+    // resolve by the hosts entry of host b, then echo to that name
+    let o = run_cmd(l.b.netlab().args(["--json", "resolve", "host-a.lab"]), b"");
+    assert_exit(&o, 0);
+    assert!(
+        matches!(&events(&o)[0], Event::Host { addresses, source: Some(src), .. } if addresses == std::slice::from_ref(&l.a_ip) && src == "files")
+    );
+    let t = server_in(&l.a, &["echo-server", "--model", "epoll", "--bind", &l.a_ip, "0"]);
+    let o = run_cmd(l.b.netlab().args(["echo-client", "-m", "across", "host-a.lab", &t.port.to_string()]), b"");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Message from server: across\n");
+    t.stop();
+}
+
+#[test]
+fn rate_limited_link_keeps_tcp_exact() {
+    require_netns!("rate_limited_link_keeps_tcp_exact");
+    let l = link();
+    let dev = l.a_dev.clone();
+    let tc = std::process::Command::new("ip")
+        .args([
+            "netns", "exec", &l.a.name, "tc", "qdisc", "add", "dev", &dev, "root", "tbf", "rate", "40mbit", "burst",
+            "32kbit", "latency", "50ms",
+        ])
+        .status();
+    if !tc.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED rate_limited_link_keeps_tcp_exact: tc/tbf is not available here");
+        return;
+    }
+    for m in ["select", "epoll", "fork"] {
+        let s = server_in(&l.a, &["echo-server", "--model", m, "--bind", &l.a_ip, "0"]);
+        let addr: SocketAddr = format!("{}:{}", l.a_ip, s.port).parse().unwrap();
+        let ok = l.b.within(move || {
+            let data = random_bytes(2 << 20, 77);
+            echo_through(addr, &data) == data
+        });
+        assert!(ok, "{m}: echo through a 40 Mbit/s tbf link differs");
+        s.stop();
+    }
+}
