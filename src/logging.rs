@@ -13,7 +13,9 @@ use tracing_subscriber::EnvFilter;
 static TRACE: AtomicBool = AtomicBool::new(false);
 static JSON: AtomicBool = AtomicBool::new(false);
 /// 0 = trace lines carry no prefix; 1 = prefixed with `[pid N]` (a forked
-/// child); 2 = prefixed with the thread name (a worker thread).
+/// child); 2 = prefixed with the thread name (a worker thread). Children
+/// forked by a server are also recognised without marking (see
+/// `signals::in_forked_child`), so the fork model writes nothing here.
 static PREFIX: AtomicU8 = AtomicU8::new(0);
 
 /// Format of stderr diagnostics.
@@ -75,7 +77,8 @@ pub fn trace_line(line: &str) {
         let _ = writeln!(err, "{v}");
         return;
     }
-    let _ = match PREFIX.load(Ordering::Relaxed) {
+    let prefix = if crate::signals::in_forked_child() { 1 } else { PREFIX.load(Ordering::Relaxed) };
+    let _ = match prefix {
         1 => writeln!(err, "[pid {pid}] {line}"),
         2 => {
             let t = std::thread::current();

@@ -15,10 +15,27 @@ static STOP: AtomicI32 = AtomicI32::new(0);
 static USR1: AtomicBool = AtomicBool::new(false);
 static CHLD: AtomicBool = AtomicBool::new(false);
 static PIPE_W: AtomicI32 = AtomicI32::new(-1);
+/// The process that installed the handlers. A forked child inherits them
+/// but not this identity: in a child, SIGINT/SIGTERM end the child (exit
+/// status 4, "shutdown") and the other signals are ignored, without the
+/// child having to reset anything after fork() (each write to a page after
+/// fork is a copy-on-write fault; each sigaction a system call).
+static OWNER: AtomicI32 = AtomicI32::new(0);
+
+/// Exit status of a forked child stopped by SIGINT/SIGTERM.
+pub const CHILD_STOPPED: i32 = 4;
 
 extern "C" fn on_signal(sig: libc::c_int) {
     // Only async-signal-safe work here: atomics and write(2). errno is
     // saved and restored so the interrupted code sees its own.
+    // SAFETY: getpid is async-signal-safe.
+    if unsafe { libc::getpid() } != OWNER.load(Ordering::Relaxed) {
+        if sig == libc::SIGINT || sig == libc::SIGTERM {
+            // SAFETY: _exit is async-signal-safe.
+            unsafe { libc::_exit(CHILD_STOPPED) };
+        }
+        return;
+    }
     let saved = nix::errno::Errno::last_raw();
     match sig {
         libc::SIGINT | libc::SIGTERM => STOP.store(sig, Ordering::SeqCst),
@@ -47,6 +64,7 @@ impl Signals {
     pub fn install(chld: bool) -> Result<Signals> {
         let (read, write) = sys::pipe()?;
         PIPE_W.store(write.raw(), Ordering::SeqCst);
+        OWNER.store(std::process::id() as i32, Ordering::SeqCst);
         let mut list = vec![Signal::SIGINT, Signal::SIGTERM, Signal::SIGUSR1];
         if chld {
             list.push(Signal::SIGCHLD);
@@ -99,17 +117,9 @@ pub fn take_chld() -> bool {
     CHLD.swap(false, Ordering::SeqCst)
 }
 
-/// In a forked child: SIGINT/SIGTERM kill it (the default), SIGUSR1 is
-/// ignored (the parent reports stats), and it no longer wakes the parent.
-pub fn reset_in_child() {
-    PIPE_W.store(-1, Ordering::SeqCst);
-    for (sig, h) in [
-        (Signal::SIGINT, SigHandler::SigDfl),
-        (Signal::SIGTERM, SigHandler::SigDfl),
-        (Signal::SIGUSR1, SigHandler::SigIgn),
-        (Signal::SIGCHLD, SigHandler::SigDfl),
-    ] {
-        // SAFETY: default and ignore dispositions are always sound.
-        let _ = unsafe { nix::sys::signal::sigaction(sig, &SigAction::new(h, SaFlags::empty(), SigSet::empty())) };
-    }
+/// Whether this process is a child forked after the handlers were
+/// installed (its trace lines say `[pid N]`).
+pub fn in_forked_child() -> bool {
+    let owner = OWNER.load(Ordering::Relaxed);
+    owner != 0 && owner != std::process::id() as i32
 }

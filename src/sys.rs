@@ -60,6 +60,16 @@ impl Fd {
     }
 }
 
+/// close(2) of a descriptor number this process holds through something
+/// it will never drop (a forked child closing its copies of the parent's
+/// sockets before it leaves with _exit).
+///
+/// # Safety
+/// The number must be open and must not be used again in this process.
+pub unsafe fn close_number(fd: RawFd) -> std::result::Result<(), Errno> {
+    close_raw(fd)
+}
+
 fn close_raw(fd: RawFd) -> std::result::Result<(), Errno> {
     // SAFETY: the descriptor is owned by the Fd being consumed or dropped,
     // so nothing else closes it or uses it afterwards.

@@ -680,3 +680,32 @@ fn load_mode_detects_corruption_and_refusal() {
         assert_exit(&run(&a, b""), 2);
     }
 }
+
+#[test]
+fn a_signal_right_after_the_listening_line_is_handled() {
+    // The readiness line promises the handlers are installed.
+    for m in MODELS {
+        for _ in 0..5 {
+            start(m, &[]).stop();
+        }
+    }
+    for _ in 0..5 {
+        Server::start(&["udp", "server", "--bind", "127.0.0.1", "0"]).stop();
+    }
+}
+
+#[test]
+fn fork_children_do_not_hold_each_others_connections() {
+    let s = start("fork", &[]);
+    for _ in 0..20 {
+        // Both connect before the server wakes, so they may be accepted in
+        // one batch; B stays open and silent while A finishes.
+        let b = TcpStream::connect(s.addr()).unwrap();
+        let d = random_bytes(1000, 4);
+        let t0 = std::time::Instant::now();
+        assert_eq!(echo_through(s.addr(), &d), d);
+        assert!(t0.elapsed() < Duration::from_secs(5), "A's EOF waited for B's child");
+        drop(b);
+    }
+    s.stop();
+}

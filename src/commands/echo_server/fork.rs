@@ -2,8 +2,13 @@
 //! it. The parent installs a SIGCHLD handler with sigaction and reaps with
 //! a `waitpid(-1, WNOHANG)` loop (signals coalesce: one wait per signal
 //! would leak zombies). The child closes the listening socket, the parent
-//! the client socket. Byte counts live in a shared anonymous mapping so the
-//! parent's `stats` and `stopped` events include its children's traffic.
+//! the client socket.
+//!
+//! The child does nothing but echo: every page it writes after fork() is a
+//! copy-on-write fault, so it formats no events and allocates nothing. Its
+//! byte counts go to its slot in a shared anonymous mapping and its reason
+//! for ending to its exit status; the parent turns both into the `closed`
+//! event when it reaps the child.
 //!
 //! Try it: `netlab --trace echo-server --model fork 9190`, connect twice,
 //! and watch `fork() = …`, `[pid N] close(3) = 0`, `waitpid(-1, WNOHANG)`.
@@ -17,11 +22,22 @@ use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use nix::unistd::ForkResult;
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Two counters in a MAP_SHARED anonymous page, visible to every child.
+/// Per-connection byte counters shared with the children: slot `id %
+/// SLOTS` holds (bytes_in, bytes_out) of connection `id`.
+const SLOTS: usize = 1 << 16;
+
+/// Connections accepted (and forked) per wake-up at most.
+const BATCH: usize = 32;
+
+/// Exit statuses of a child: why its connection ended (4, "shutdown", is
+/// also what the inherited signal handler exits with on SIGINT/SIGTERM).
+const REASONS: [&str; 5] = ["eof", "reset", "timeout", "error", "shutdown"];
+
 struct SharedCounters {
     ptr: std::ptr::NonNull<libc::c_void>,
 }
@@ -29,134 +45,192 @@ struct SharedCounters {
 impl SharedCounters {
     fn new() -> Result<SharedCounters> {
         use nix::sys::mman::{mmap_anonymous, MapFlags, ProtFlags};
-        let len = std::num::NonZeroUsize::new(4096).ok_or_else(|| Error::failed("mmap length"))?;
-        // SAFETY: a fresh anonymous mapping, zero-filled by the kernel,
-        // aliased by nothing else in this process.
+        let len = std::num::NonZeroUsize::new(SLOTS * 16).ok_or_else(|| Error::failed("mmap length"))?;
+        // SAFETY: a fresh anonymous mapping, zero-filled by the kernel (a
+        // valid AtomicU64 array), aliased by nothing else in this process;
+        // pages are touched only as slots are used.
         let ptr =
             unsafe { mmap_anonymous(None, len, ProtFlags::PROT_READ | ProtFlags::PROT_WRITE, MapFlags::MAP_SHARED) }
                 .map_err(|e| Error::sys("mmap", e))?;
         Ok(SharedCounters { ptr })
     }
 
-    fn get(&self, i: usize) -> &AtomicU64 {
-        // SAFETY: the page holds 512 u64 slots, zero-initialised (a valid
-        // AtomicU64), page-aligned, and lives as long as self.
-        unsafe { &*(self.ptr.as_ptr() as *const AtomicU64).add(i) }
+    /// (bytes_in, bytes_out) of connection `id`.
+    fn slot(&self, id: u64) -> (&AtomicU64, &AtomicU64) {
+        let i = (id as usize % SLOTS) * 2;
+        // SAFETY: i + 1 < 2 * SLOTS, inside the mapping, which lives as
+        // long as self.
+        unsafe {
+            let base = self.ptr.as_ptr() as *const AtomicU64;
+            (&*base.add(i), &*base.add(i + 1))
+        }
     }
+}
+
+/// What the parent remembers about a live child.
+struct Child {
+    id: u64,
+    peer: SocketAddr,
+    started: Instant,
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
-    let mut srv = Server::new(cfg, out, true)?;
+    let mut srv = Server::new(cfg, out, true, &listener)?;
     let shared = SharedCounters::new()?;
-    let mut live: HashSet<i32> = HashSet::new();
+    let mut live: HashMap<i32, Child> = HashMap::new();
+    // Allocated once, before any fork: a child writes into it (its own
+    // copy-on-write pages) instead of allocating.
+    let mut buf = vec![0u8; cfg.buffer_size];
+    let mut batch: Vec<(Fd, SocketAddr, u64, i32)> = Vec::with_capacity(BATCH);
+    out.set_buffered(true);
     let stop = loop {
-        reap(&mut live, out);
+        reap(&mut live, &shared, &mut srv);
         srv.totals.conns_now = live.len() as u64;
-        srv.totals.bytes_in = shared.get(0).load(Ordering::Relaxed);
-        srv.totals.bytes_out = shared.get(1).load(Ordering::Relaxed);
         if srv.done(live.len() as u64) {
             break None;
         }
         let accepting = srv.may_accept(live.len() as u64);
-        let mut fds = vec![sys::pollfd(srv.signals.fd().raw(), libc::POLLIN)];
-        if accepting {
-            fds.push(sys::pollfd(listener.raw(), libc::POLLIN));
-        }
-        match sys::poll(&mut fds, if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
+        let mut fds = [sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
+        let n = if accepting { 2 } else { 1 };
+        out.flush();
+        match sys::poll(&mut fds[..n], if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(Error::sys("poll", e)),
         }
         signals::take_chld();
+        reap(&mut live, &shared, &mut srv);
+        if signals::stop_requested().is_none() && fds[0].revents != 0 {
+            // SIGUSR1: totals so far plus what live children have moved
+            let mut t = srv.totals;
+            for c in live.values() {
+                let (bi, bo) = shared.slot(c.id);
+                t.bytes_in += bi.load(Ordering::Relaxed);
+                t.bytes_out += bo.load(Ordering::Relaxed);
+            }
+            srv.signals.drain();
+            if signals::take_usr1() {
+                srv.emit_stats(t);
+            }
+        }
         if let Some(sig) = srv.check_signals() {
             break Some(sig);
         }
         if !accepting || fds[1].revents == 0 {
             continue;
         }
-        let Some((fd, peer, id)) = srv.accept(&listener, false)? else { continue };
-        let started = Instant::now();
-        out.flush();
-        // SAFETY: netlab is single-threaded here (no runtime, no threads
-        // started), so the child may run any code.
-        match unsafe { sys::fork() } {
-            Ok(ForkResult::Child) => {
-                signals::reset_in_child();
-                crate::logging::mark_forked_child();
-                drop(listener); // the child does not accept: close(listen_fd)
-                let pid = std::process::id();
-                out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
-                let mut buf = vec![0u8; cfg.buffer_size];
-                let counters = SharedBytes { bytes_in: shared.get(0), bytes_out: shared.get(1) };
-                let end = echo_blocking(&fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
-                drop(fd);
-                out.emit(&super::closed_event(id, &peer, end.bytes_in, end.bytes_out, started, end.reason));
-                out.flush();
-                // SAFETY: _exit skips the parent's atexit handlers and
-                // destructors, which belong to the parent.
-                unsafe { libc::_exit(0) };
+        // Accept everything pending, then fork the children back to back
+        // and only then write the events: every page the parent writes
+        // between two forks is copied once per fork, so the work between
+        // forks is kept to a minimum.
+        batch.clear();
+        while batch.len() < BATCH && srv.may_accept((live.len() + batch.len()) as u64) {
+            let Some((fd, peer, id)) = srv.accept(&listener, false)? else { break };
+            let (bytes_in, bytes_out) = shared.slot(id);
+            bytes_in.store(0, Ordering::Relaxed);
+            bytes_out.store(0, Ordering::Relaxed);
+            batch.push((fd, peer, id, 0));
+        }
+        let batch_fds: Vec<i32> = batch.iter().map(|b| b.0.raw()).collect();
+        for (fd, _, id, pid) in batch.iter_mut() {
+            // No flush before fork(): the child never writes to stdout (it
+            // leaves with _exit, so its copy of the buffer is never written).
+            // SAFETY: netlab is single-threaded here (no runtime, no threads
+            // started), so the child may run any code.
+            match unsafe { sys::fork() } {
+                Ok(ForkResult::Child) => {
+                    // The child serves this one connection: close the
+                    // listening socket (the course's close(serv_sock)) and
+                    // the other connections of this batch.
+                    // SAFETY: the child's copies of these descriptors are
+                    // owned by structures it never drops (it leaves with
+                    // _exit) and never uses again.
+                    unsafe {
+                        let _ = sys::close_number(listener.raw());
+                        for other in batch_fds.iter().filter(|f| **f != fd.raw()) {
+                            let _ = sys::close_number(*other);
+                        }
+                    }
+                    let (bytes_in, bytes_out) = shared.slot(*id);
+                    let counters = SharedBytes { bytes_in, bytes_out };
+                    let end = echo_blocking(fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
+                    let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
+                    // SAFETY: _exit skips the parent's atexit handlers and
+                    // destructors, which belong to the parent; the kernel
+                    // closes the child's descriptors.
+                    unsafe { libc::_exit(code) };
+                }
+                Ok(ForkResult::Parent { child }) => *pid = child.as_raw(),
+                Err(e) => *pid = -(e as i32),
             }
-            Ok(ForkResult::Parent { child }) => {
-                live.insert(child.as_raw());
-                drop(fd); // the parent does not serve: close(client_fd)
-            }
-            Err(e) => {
+        }
+        for (fd, peer, id, pid) in batch.drain(..) {
+            if pid > 0 {
+                srv.emit_accepted(id, &peer, &fd, pid as u32);
+                live.insert(pid, Child { id, peer, started: Instant::now() });
+            } else {
+                let e = Errno::from_raw(-pid);
                 tracing::warn!("fork: {}; refusing {peer}", crate::error::describe_errno(e));
                 out.emit(&Event::Rejected { peer: peer.to_string(), reason: format!("fork failed ({e:?})") });
                 srv.closed_quietly();
-                drop(fd);
             }
+            drop(fd); // the parent does not serve: close(client_fd)
         }
     };
     srv.reject_backlog(&listener);
     drop(listener);
     // Stop the children, then reap every one of them.
-    for pid in &live {
+    for pid in live.keys() {
         let _ = sys::kill(*pid, Signal::SIGTERM);
     }
     let deadline = Instant::now() + Duration::from_secs(3);
     while !live.is_empty() && Instant::now() < deadline {
-        reap(&mut live, out);
+        reap(&mut live, &shared, &mut srv);
         if !live.is_empty() {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
-    for pid in &live {
+    for pid in live.keys() {
         let _ = sys::kill(*pid, Signal::SIGKILL);
     }
-    while !live.is_empty() && reap_blocking(&mut live, out) {}
-    srv.totals.bytes_in = shared.get(0).load(Ordering::Relaxed);
-    srv.totals.bytes_out = shared.get(1).load(Ordering::Relaxed);
+    while !live.is_empty() {
+        match nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(-1), None) {
+            Ok(st) => {
+                if let Some(pid) = st.pid() {
+                    finish(pid.as_raw(), &format!("{st:?}"), "shutdown", &mut live, &shared, &mut srv);
+                }
+            }
+            Err(_) => break,
+        }
+    }
     srv.stopped(stop);
     Ok(())
 }
 
-/// Reap every child that has exited: the waitpid(WNOHANG) loop.
-fn reap(live: &mut HashSet<i32>, out: &Out) {
+/// Reap every child that has exited (the waitpid(WNOHANG) loop) and
+/// announce its connection's end.
+fn reap(live: &mut HashMap<i32, Child>, shared: &SharedCounters, srv: &mut Server<'_>) {
     while let Ok(Some((pid, status))) = sys::waitpid_any_nohang() {
-        live.remove(&pid);
-        out.emit(&Event::Reaped { pid, status });
+        let reason = match status.strip_prefix("exited ").and_then(|c| c.parse::<usize>().ok()) {
+            Some(code) => REASONS.get(code).copied().unwrap_or("error"),
+            None if signals::stop_requested().is_some() => "shutdown",
+            None => "error",
+        };
+        finish(pid, &status, reason, live, shared, srv);
     }
 }
 
-/// One blocking wait (at shutdown, after SIGKILL). False when no child is left.
-fn reap_blocking(live: &mut HashSet<i32>, out: &Out) -> bool {
-    use nix::sys::wait::{waitpid, WaitStatus};
-    match waitpid(nix::unistd::Pid::from_raw(-1), None) {
-        Ok(WaitStatus::Exited(pid, code)) => {
-            live.remove(&pid.as_raw());
-            out.emit(&Event::Reaped { pid: pid.as_raw(), status: format!("exited {code}") });
-            true
-        }
-        Ok(WaitStatus::Signaled(pid, sig, _)) => {
-            live.remove(&pid.as_raw());
-            out.emit(&Event::Reaped { pid: pid.as_raw(), status: format!("killed by {}", sig.as_str()) });
-            true
-        }
-        Ok(_) => true,
-        Err(_) => {
-            live.clear();
-            false
-        }
+fn finish(
+    pid: i32,
+    status: &str,
+    reason: &str,
+    live: &mut HashMap<i32, Child>,
+    shared: &SharedCounters,
+    srv: &mut Server<'_>,
+) {
+    if let Some(c) = live.remove(&pid) {
+        let (bi, bo) = shared.slot(c.id);
+        srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
     }
+    srv.out.emit(&Event::Reaped { pid, status: status.to_string() });
 }

@@ -190,15 +190,8 @@ impl Config {
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     let cfg = Config::from_args(args)?;
     let listener = listen(&cfg)?;
-    let local = sys::getsockname(&listener).map_err(|e| Error::sys("getsockname", e))?;
-    out.emit(&Event::Listening {
-        addr: local.ip().to_string(),
-        port: local.port(),
-        model: cfg.model.name().into(),
-        pid: std::process::id(),
-        backlog: cfg.backlog,
-    });
-    out.flush();
+    // The model prints `listening` (Server::new) once its signal handlers
+    // are in place, so a script may signal it as soon as it reads the line.
     match cfg.model {
         Model::Iterative => iterative::serve(listener, &cfg, out),
         Model::Fork => fork::serve(listener, &cfg, out),
@@ -252,8 +245,19 @@ pub struct Server<'a> {
 const EMFILE_PAUSE: Duration = Duration::from_millis(100);
 
 impl<'a> Server<'a> {
-    pub fn new(cfg: &'a Config, out: &'a Out, chld: bool) -> Result<Server<'a>> {
+    /// Install the signal handlers, then print the `listening` event: the
+    /// readiness line promises that SIGINT/SIGTERM/SIGUSR1 are handled.
+    pub fn new(cfg: &'a Config, out: &'a Out, chld: bool, listener: &Fd) -> Result<Server<'a>> {
         let signals = Signals::install(chld)?;
+        let local = sys::getsockname(listener).map_err(|e| Error::sys("getsockname", e))?;
+        out.emit(&Event::Listening {
+            addr: local.ip().to_string(),
+            port: local.port(),
+            model: cfg.model.name().into(),
+            pid: std::process::id(),
+            backlog: cfg.backlog,
+        });
+        out.flush();
         Ok(Server {
             cfg,
             out,

@@ -16,7 +16,7 @@ const ACCEPTS_PER_WAKE: usize = 64;
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
-    let mut srv = Server::new(cfg, out, false)?;
+    let mut srv = Server::new(cfg, out, false, &listener)?;
     out.set_buffered(true);
     // pfds[0] is the signal pipe, pfds[1] the listener, pfds[2 + i] conns[i].
     let mut pfds = vec![sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
