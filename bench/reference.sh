@@ -37,7 +37,7 @@ if [ "$WHAT" = loadgen ] || [ "$WHAT" = all ]; then
     port=$((20000 + RANDOM % 10000))
     "$BIN/epoll_echo" "$port" >/dev/null 2>&1 &
     ep=$!
-    trap 'kill $ep 2>/dev/null' EXIT
+    trap 'kill $ep 2>/dev/null || true' EXIT
     sleep 0.3
     raw="$OUT/loadgen-$stamp.jsonl"
     for r in 1 2 3 4 5; do

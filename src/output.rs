@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Text for people or NDJSON for programs.
@@ -471,6 +472,9 @@ impl fmt::Display for Event {
 pub struct Out {
     format: Format,
     sink: Arc<Mutex<Sink>>,
+    /// set when bytes are queued: lets flush() skip the lock when there is
+    /// nothing to write (a server calls it on every loop turn)
+    queued: Arc<AtomicBool>,
 }
 
 struct Sink {
@@ -484,7 +488,11 @@ const FLUSH_AT: usize = 32 * 1024;
 
 impl Out {
     pub fn new(format: Format) -> Self {
-        Out { format, sink: Arc::new(Mutex::new(Sink { buf: Vec::new(), buffered: false, broken: false })) }
+        Out {
+            format,
+            sink: Arc::new(Mutex::new(Sink { buf: Vec::new(), buffered: false, broken: false })),
+            queued: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     pub fn format(&self) -> Format {
@@ -512,6 +520,8 @@ impl Out {
         s.buf.extend_from_slice(line.as_bytes());
         if !s.buffered || s.buf.len() >= FLUSH_AT {
             s.flush();
+        } else {
+            self.queued.store(true, Ordering::Relaxed);
         }
     }
 
@@ -533,6 +543,8 @@ impl Out {
         s.buf.extend_from_slice(bytes);
         if !s.buffered || s.buf.len() >= FLUSH_AT {
             s.flush();
+        } else {
+            self.queued.store(true, Ordering::Relaxed);
         }
     }
 
@@ -547,7 +559,11 @@ impl Out {
 
     /// Write out what is queued.
     pub fn flush(&self) {
-        self.sink().flush();
+        // Only the thread that queued can have set the flag it reads here
+        // (multithreaded users emit unbuffered), so Relaxed is enough.
+        if self.queued.swap(false, Ordering::Relaxed) {
+            self.sink().flush();
+        }
     }
 
     /// Whether stdout was found closed.

@@ -375,3 +375,12 @@ impl Drop for Netns {
         let _ = std::fs::remove_dir_all(format!("/etc/netns/{}", self.name));
     }
 }
+
+/// Tests that measure time or CPU, and tests that load the machine, take
+/// this lock so that they never overlap one another (the light tests still
+/// run in parallel). A test that failed while holding it does not block
+/// the others (the poison is ignored).
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -25,6 +25,7 @@ fn for_each_model(f: impl Fn(&str)) {
 
 #[test]
 fn one_mebibyte_with_half_close() {
+    let _serial = exclusive();
     for_each_model(|m| {
         let s = start(m, &[]);
         let data = random_bytes(1 << 20, 7);
@@ -52,6 +53,7 @@ fn all_byte_values() {
 
 #[test]
 fn twenty_concurrent_clients() {
+    let _serial = exclusive();
     for_each_model(|m| {
         let s = start(m, &[]);
         let addr = s.addr();
@@ -128,6 +130,7 @@ fn many_resets_then_normal_echo() {
 
 #[test]
 fn a_client_that_never_reads_does_not_block_others() {
+    let _serial = exclusive();
     for m in MODELS.iter().filter(|m| **m != "iterative") {
         let s = start(m, &[]);
         // The hog writes far more than the socket buffers hold, never reads.
@@ -252,6 +255,7 @@ fn port_in_use_is_exit_1_with_eaddrinuse() {
 
 #[test]
 fn idle_timeout_drops_a_silent_client() {
+    let _serial = exclusive();
     for_each_model(|m| {
         let s = start(m, &["--idle-timeout", "0.3"]);
         let mut silent = TcpStream::connect(s.addr()).unwrap();
@@ -353,6 +357,7 @@ pub fn socket_fds(pid: u32) -> usize {
 
 #[test]
 fn fork_500_connections_leave_no_zombies_and_no_fds() {
+    let _serial = exclusive();
     let s = start("fork", &[]);
     let before = socket_fds(s.pid);
     let addr = s.addr();
@@ -696,6 +701,7 @@ fn a_signal_right_after_the_listening_line_is_handled() {
 
 #[test]
 fn fork_children_do_not_hold_each_others_connections() {
+    let _serial = exclusive();
     let s = start("fork", &[]);
     for _ in 0..20 {
         // Both connect before the server wakes, so they may be accepted in

@@ -94,6 +94,7 @@ fn echo_until(addr: SocketAddr, deadline: Instant) {
 
 #[test]
 fn emfile_flood_backs_off_and_recovers() {
+    let _serial = exclusive();
     for m in MODELS {
         let mut cmd = server_cmd(m, &[]);
         // SAFETY: setrlimit is async-signal-safe; runs in the child before exec.
@@ -124,7 +125,14 @@ fn emfile_flood_backs_off_and_recovers() {
         let used = cpu_ticks(s.pid) - t0;
         assert!(used * 100 < 5 * hz, "{m}: {used} ticks of CPU in 1 s while out of descriptors (busy loop?)");
         drop(flood);
+        let t_recover = Instant::now();
         echo_until(s.addr(), Instant::now() + Duration::from_secs(1));
+        eprintln!(
+            "FIGURE emfile {m}: nofile=32, {} flood connections, CPU {:.1}% over 1 s while saturated, echo again {} ms after the flood closed",
+            80,
+            used as f64 * 100.0 / hz as f64,
+            t_recover.elapsed().as_millis()
+        );
         assert!(!s.stderr().contains("panicked"));
         s.stop();
     }
@@ -132,6 +140,7 @@ fn emfile_flood_backs_off_and_recovers() {
 
 #[test]
 fn ten_thousand_connections_leave_no_fds_behind() {
+    let _serial = exclusive();
     for m in MODELS {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         // settle: the first connection allocates nothing persistent
@@ -160,13 +169,16 @@ fn ten_thousand_connections_leave_no_fds_behind() {
         if *m == "fork" {
             s.wait_count("reaped", 10_001, 60, |e| matches!(e, Event::Reaped { .. }));
         }
-        assert_eq!(fd_count(s.pid), before, "{m}: descriptors leaked after 10,000 connections");
+        let after = fd_count(s.pid);
+        eprintln!("FIGURE fds {m}: {before} descriptors before, {after} after 10,000 connections");
+        assert_eq!(after, before, "{m}: descriptors leaked after 10,000 connections");
         s.stop();
     }
 }
 
 #[test]
 fn fork_thousand_connections_no_zombies() {
+    let _serial = exclusive();
     let s = Server::start_cmd(&mut server_cmd("fork", &[]));
     let o = run(
         &[
@@ -195,6 +207,10 @@ fn fork_thousand_connections_no_zombies() {
             f.first() == Some(&"Z") && f.get(1).and_then(|v| v.parse::<u32>().ok()) == Some(s.pid)
         })
         .count();
+    eprintln!(
+        "FIGURE zombies fork: 1,000 connections 50 at a time, {zombies} zombies and {} children 1 s later",
+        children_of(s.pid)
+    );
     assert_eq!(zombies, 0);
     assert_eq!(children_of(s.pid), 0);
     s.stop();
@@ -217,6 +233,7 @@ fn storm(pid: u32, sig: Signal, stop: std::sync::Arc<std::sync::atomic::AtomicBo
 
 #[test]
 fn signal_storms_lose_nothing() {
+    let _serial = exclusive();
     for m in MODELS {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         let sig = if *m == "fork" { Signal::SIGCHLD } else { Signal::SIGUSR1 };
@@ -245,6 +262,7 @@ fn signal_storms_lose_nothing() {
         assert!(sent > 100, "{m}: the storm did not run");
         assert_exit(&o, 0);
         assert!(back == data, "{m}: bytes lost or changed under a {sig} storm");
+        eprintln!("FIGURE storm {m}: {sent} x {sig} during 3,000 verified requests + a 1 MiB echo: 0 bytes lost, server alive");
         assert!(!s.stderr().contains("panicked"), "{m}");
         s.stop();
     }
@@ -309,6 +327,7 @@ fn select_refuses_fds_over_fd_setsize_others_serve_them() {
 
 #[test]
 fn never_reading_client_costs_little_memory_and_loses_nothing() {
+    let _serial = exclusive();
     for m in MODELS.iter().filter(|m| **m != "iterative") {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
@@ -329,6 +348,10 @@ fn never_reading_client_costs_little_memory_and_loses_nothing() {
         assert_eq!(echo_through(s.addr(), &small), small, "{m}");
         assert!(t0.elapsed() < Duration::from_secs(1), "{m}: another client waited {:?}", t0.elapsed());
         let grew = rss_kb(s.pid).saturating_sub(rss0);
+        eprintln!(
+            "FIGURE hog {m}: the hog got {sent} bytes in before the server stopped reading it; RSS +{grew} KiB; another client's echo took {} ms",
+            t0.elapsed().as_millis()
+        );
         assert!(grew < 8 * 1024, "{m}: RSS grew by {grew} KiB");
         // now read: every byte sent comes back, in order
         hog.shutdown(std::net::Shutdown::Write).unwrap();
@@ -342,6 +365,7 @@ fn never_reading_client_costs_little_memory_and_loses_nothing() {
 
 #[test]
 fn hundred_megabytes_through_4k_buffers() {
+    let _serial = exclusive();
     for m in MODELS {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         let fd = netlab::sys::socket(nix::sys::socket::AddressFamily::Inet, nix::sys::socket::SockType::Stream, false)
@@ -389,6 +413,7 @@ fn hundred_megabytes_through_4k_buffers() {
         }
         writer.join().unwrap();
         assert_eq!(got, TOTAL, "{m}");
+        eprintln!("FIGURE 4k-buffers {m}: 100 MiB through SO_SNDBUF/SO_RCVBUF 4096, every byte compared: equal");
         s.stop();
     }
 }
@@ -405,6 +430,7 @@ fn rst_client(addr: SocketAddr, n: usize) {
 
 #[test]
 fn hundred_resets_are_never_fatal() {
+    let _serial = exclusive();
     for m in MODELS {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         let addr = s.addr();
@@ -419,12 +445,14 @@ fn hundred_resets_are_never_fatal() {
         let resets =
             s.events().iter().filter(|e| matches!(e, Event::Closed { reason, .. } if reason == "reset")).count();
         assert!(resets > 0, "{m}: no connection was reported as reset");
+        eprintln!("FIGURE resets {m}: 100 RST clients, {resets} reported as reset, the next echo exact");
         s.stop();
     }
 }
 
 #[test]
 fn max_clients_caps_children_and_threads_under_a_flood() {
+    let _serial = exclusive();
     for m in ["fork", "thread"] {
         let s = Server::start_cmd(&mut server_cmd(m, &["--max-clients", "10"]));
         let addr = s.addr();
@@ -454,6 +482,7 @@ fn max_clients_caps_children_and_threads_under_a_flood() {
             std::thread::sleep(Duration::from_millis(5));
         }
         hs.into_iter().for_each(|h| h.join().unwrap());
+        eprintln!("FIGURE max-clients {m}: 200 clients, --max-clients 10, at most {max_seen} live at any sample");
         assert!(max_seen <= 10, "{m}: {max_seen} children/threads with --max-clients 10");
         assert!(max_seen >= 2, "{m}: the flood never ran in parallel ({max_seen})");
         s.stop();
@@ -462,6 +491,7 @@ fn max_clients_caps_children_and_threads_under_a_flood() {
 
 #[test]
 fn iterative_idle_client_is_dropped_then_next_is_served() {
+    let _serial = exclusive();
     let s = Server::start_cmd(&mut server_cmd("iterative", &["--idle-timeout", "0.5"]));
     let _silent = TcpStream::connect(s.addr()).unwrap();
     s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
@@ -469,6 +499,7 @@ fn iterative_idle_client_is_dropped_then_next_is_served() {
     let data = random_bytes(1000, 1);
     assert_eq!(echo_through(s.addr(), &data), data);
     let took = t0.elapsed();
+    eprintln!("FIGURE idle iterative: --idle-timeout 0.5, the next client served after {} ms", took.as_millis());
     assert!(took < Duration::from_millis(1500), "the next client waited {took:?} (timeout 0.5 s + 1 s)");
     s.wait_for("timeout", 5, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
     s.stop();

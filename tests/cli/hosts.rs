@@ -51,6 +51,7 @@ fn server_in(ns: &Netns, args: &[&str]) -> Server {
 
 #[test]
 fn echo_across_a_veth_link_every_model() {
+    let _serial = exclusive();
     require_netns!("echo_across_a_veth_link_every_model");
     let l = link();
     for m in MODELS {
@@ -103,6 +104,7 @@ fn udp_and_resolve_across_hosts() {
 
 #[test]
 fn rate_limited_link_keeps_tcp_exact() {
+    let _serial = exclusive();
     require_netns!("rate_limited_link_keeps_tcp_exact");
     let l = link();
     let dev = l.a_dev.clone();

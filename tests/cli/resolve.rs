@@ -125,6 +125,7 @@ fn mixed_list_answers_each_and_exits_1() {
 
 #[test]
 fn timeout_against_a_dns_server_that_never_answers() {
+    let _serial = exclusive();
     require_netns!("timeout_against_a_dns_server_that_never_answers");
     let ns = lab();
     // A UDP socket on 127.0.0.1:53 inside the namespace that reads and

@@ -44,6 +44,7 @@ fn messages_round_trip_and_events() {
 
 #[test]
 fn count_mode_clean_path() {
+    let _serial = exclusive();
     let s = udp_server(&[]);
     let o = run(
         &[
@@ -176,6 +177,7 @@ fn connected_client_hears_port_unreachable() {
 
 #[test]
 fn three_clients_at_once_get_only_their_own_replies() {
+    let _serial = exclusive();
     let s = udp_server(&[]);
     let port = s.port.to_string();
     let hs: Vec<_> = (0..3)
@@ -296,6 +298,7 @@ fn relay(server: SocketAddr, plan: Plan, stop: Arc<AtomicBool>) -> (SocketAddr, 
 
 #[test]
 fn lossy_relay_counts_are_exact() {
+    let _serial = exclusive();
     let s = udp_server(&[]);
     for seed in [1u64, 42, 2026] {
         let p = plan(seed, 400, 6);
@@ -335,6 +338,7 @@ fn lossy_relay_counts_are_exact() {
 
 #[test]
 fn loss_over_max_loss_is_exit_3() {
+    let _serial = exclusive();
     let s = udp_server(&[]);
     let p = plan(7, 100, 5); // 5% dropped
     let stop = Arc::new(AtomicBool::new(false));

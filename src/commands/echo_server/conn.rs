@@ -47,10 +47,13 @@ pub struct Conn {
     pending: Vec<u8>,
     sent: usize,
     eof: bool,
+    /// keep `last_active` current (only with --idle-timeout: it costs a
+    /// clock read per read and per write)
+    track_idle: bool,
 }
 
 impl Conn {
-    pub fn new(fd: Fd, id: u64, peer: SocketAddr) -> Conn {
+    pub fn new(fd: Fd, id: u64, peer: SocketAddr, track_idle: bool) -> Conn {
         let now = Instant::now();
         Conn {
             fd,
@@ -63,6 +66,7 @@ impl Conn {
             pending: Vec::new(),
             sent: 0,
             eof: false,
+            track_idle,
         }
     }
 
@@ -86,7 +90,9 @@ impl Conn {
                 }
                 Ok(n) => {
                     self.bytes_in += n as u64;
-                    self.last_active = Instant::now();
+                    if self.track_idle {
+                        self.last_active = Instant::now();
+                    }
                     match self.write_some(&scratch[..n]) {
                         Ok(w) if w < n => {
                             // The peer is not reading fast enough: keep the
@@ -151,7 +157,9 @@ impl Conn {
                     total += n;
                     self.bytes_out += n as u64;
                     // a client taking its echo is not idle
-                    self.last_active = Instant::now();
+                    if self.track_idle {
+                        self.last_active = Instant::now();
+                    }
                     data = &data[n..];
                 }
                 Err(Errno::EAGAIN) => break,

@@ -96,7 +96,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                             interests.resize(slot + 1, 0);
                         }
                         srv.emit_accepted(id, &peer, &fd, pid);
-                        conns[slot] = Some(Conn::new(fd, id, peer));
+                        conns[slot] = Some(Conn::new(fd, id, peer, cfg.idle_timeout.is_some()));
                         interests[slot] = IN;
                         live += 1;
                     }

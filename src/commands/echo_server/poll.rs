@@ -89,7 +89,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
                 srv.emit_accepted(id, &peer, &fd, pid);
                 pfds.push(sys::pollfd(fd.raw(), libc::POLLIN));
-                conns.push(Some(Conn::new(fd, id, peer)));
+                conns.push(Some(Conn::new(fd, id, peer, cfg.idle_timeout.is_some())));
                 live += 1;
             }
         }

@@ -89,7 +89,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 if conns.len() <= slot {
                     conns.resize_with(slot + 1, || None);
                 }
-                conns[slot] = Some(Conn::new(fd, id, peer));
+                conns[slot] = Some(Conn::new(fd, id, peer, cfg.idle_timeout.is_some()));
                 live += 1;
                 if !srv.may_accept(live) {
                     break;
