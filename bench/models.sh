@@ -56,15 +56,19 @@ run_one() { # model scenario round
     local model=$1 sc=$2 round=$3 port line pre=()
     scenario "$sc"
     [ "$PINNED" = 1 ] && pre=("${PIN[@]}")
-    local fifo; fifo=$(mktemp -u /tmp/netlab-bench-XXXXXX); mkfifo "$fifo"
-    "${pre[@]}" "$NETLAB" --json echo-server --model "$model" --bind 127.0.0.1 0 >"$fifo" 2>/dev/null &
+    local log; log=$(mktemp /tmp/netlab-bench-XXXXXX)
+    "${pre[@]}" "$NETLAB" --json echo-server --model "$model" --bind 127.0.0.1 0 >"$log" 2>/dev/null &
     SRV_PID=$!
-    port=$(head -1 "$fifo" | sed -n 's/.*"port":\([0-9]*\).*/\1/p')
-    # keep draining the server's events so it never blocks on stdout
-    cat "$fifo" >/dev/null &
-    rm -f "$fifo"
+    port=""
+    for _ in $(seq 1 200); do
+        port=$(head -1 "$log" | sed -n 's/.*"port":\([0-9]*\).*/\1/p')
+        [ -n "$port" ] && break
+        sleep 0.05
+    done
+    [ -n "$port" ] || { echo "server $model did not start" >&2; cleanup; rm -f "$log"; return 0; }
     line=$(timeout 120 "${pre[@]}" "$NETLAB" --json echo-client $ARGS --duration "$DUR" --timeout 20 127.0.0.1 "$port" 2>/dev/null | tail -1 || true)
     cleanup
+    rm -f "$log"
     [ -n "$line" ] || line='{"event":"summary","kind":"load","failed":true}'
     echo "$line" | sed "s/^{/{\"model\":\"$model\",\"scenario\":\"$sc\",\"round\":$round,/" >>"$RAW"
     echo "# r$round $sc $model $(echo "$line" | sed -n 's/.*"rps":\([0-9.]*\).*"mbps":\([0-9.]*\).*/rps=\1 mbps=\2/p')" >&2
