@@ -275,7 +275,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__server)
-            opts="-4 -6 -v -q -h -V --model --bind --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --port --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --model --bind --port --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,6 +286,10 @@ _netlab() {
                     return 0
                     ;;
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -306,10 +310,6 @@ _netlab() {
                     return 0
                     ;;
                 --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1039,7 +1039,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__udp__subcmd__server)
-            opts="-4 -6 -v -q -h -V --bind --buffer-size --max-datagrams --port --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --bind --port --buffer-size --max-datagrams --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,15 +1049,15 @@ _netlab() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --buffer-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-datagrams)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

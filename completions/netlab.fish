@@ -47,17 +47,17 @@ select\t'one process multiplexing with select(2)'
 poll\t'one process multiplexing with poll(2): no FD_SETSIZE limit'
 epoll\t'one thread with a level-triggered epoll(7) set: idle connections cost nothing'
 thread\t'a thread per connection'"
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, or :: with -6)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-size -d 'Bytes per read() (default 16K; the textbook uses 30)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l idle-timeout -d 'Drop a client that sends nothing for SECS seconds' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 4 -d 'IPv4 only'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 6 -d 'IPv6'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 6 -d 'IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l no-reuseaddr -d 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l nagle -d 'Keep Nagle\'s algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -76,8 +76,8 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l duration -
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l idle -d 'Load mode: hold N extra idle connections open during the run' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'Use IPv4 only'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 6 -d 'Use IPv6 only'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'IPv4 only'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 6 -d 'IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l split -d 'The I/O split: a forked child writes, the parent reads'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l reconnect -d 'Load mode: every request is a fresh connect, echo, close (connections/s)'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -97,14 +97,14 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_s
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -f -a "server" -d 'recvfrom, then sendto the same bytes back to the sender'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -f -a "client" -d 'Send datagrams and match the replies'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l bind -d 'Address to bind (default 0.0.0.0, or :: with -6)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l buffer-size -d 'Largest datagram echoed; longer ones are reported as truncated' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l max-datagrams -d 'Exit 0 after N datagrams' -r
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s 4 -d 'IPv4 only'
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s 6 -d 'IPv6'
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s 6 -d 'IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -134,8 +134,8 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l timeout -d 'Give up on a lookup after SECS seconds' -r
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
-complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s 4 -d 'IPv4 addresses only'
-complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s 6 -d 'IPv6 addresses only'
+complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s 4 -d 'IPv4 only'
+complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s 6 -d 'IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -166,8 +166,8 @@ complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_s
 udp\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 4 -d 'IPv4 socket (the default)'
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 6 -d 'IPv6 socket'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 4 -d 'IPv4 only'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 6 -d 'IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -178,8 +178,8 @@ complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_s
 udp\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
 json\t''"
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 4 -d 'IPv4 socket (the default)'
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 6 -d 'IPv6 socket'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 4 -d 'IPv4 only'
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 6 -d 'IPv6 only'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'

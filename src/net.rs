@@ -32,6 +32,48 @@ impl Family {
     }
 }
 
+/// `-4` / `-6`: the flags of every command that opens a socket.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct FamilyArgs {
+    /// IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+}
+
+impl FamilyArgs {
+    pub fn family(&self) -> Family {
+        Family::from_flags(self.ipv4, self.ipv6)
+    }
+}
+
+/// Where a server listens: `--bind ADDR`, `-4`/`-6`, and the port
+/// (positional, or `--port` as the benchmark harness passes it).
+#[derive(Clone, Debug, clap::Args)]
+pub struct ListenArgs {
+    /// Address to bind (default 0.0.0.0, the course's INADDR_ANY; :: with -6)
+    #[arg(long, value_name = "ADDR", value_parser = parse_host)]
+    pub bind: Option<Host>,
+    #[command(flatten)]
+    pub family: FamilyArgs,
+    /// Port (alternative to the positional PORT)
+    #[arg(long = "port", value_name = "PORT", value_parser = parse_port, conflicts_with = "port")]
+    pub port_flag: Option<u16>,
+    /// Port to listen on; 0 asks the kernel for a free one
+    #[arg(value_name = "PORT", value_parser = parse_port, required_unless_present = "port_flag")]
+    pub port: Option<u16>,
+}
+
+impl ListenArgs {
+    /// The address to bind, resolved.
+    pub fn addr(&self, socktype: i32) -> Result<SocketAddr> {
+        let port = self.port.or(self.port_flag).unwrap_or(0);
+        bind_addr(self.bind.as_ref(), port, self.family.family(), socktype)
+    }
+}
+
 /// A parsed HOST argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Host {

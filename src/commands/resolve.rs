@@ -38,12 +38,8 @@ pub const DOCS: Docs = Docs {
 #[derive(Debug, clap::Args)]
 #[command(about = "Names to addresses (struct hostent) and addresses to names")]
 pub struct Args {
-    /// IPv4 addresses only
-    #[arg(short = '4', conflicts_with = "ipv6")]
-    pub ipv4: bool,
-    /// IPv6 addresses only
-    #[arg(short = '6')]
-    pub ipv6: bool,
+    #[command(flatten)]
+    pub family: net::FamilyArgs,
     /// Give up on a lookup after SECS seconds
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_secs)]
     pub timeout: Duration,
@@ -60,14 +56,14 @@ enum Answer {
 }
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
-    let family = Family::from_flags(args.ipv4, args.ipv6);
+    let family = args.family.family();
     // Config: every argument parsed before any lookup starts.
     let mut plan = Vec::new();
     for q in &args.queries {
         let host = net::parse_host(q).map_err(Error::usage)?;
         if let Host::Ip(ip, _) = &host {
             if !family.admits(ip) {
-                return Err(Error::usage(format!("{q} does not match {}", if args.ipv4 { "-4" } else { "-6" })));
+                return Err(Error::usage(format!("{q} does not match {}", if args.family.ipv4 { "-4" } else { "-6" })));
             }
         }
         plan.push((q.clone(), host));

@@ -66,12 +66,8 @@ pub struct SocketArgs {
     /// Socket type
     #[arg(long = "type", value_enum, default_value_t = Proto::Tcp)]
     pub proto: Proto,
-    /// IPv4 socket (the default)
-    #[arg(short = '4', conflicts_with = "ipv6")]
-    pub ipv4: bool,
-    /// IPv6 socket
-    #[arg(short = '6')]
-    pub ipv6: bool,
+    #[command(flatten)]
+    pub family: crate::net::FamilyArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -626,7 +622,7 @@ fn open_socket(t: Target) -> Result<Fd> {
 }
 
 fn target(s: &SocketArgs) -> Target {
-    Target { proto: s.proto, v6: s.ipv6 }
+    Target { proto: s.proto, v6: s.family.ipv6 }
 }
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {

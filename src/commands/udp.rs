@@ -20,7 +20,7 @@
 use crate::cli::Docs;
 use crate::commands::fileio::parse_buffer_size;
 use crate::error::{Error, Result};
-use crate::net::{self, Family, Host};
+use crate::net::{self, Host};
 use crate::output::{Event, Out, Summary};
 use crate::signals::{self, Signals};
 use crate::sys::{self, Fd};
@@ -72,37 +72,20 @@ pub enum Action {
 
 #[derive(Debug, clap::Args)]
 pub struct ServerArgs {
-    /// Address to bind (default 0.0.0.0, or :: with -6)
-    #[arg(long, value_name = "ADDR", value_parser = net::parse_host)]
-    pub bind: Option<Host>,
-    /// IPv4 only
-    #[arg(short = '4', conflicts_with = "ipv6")]
-    pub ipv4: bool,
-    /// IPv6
-    #[arg(short = '6')]
-    pub ipv6: bool,
+    #[command(flatten)]
+    pub listen: net::ListenArgs,
     /// Largest datagram echoed; longer ones are reported as truncated
     #[arg(long, value_name = "B", default_value = "65536", value_parser = parse_buffer_size)]
     pub buffer_size: usize,
     /// Exit 0 after N datagrams
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_datagrams: Option<u64>,
-    /// Port (alternative to the positional PORT)
-    #[arg(long = "port", value_name = "PORT", value_parser = net::parse_port, conflicts_with = "port")]
-    pub port_flag: Option<u16>,
-    /// Port to bind; 0 asks the kernel for a free one
-    #[arg(value_name = "PORT", value_parser = net::parse_port, required_unless_present = "port_flag")]
-    pub port: Option<u16>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ClientArgs {
-    /// IPv4 only
-    #[arg(short = '4', conflicts_with = "ipv6")]
-    pub ipv4: bool,
-    /// IPv6 only
-    #[arg(short = '6')]
-    pub ipv6: bool,
+    #[command(flatten)]
+    pub family: net::FamilyArgs,
     /// Connected UDP socket: connect(), then write/read (hears ICMP errors)
     #[arg(long)]
     pub connect: bool,
@@ -209,9 +192,7 @@ fn local_broadcasts() -> Vec<IpAddr> {
 }
 
 fn server(a: &ServerArgs, out: &mut Out) -> Result<()> {
-    let family = Family::from_flags(a.ipv4, a.ipv6);
-    let port = a.port.or(a.port_flag).unwrap_or(0);
-    let addr = net::bind_addr(a.bind.as_ref(), port, family, libc::SOCK_DGRAM)?;
+    let addr = a.listen.addr(libc::SOCK_DGRAM)?;
     let fd = sys::socket(sys::family_of(&addr), SockType::Datagram, true)?;
     sys::bind(&fd, &addr)?;
     let local = sys::getsockname(&fd).map_err(|e| Error::sys("getsockname", e))?;
@@ -395,8 +376,7 @@ fn client(a: &ClientArgs, out: &mut Out) -> Result<()> {
     if a.port == 0 {
         return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
     }
-    let family = Family::from_flags(a.ipv4, a.ipv6);
-    let target = net::resolve(&a.host, a.port, family, libc::SOCK_DGRAM)?[0];
+    let target = net::resolve(&a.host, a.port, a.family.family(), libc::SOCK_DGRAM)?[0];
     let fd = sys::socket(sys::family_of(&target), SockType::Datagram, true)?;
     if a.connect {
         let t0 = Instant::now();

@@ -23,7 +23,7 @@ use crate::cli::Docs;
 use crate::commands::echo_server::parse_secs;
 use crate::commands::fileio::parse_buffer_size;
 use crate::error::{Error, Result};
-use crate::net::{self, Family, Host};
+use crate::net::{self, Host};
 use crate::output::{stderr_text, Event, Out, Summary};
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
@@ -61,12 +61,8 @@ pub const DOCS: Docs = Docs {
 #[derive(Debug, clap::Args)]
 #[command(about = "TCP echo client: prompt, stream, --message or --split mode; every byte verified")]
 pub struct Args {
-    /// Use IPv4 only
-    #[arg(short = '4', conflicts_with = "ipv6")]
-    pub ipv4: bool,
-    /// Use IPv6 only
-    #[arg(short = '6')]
-    pub ipv6: bool,
+    #[command(flatten)]
+    pub family: net::FamilyArgs,
     /// Send TEXT and print its echo (repeatable)
     #[arg(long = "message", short = 'm', value_name = "TEXT")]
     pub messages: Vec<String>,
@@ -129,7 +125,7 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
-        let family = Family::from_flags(a.ipv4, a.ipv6);
+        let family = a.family.family();
         if a.port == 0 {
             return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
         }

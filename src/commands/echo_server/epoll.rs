@@ -122,23 +122,14 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                                 interests[slot] = want;
                             }
                         }
-                        Next::Close(reason) => {
-                            if let Some(c) = conns[slot].take() {
-                                live -= 1;
-                                // close() removes it from the epoll set.
-                                srv.finish(c, reason);
-                            }
-                        }
+                        // close() also removes it from the epoll set.
+                        Next::Close(reason) => srv.close_slot(&mut conns[slot], &mut live, reason),
                     }
                 }
             }
         }
         srv.expire_idle(&mut conns, &mut live);
     };
-    for c in conns.into_iter().flatten() {
-        srv.finish(c, "shutdown");
-    }
-    srv.reject_backlog(&listener);
-    srv.stopped(stop);
+    srv.shut_down(conns, &listener, stop);
     Ok(())
 }

@@ -27,7 +27,7 @@ pub use conn::{echo_blocking, BlockingEnd, Conn, Next};
 use crate::cli::Docs;
 use crate::commands::fileio::parse_buffer_size;
 use crate::error::{Error, Result};
-use crate::net::{self, Family, Host};
+use crate::net;
 use crate::output::{Event, Out};
 use crate::signals::{self, Signals};
 use crate::sys::{self, Fd};
@@ -106,15 +106,8 @@ pub struct Args {
     /// Server model
     #[arg(long, value_enum, default_value_t = Model::Select)]
     pub model: Model,
-    /// Address to bind (default 0.0.0.0, or :: with -6)
-    #[arg(long, value_name = "ADDR", value_parser = net::parse_host)]
-    pub bind: Option<Host>,
-    /// IPv4 only
-    #[arg(short = '4', conflicts_with = "ipv6")]
-    pub ipv4: bool,
-    /// IPv6
-    #[arg(short = '6')]
-    pub ipv6: bool,
+    #[command(flatten)]
+    pub listen: net::ListenArgs,
     /// listen() backlog (default SOMAXCONN; the textbook's 5 shows queue overflow)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=65535))]
     pub backlog: Option<i32>,
@@ -136,12 +129,6 @@ pub struct Args {
     /// Drop a client that sends nothing for SECS seconds
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub idle_timeout: Option<Duration>,
-    /// Port (alternative to the positional PORT)
-    #[arg(long = "port", value_name = "PORT", value_parser = net::parse_port, conflicts_with = "port")]
-    pub port_flag: Option<u16>,
-    /// Port to listen on; 0 asks the kernel for a free one
-    #[arg(value_name = "PORT", value_parser = net::parse_port, required_unless_present = "port_flag")]
-    pub port: Option<u16>,
 }
 
 /// Seconds as a positive decimal (`1`, `0.5`).
@@ -170,11 +157,8 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
-        let family = Family::from_flags(a.ipv4, a.ipv6);
-        let port = a.port.or(a.port_flag).unwrap_or(0);
-        let addr = net::bind_addr(a.bind.as_ref(), port, family, libc::SOCK_STREAM)?;
         Ok(Config {
-            addr,
+            addr: a.listen.addr(libc::SOCK_STREAM)?,
             model: a.model,
             backlog: a.backlog.unwrap_or(libc::SOMAXCONN),
             buffer_size: a.buffer_size,
@@ -376,6 +360,25 @@ impl<'a> Server<'a> {
         self.out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
     }
 
+    /// Close the connection in `slot` (if it is still there) and account
+    /// for it: the one way a multiplexing loop ends a connection.
+    pub fn close_slot(&mut self, slot: &mut Option<Conn>, live: &mut u64, reason: &str) {
+        if let Some(c) = slot.take() {
+            *live -= 1;
+            self.finish(c, reason);
+        }
+    }
+
+    /// The end of a multiplexing loop: close every client ("shutdown"),
+    /// refuse what still waits in the backlog, print `stopped`.
+    pub fn shut_down(&mut self, conns: Vec<Option<Conn>>, listener: &Fd, stop: Option<&str>) {
+        for c in conns.into_iter().flatten() {
+            self.finish(c, "shutdown");
+        }
+        self.reject_backlog(listener);
+        self.stopped(stop);
+    }
+
     /// Close a multiplexed connection and account for it.
     pub fn finish(&mut self, c: Conn, reason: &str) {
         let (id, peer, bi, bo, started) = (c.id, c.peer, c.bytes_in, c.bytes_out, c.started);
@@ -400,10 +403,7 @@ impl<'a> Server<'a> {
         let now = Instant::now();
         for slot in conns.iter_mut() {
             if slot.as_ref().is_some_and(|c| c.idle_for(now, limit)) {
-                if let Some(c) = slot.take() {
-                    *live -= 1;
-                    self.finish(c, "timeout");
-                }
+                self.close_slot(slot, live, "timeout");
             }
         }
     }

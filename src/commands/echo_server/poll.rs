@@ -63,10 +63,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     next = c.on_readable(&mut scratch);
                 }
                 if let Next::Close(reason) = next {
-                    if let Some(c) = conns[i].take() {
-                        live -= 1;
-                        srv.finish(c, reason);
-                    }
+                    srv.close_slot(&mut conns[i], &mut live, reason);
                 }
             }
         }
@@ -94,10 +91,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             }
         }
     };
-    for c in conns.into_iter().flatten() {
-        srv.finish(c, "shutdown");
-    }
-    srv.reject_backlog(&listener);
-    srv.stopped(stop);
+    srv.shut_down(conns, &listener, stop);
     Ok(())
 }

@@ -109,20 +109,13 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     next = c.on_readable(&mut scratch);
                 }
                 if let Next::Close(reason) = next {
-                    if let Some(c) = slot.take() {
-                        live -= 1;
-                        srv.finish(c, reason);
-                    }
+                    srv.close_slot(slot, &mut live, reason);
                 }
             }
         }
         srv.expire_idle(&mut conns, &mut live);
     };
-    for c in conns.into_iter().flatten() {
-        srv.finish(c, "shutdown");
-    }
-    srv.reject_backlog(&listener);
-    srv.stopped(stop);
+    srv.shut_down(conns, &listener, stop);
     Ok(())
 }
 
