@@ -264,10 +264,9 @@ fn aton_core(s: &str) -> Option<(u32, Vec<Part>, usize)> {
         let start = i;
         let mut radix = 10;
         if b[i] == b'0' {
-            if i + 2 < b.len() + 1
-                && matches!(b.get(i + 1), Some(b'x' | b'X'))
-                && b.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit())
-            {
+            // strtoul reads "0x" as hex only when a hex digit follows;
+            // otherwise it stops after the 0 (and the x then fails the address).
+            if matches!(b.get(i + 1), Some(b'x' | b'X')) && b.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
                 radix = 16;
                 i += 2;
             } else {
