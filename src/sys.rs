@@ -512,22 +512,45 @@ pub unsafe fn fork() -> std::result::Result<nix::unistd::ForkResult, Errno> {
     res
 }
 
+fn describe_wait(st: nix::sys::wait::WaitStatus) -> Option<(i32, String)> {
+    use nix::sys::wait::WaitStatus;
+    match st {
+        WaitStatus::StillAlive => None,
+        WaitStatus::Exited(pid, code) => Some((pid.as_raw(), format!("exited {code}"))),
+        WaitStatus::Signaled(pid, sig, _) => Some((pid.as_raw(), format!("killed by {}", sig.as_str()))),
+        other => other.pid().map(|p| (p.as_raw(), format!("{other:?}"))),
+    }
+}
+
 /// waitpid(-1, &status, WNOHANG): one exited child, or None when no child
 /// has exited (or there are no children).
 pub fn waitpid_any_nohang() -> std::result::Result<Option<(i32, String)>, Errno> {
-    use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+    waitpid_any(true)
+}
+
+/// waitpid(-1, &status, 0): the next child to exit (EINTR retried), or
+/// None when there are no children left.
+pub fn waitpid_any_blocking() -> std::result::Result<Option<(i32, String)>, Errno> {
+    loop {
+        match waitpid_any(false) {
+            Err(Errno::EINTR) => continue,
+            other => return other,
+        }
+    }
+}
+
+fn waitpid_any(nohang: bool) -> std::result::Result<Option<(i32, String)>, Errno> {
+    use nix::sys::wait::{waitpid, WaitPidFlag};
     use nix::unistd::Pid;
-    let res = match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
-        Ok(WaitStatus::StillAlive) => Ok(None),
-        Ok(WaitStatus::Exited(pid, code)) => Ok(Some((pid.as_raw(), format!("exited {code}")))),
-        Ok(WaitStatus::Signaled(pid, sig, _)) => Ok(Some((pid.as_raw(), format!("killed by {}", sig.as_str())))),
-        Ok(other) => Ok(other.pid().map(|p| (p.as_raw(), format!("{other:?}")))),
+    let flags = if nohang { Some(WaitPidFlag::WNOHANG) } else { None };
+    let res = match waitpid(Pid::from_raw(-1), flags) {
+        Ok(st) => Ok(describe_wait(st)),
         Err(Errno::ECHILD) => Ok(None),
         Err(e) => Err(e),
     };
     traced(
         res,
-        || "waitpid(-1, WNOHANG)".to_string(),
+        || format!("waitpid(-1, {})", if nohang { "WNOHANG" } else { "0" }),
         |r| match r {
             Some((pid, st)) => format!("{pid} ({st})"),
             None => "0".into(),

@@ -715,3 +715,26 @@ fn fork_children_do_not_hold_each_others_connections() {
     }
     s.stop();
 }
+
+#[test]
+fn stats_count_live_connections_bytes() {
+    for m in MODELS {
+        let s = start(m, &[]);
+        let mut c = TcpStream::connect(s.addr()).unwrap();
+        let d = random_bytes(100_000, 6);
+        let w = c.try_clone().unwrap();
+        let d2 = d.clone();
+        let writer = std::thread::spawn(move || (&w).write_all(&d2).unwrap());
+        let mut back = vec![0u8; d.len()];
+        c.read_exact(&mut back).unwrap();
+        writer.join().unwrap();
+        assert!(back == d);
+        // still connected: its bytes are in the stats
+        s.signal(Signal::SIGUSR1);
+        let st = s.wait_for("stats", 10, |e| matches!(e, Event::Stats { .. }));
+        let Event::Stats { conns_now, bytes_in, bytes_out, .. } = st else { unreachable!() };
+        assert_eq!((conns_now, bytes_in, bytes_out), (1, 100_000, 100_000), "{m}");
+        drop(c);
+        s.stop();
+    }
+}

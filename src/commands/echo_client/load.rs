@@ -175,7 +175,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
         }
         let mut wait_ms = 250;
         if let Some(d) = r.deadline {
-            wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis() as i32 + 1);
+            wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
         }
         let n = match sys::epoll_wait(&r.ep, &mut events, wait_ms) {
             Ok(n) => n,

@@ -179,6 +179,11 @@ impl Conn {
     }
 }
 
+/// Bytes moved so far by the connections still open (for `stats`).
+pub fn live_bytes(conns: &[Option<Conn>]) -> (u64, u64) {
+    conns.iter().flatten().fold((0, 0), |(i, o), c| (i + c.bytes_in, o + c.bytes_out))
+}
+
 /// How a blocking echo loop ended.
 pub struct BlockingEnd {
     pub bytes_in: u64,

@@ -9,7 +9,7 @@
 //!
 //! Try it: `netlab --trace echo-server --model epoll 9190`.
 
-use super::conn::{Conn, Next};
+use super::conn::{live_bytes, Conn, Next};
 use super::{Config, Server};
 use crate::error::{Error, Result};
 use crate::output::Out;
@@ -63,7 +63,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Err(e) => return Err(Error::sys("epoll_wait", e)),
         };
         if n == 0 {
-            if let Some(sig) = srv.check_signals() {
+            if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                 break Some(sig);
             }
         }
@@ -71,7 +71,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let (token, flags) = (ev.u64, ev.events);
             match token {
                 SIGNALS => {
-                    if let Some(sig) = srv.check_signals() {
+                    if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                         break 'run Some(sig);
                     }
                 }

@@ -27,8 +27,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Per-connection byte counters shared with the children: slot `id %
-/// SLOTS` holds (bytes_in, bytes_out) of connection `id`.
+/// Per-connection byte counters shared with the children: each live child
+/// owns one slot (bytes_in, bytes_out), handed out from a free list and
+/// returned when the child is reaped.
 const SLOTS: usize = 1 << 16;
 
 /// Connections accepted (and forked) per wake-up at most.
@@ -55,9 +56,9 @@ impl SharedCounters {
         Ok(SharedCounters { ptr })
     }
 
-    /// (bytes_in, bytes_out) of connection `id`.
-    fn slot(&self, id: u64) -> (&AtomicU64, &AtomicU64) {
-        let i = (id as usize % SLOTS) * 2;
+    /// (bytes_in, bytes_out) of slot `index` (< SLOTS).
+    fn slot(&self, index: usize) -> (&AtomicU64, &AtomicU64) {
+        let i = (index % SLOTS) * 2;
         // SAFETY: i + 1 < 2 * SLOTS, inside the mapping, which lives as
         // long as self.
         unsafe {
@@ -70,6 +71,7 @@ impl SharedCounters {
 /// What the parent remembers about a live child.
 struct Child {
     id: u64,
+    slot: usize,
     peer: SocketAddr,
     started: Instant,
 }
@@ -79,13 +81,15 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, true, &listener)?;
     let shared = SharedCounters::new()?;
     let mut live: HashMap<i32, Child> = HashMap::new();
+    let mut free_slots: Vec<usize> = (0..SLOTS).rev().collect();
     // Allocated once, before any fork: a child writes into it (its own
     // copy-on-write pages) instead of allocating.
     let mut buf = vec![0u8; cfg.buffer_size];
-    let mut batch: Vec<(Fd, SocketAddr, u64, i32)> = Vec::with_capacity(BATCH);
+    // (socket, peer, connection id, counter slot, child pid or -errno)
+    let mut batch: Vec<(Fd, SocketAddr, u64, usize, i32)> = Vec::with_capacity(BATCH);
     out.set_buffered(true);
     let stop = loop {
-        reap(&mut live, &shared, &mut srv);
+        reap(&mut live, &mut free_slots, &shared, &mut srv);
         srv.totals.conns_now = live.len() as u64;
         if srv.done(live.len() as u64) {
             break None;
@@ -99,21 +103,21 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Err(e) => return Err(Error::sys("poll", e)),
         }
         signals::take_chld();
-        reap(&mut live, &shared, &mut srv);
-        if signals::stop_requested().is_none() && fds[0].revents != 0 {
-            // SIGUSR1: totals so far plus what live children have moved
+        reap(&mut live, &mut free_slots, &shared, &mut srv);
+        // Decided on the flag, not on the pipe's revents: a signal that
+        // interrupted poll() has written its byte only after poll returned.
+        srv.signals.drain();
+        if signals::take_usr1() {
+            // totals so far, plus what live children have moved
             let mut t = srv.totals;
             for c in live.values() {
-                let (bi, bo) = shared.slot(c.id);
+                let (bi, bo) = shared.slot(c.slot);
                 t.bytes_in += bi.load(Ordering::Relaxed);
                 t.bytes_out += bo.load(Ordering::Relaxed);
             }
-            srv.signals.drain();
-            if signals::take_usr1() {
-                srv.emit_stats(t);
-            }
+            srv.emit_stats(t);
         }
-        if let Some(sig) = srv.check_signals() {
+        if let Some(sig) = signals::stop_requested() {
             break Some(sig);
         }
         if !accepting || fds[1].revents == 0 {
@@ -125,14 +129,18 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         // forks is kept to a minimum.
         batch.clear();
         while batch.len() < BATCH && srv.may_accept((live.len() + batch.len()) as u64) {
-            let Some((fd, peer, id)) = srv.accept(&listener, false)? else { break };
-            let (bytes_in, bytes_out) = shared.slot(id);
+            let Some(slot) = free_slots.pop() else { break };
+            let Some((fd, peer, id)) = srv.accept(&listener, false)? else {
+                free_slots.push(slot);
+                break;
+            };
+            let (bytes_in, bytes_out) = shared.slot(slot);
             bytes_in.store(0, Ordering::Relaxed);
             bytes_out.store(0, Ordering::Relaxed);
-            batch.push((fd, peer, id, 0));
+            batch.push((fd, peer, id, slot, 0));
         }
         let batch_fds: Vec<i32> = batch.iter().map(|b| b.0.raw()).collect();
-        for (fd, _, id, pid) in batch.iter_mut() {
+        for (fd, _, _, slot, pid) in batch.iter_mut() {
             // No flush before fork(): the child never writes to stdout (it
             // leaves with _exit, so its copy of the buffer is never written).
             // SAFETY: netlab is single-threaded here (no runtime, no threads
@@ -151,7 +159,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                             let _ = sys::close_number(*other);
                         }
                     }
-                    let (bytes_in, bytes_out) = shared.slot(*id);
+                    let (bytes_in, bytes_out) = shared.slot(*slot);
                     let counters = SharedBytes { bytes_in, bytes_out };
                     let end = echo_blocking(fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
                     let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
@@ -164,11 +172,12 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 Err(e) => *pid = -(e as i32),
             }
         }
-        for (fd, peer, id, pid) in batch.drain(..) {
+        for (fd, peer, id, slot, pid) in batch.drain(..) {
             if pid > 0 {
                 srv.emit_accepted(id, &peer, &fd, pid as u32);
-                live.insert(pid, Child { id, peer, started: Instant::now() });
+                live.insert(pid, Child { id, slot, peer, started: Instant::now() });
             } else {
+                free_slots.push(slot);
                 let e = Errno::from_raw(-pid);
                 tracing::warn!("fork: {}; refusing {peer}", crate::error::describe_errno(e));
                 out.emit(&Event::Rejected { peer: peer.to_string(), reason: format!("fork failed ({e:?})") });
@@ -185,7 +194,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     }
     let deadline = Instant::now() + Duration::from_secs(3);
     while !live.is_empty() && Instant::now() < deadline {
-        reap(&mut live, &shared, &mut srv);
+        reap(&mut live, &mut free_slots, &shared, &mut srv);
         if !live.is_empty() {
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -194,13 +203,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let _ = sys::kill(*pid, Signal::SIGKILL);
     }
     while !live.is_empty() {
-        match nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(-1), None) {
-            Ok(st) => {
-                if let Some(pid) = st.pid() {
-                    finish(pid.as_raw(), &format!("{st:?}"), "shutdown", &mut live, &shared, &mut srv);
-                }
-            }
-            Err(_) => break,
+        match sys::waitpid_any_blocking() {
+            Ok(Some((pid, status))) => finish(pid, &status, "shutdown", &mut live, &mut free_slots, &shared, &mut srv),
+            Ok(None) | Err(_) => break,
         }
     }
     srv.stopped(stop);
@@ -209,14 +214,14 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
 
 /// Reap every child that has exited (the waitpid(WNOHANG) loop) and
 /// announce its connection's end.
-fn reap(live: &mut HashMap<i32, Child>, shared: &SharedCounters, srv: &mut Server<'_>) {
+fn reap(live: &mut HashMap<i32, Child>, free: &mut Vec<usize>, shared: &SharedCounters, srv: &mut Server<'_>) {
     while let Ok(Some((pid, status))) = sys::waitpid_any_nohang() {
         let reason = match status.strip_prefix("exited ").and_then(|c| c.parse::<usize>().ok()) {
             Some(code) => REASONS.get(code).copied().unwrap_or("error"),
             None if signals::stop_requested().is_some() => "shutdown",
             None => "error",
         };
-        finish(pid, &status, reason, live, shared, srv);
+        finish(pid, &status, reason, live, free, shared, srv);
     }
 }
 
@@ -225,12 +230,14 @@ fn finish(
     status: &str,
     reason: &str,
     live: &mut HashMap<i32, Child>,
+    free: &mut Vec<usize>,
     shared: &SharedCounters,
     srv: &mut Server<'_>,
 ) {
     if let Some(c) = live.remove(&pid) {
-        let (bi, bo) = shared.slot(c.id);
+        let (bi, bo) = shared.slot(c.slot);
         srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
+        free.push(c.slot);
     }
     srv.out.emit(&Event::Reaped { pid, status: status.to_string() });
 }

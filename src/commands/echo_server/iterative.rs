@@ -6,13 +6,14 @@
 //! Try it: `netlab echo-server --model iterative --backlog 5 9190`, then
 //! two `netlab echo-client 127.0.0.1 9190` at once: the second waits.
 
-use super::conn::echo_blocking;
+use super::conn::{echo_blocking, SharedBytes};
 use super::{Config, Server};
 use crate::error::{Error, Result};
 use crate::output::Out;
 use crate::signals;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     // Non-blocking listener: a client that vanished between poll() and
@@ -45,15 +46,21 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let started = std::time::Instant::now();
         let (totals, model) = (srv.totals, cfg.model);
         let out_ref: &Out = out;
+        // this connection's bytes, counted as they move (for `stats`)
+        let (now_in, now_out) = (AtomicU64::new(0), AtomicU64::new(0));
+        let counters = SharedBytes { bytes_in: &now_in, bytes_out: &now_out };
         let mut on_wake = || {
             let mut sig_buf = [0u8; 16];
             while matches!(sys::read(srv.signals.fd(), &mut sig_buf), Ok(n) if n > 0) {}
             if signals::take_usr1() {
-                super::emit_stats(out_ref, model, totals);
+                let mut t = totals;
+                t.bytes_in += now_in.load(Ordering::Relaxed);
+                t.bytes_out += now_out.load(Ordering::Relaxed);
+                super::emit_stats(out_ref, model, t);
             }
             signals::stop_requested().is_some()
         };
-        let end = echo_blocking(&fd, &mut buf, cfg.idle_timeout, Some(srv.signals.fd()), &mut on_wake, None);
+        let end = echo_blocking(&fd, &mut buf, cfg.idle_timeout, Some(srv.signals.fd()), &mut on_wake, Some(&counters));
         drop(fd);
         srv.closed(id, &peer, end.bytes_in, end.bytes_out, started, end.reason);
         if end.reason == "shutdown" {

@@ -322,8 +322,15 @@ impl<'a> Server<'a> {
                 tracing::info!("accept: {}; carrying on", crate::error::describe_errno(e));
                 Ok(None)
             }
-            Err(e @ (Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM)) => {
+            Err(e @ (Errno::EMFILE | Errno::ENFILE)) => {
                 self.out_of_descriptors(listener, e);
+                Ok(None)
+            }
+            Err(e @ (Errno::ENOBUFS | Errno::ENOMEM)) => {
+                // Out of memory, not of descriptors: nobody to refuse, just
+                // give the kernel a moment.
+                tracing::warn!("accept: {}; pausing accept", crate::error::describe_errno(e));
+                self.paused_until = Some(Instant::now() + EMFILE_PAUSE);
                 Ok(None)
             }
             Err(e) => Err(Error::sys("accept", e)),
@@ -390,7 +397,7 @@ impl<'a> Server<'a> {
     /// or the next idle-timeout check (milliseconds; None = forever).
     pub fn wait_ms(&self, accepting: bool) -> Option<i32> {
         let pause = if accepting { None } else { self.pause_ms() };
-        let idle = self.cfg.idle_timeout.map(|t| (t.as_millis() as i32 / 4).clamp(10, 1000));
+        let idle = self.cfg.idle_timeout.map(|t| (t.as_millis() / 4).clamp(10, 1000) as i32);
         match (pause, idle) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -427,9 +434,19 @@ impl<'a> Server<'a> {
     /// After a wake-up on the signal pipe: SIGUSR1 prints stats; returns
     /// the stop signal's name if SIGINT/SIGTERM arrived.
     pub fn check_signals(&mut self) -> Option<&'static str> {
+        self.check_signals_live(|| (0, 0))
+    }
+
+    /// As [`Server::check_signals`], with the bytes that live connections
+    /// have moved so far (`live` runs only when SIGUSR1 did arrive).
+    pub fn check_signals_live(&mut self, live: impl FnOnce() -> (u64, u64)) -> Option<&'static str> {
         self.signals.drain();
         if signals::take_usr1() {
-            self.emit_stats(self.totals);
+            let (bytes_in, bytes_out) = live();
+            let mut t = self.totals;
+            t.bytes_in += bytes_in;
+            t.bytes_out += bytes_out;
+            self.emit_stats(t);
         }
         signals::stop_requested()
     }

@@ -5,7 +5,7 @@
 //!
 //! Try it: `netlab --trace echo-server --model poll 9190`.
 
-use super::conn::{Conn, Next};
+use super::conn::{live_bytes, Conn, Next};
 use super::{Config, Server};
 use crate::error::{Error, Result};
 use crate::output::Out;
@@ -44,7 +44,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Err(e) => return Err(Error::sys("poll", e)),
         };
         if ready == 0 || pfds[0].revents != 0 {
-            if let Some(sig) = srv.check_signals() {
+            if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                 break Some(sig);
             }
         }

@@ -8,7 +8,7 @@
 //! Try it: `netlab --trace echo-server --model select 9190` and watch the
 //! read and write sets change as clients come and go.
 
-use super::conn::{Conn, Next};
+use super::conn::{live_bytes, Conn, Next};
 use super::{Config, Server};
 use crate::error::{Error, Result};
 use crate::output::{Event, Out};
@@ -68,7 +68,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Err(e) => return Err(Error::sys("select", e)),
         };
         if ready > 0 && rset.contains(unsafe { BorrowedFd::borrow_raw(srv.signals.fd().raw()) }) || ready == 0 {
-            if let Some(sig) = srv.check_signals() {
+            if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                 break Some(sig);
             }
         }

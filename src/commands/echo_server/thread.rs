@@ -74,6 +74,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let mut b = [0u8; 256];
             while matches!(sys::read(&wake_r, &mut b), Ok(n) if n > 0) {}
         }
+        // the workers count as they go: take their latest figures
+        srv.totals.bytes_in = shared.bytes_in.load(Ordering::Relaxed);
+        srv.totals.bytes_out = shared.bytes_out.load(Ordering::Relaxed);
         if let Some(sig) = srv.check_signals() {
             break Some(sig);
         }
