@@ -81,7 +81,11 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, true, &listener)?;
     let shared = SharedCounters::new()?;
     let mut live: HashMap<i32, Child> = HashMap::new();
-    let mut free_slots: Vec<usize> = (0..SLOTS).rev().collect();
+    // Slots come back here when their child is reaped; slots never used
+    // yet are handed out by the counter (no 65,536-entry list in memory:
+    // every page the parent holds is a page fork() has to map).
+    let mut free_slots: Vec<usize> = Vec::new();
+    let mut never_used = 0usize;
     // Allocated once, before any fork: a child writes into it (its own
     // copy-on-write pages) instead of allocating.
     let mut buf = vec![0u8; cfg.buffer_size];
@@ -129,7 +133,14 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         // forks is kept to a minimum.
         batch.clear();
         while batch.len() < BATCH && srv.may_accept((live.len() + batch.len()) as u64) {
-            let Some(slot) = free_slots.pop() else { break };
+            let Some(slot) = free_slots.pop().or_else(|| {
+                (never_used < SLOTS).then(|| {
+                    never_used += 1;
+                    never_used - 1
+                })
+            }) else {
+                break;
+            };
             let Some((fd, peer, id)) = srv.accept(&listener, false)? else {
                 free_slots.push(slot);
                 break;
