@@ -254,7 +254,12 @@ pub fn bind_addr(bind: Option<&Host>, port: u16, family: Family, socktype: i32) 
             let addrs = resolve(h, port, family, socktype)?;
             // A name like "localhost" may give ::1 and 127.0.0.1: prefer IPv4
             // unless -6 was given, as the course's INADDR_ANY world does.
-            Ok(addrs.iter().find(|a| a.is_ipv4()).or(addrs.first()).copied().unwrap_or(addrs[0]))
+            addrs
+                .iter()
+                .find(|a| a.is_ipv4())
+                .or(addrs.first())
+                .copied()
+                .ok_or_else(|| Error::failed("resolve: no address to bind"))
         }
     }
 }

@@ -495,10 +495,6 @@ impl Out {
         }
     }
 
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     pub fn is_json(&self) -> bool {
         self.format == Format::Json
     }
@@ -564,11 +560,6 @@ impl Out {
         if self.queued.swap(false, Ordering::Relaxed) {
             self.sink().flush();
         }
-    }
-
-    /// Whether stdout was found closed.
-    pub fn stdout_closed(&self) -> bool {
-        self.sink().broken
     }
 }
 

@@ -17,7 +17,6 @@ use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, Shutdown, SockFlag, SockType, SockaddrStorage};
 use nix::sys::stat::Mode;
 use std::ffi::CString;
-use std::fmt::Display;
 use std::mem;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
@@ -111,13 +110,6 @@ fn traced<T>(
         trace_line(&line);
     }
     res
-}
-
-/// Print an explanatory line in the trace stream (`--trace` only).
-pub fn trace_note(note: impl Display) {
-    if tracing_syscalls() {
-        trace_line(&format!("  # {note}"));
-    }
 }
 
 // ---------------------------------------------------------------- names
@@ -267,14 +259,6 @@ pub fn write(fd: &Fd, buf: &[u8]) -> std::result::Result<usize, Errno> {
     traced(res, || format!("write({}, {})", fd.0, buf.len()), |n| n.to_string())
 }
 
-/// write(2) to a descriptor we do not own (stdout, stdin).
-pub fn write_raw(fd: RawFd, buf: &[u8]) -> std::result::Result<usize, Errno> {
-    // SAFETY: the caller guarantees fd is open for the duration of the call.
-    let b = unsafe { BorrowedFd::borrow_raw(fd) };
-    let res = nix::unistd::write(b, buf);
-    traced(res, || format!("write({fd}, {})", buf.len()), |n| n.to_string())
-}
-
 /// read(2) from a descriptor we do not own (stdin).
 pub fn read_raw(fd: RawFd, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
     // SAFETY: the caller guarantees fd is open for the duration of the call.
@@ -342,13 +326,6 @@ pub fn getsockname(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
     let res = nix::sys::socket::getsockname::<SockaddrStorage>(fd.0)
         .and_then(|ss| sockaddr_to_std(&ss).ok_or(Errno::EAFNOSUPPORT));
     traced(res, || format!("getsockname({})", fd.0), |a| format!("0 ({})", fmt_addr(a)))
-}
-
-/// getpeername(2).
-pub fn getpeername(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
-    let res = nix::sys::socket::getpeername::<SockaddrStorage>(fd.0)
-        .and_then(|ss| sockaddr_to_std(&ss).ok_or(Errno::EAFNOSUPPORT));
-    traced(res, || format!("getpeername({})", fd.0), |a| format!("0 ({})", fmt_addr(a)))
 }
 
 /// fcntl(F_SETFL, O_NONBLOCK).

@@ -384,3 +384,34 @@ pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+/// One process as /proc/PID/stat describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct ProcStat {
+    pub state: char,
+    pub ppid: u32,
+    /// user + system CPU, in clock ticks
+    pub cpu_ticks: u64,
+}
+
+/// /proc/PID/stat of one process, if it still exists.
+pub fn proc_stat(pid: u32) -> Option<ProcStat> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses
+    let f: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+    let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    Some(ProcStat { state: f.first()?.chars().next()?, ppid: num(1) as u32, cpu_ticks: num(11) + num(12) })
+}
+
+/// Every process whose parent is `pid`.
+pub fn children_of(pid: u32) -> Vec<ProcStat> {
+    std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+                .filter_map(proc_stat)
+                .filter(|p| p.ppid == pid)
+                .collect()
+        })
+        .unwrap_or_default()
+}

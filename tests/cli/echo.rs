@@ -328,23 +328,6 @@ fn trace_narrates_the_server() {
 
 // ---------------------------------------------------------------- fork specifics
 
-fn children_of(pid: u32) -> Vec<(u32, char)> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
-        // pid (comm) state ppid ...
-        let Some(rest) = stat.rsplit_once(") ").map(|x| x.1) else { continue };
-        let mut f = rest.split_whitespace();
-        let state = f.next().and_then(|s| s.chars().next()).unwrap_or('?');
-        let ppid: u32 = f.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-        if ppid == pid {
-            v.push((p, state));
-        }
-    }
-    v
-}
-
 pub fn socket_fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .map(|d| {
@@ -376,7 +359,7 @@ fn fork_500_connections_leave_no_zombies_and_no_fds() {
     }
     s.wait_count("reaped", 500, 60, |e| matches!(e, Event::Reaped { .. }));
     let kids = children_of(s.pid);
-    assert!(kids.iter().all(|(_, st)| *st != 'Z'), "zombies: {kids:?}");
+    assert!(kids.iter().all(|k| k.state != 'Z'), "zombies: {kids:?}");
     assert_eq!(kids.len(), 0, "children left: {kids:?}");
     assert_eq!(socket_fds(s.pid), before, "the parent kept client sockets open");
     let evs = s.stop();

@@ -21,25 +21,7 @@ fn server_cmd(model: &str, extra: &[&str]) -> std::process::Command {
 
 /// CPU time (user + system) of a process and its live children, in clock ticks.
 fn cpu_ticks(pid: u32) -> u64 {
-    let one = |p: u32| -> u64 {
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { return 0 };
-        let Some(rest) = stat.rsplit_once(") ").map(|x| x.1) else { return 0 };
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        // after "pid (comm) ": state is f[0]; utime f[11], stime f[12]
-        f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-            + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-    };
-    let mut t = one(pid);
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
-        let ppid =
-            stat.rsplit_once(") ").and_then(|x| x.1.split_whitespace().nth(1)).and_then(|v| v.parse::<u32>().ok());
-        if ppid == Some(pid) {
-            t += one(p);
-        }
-    }
-    t
+    proc_stat(pid).map_or(0, |p| p.cpu_ticks) + children_of(pid).iter().map(|c| c.cpu_ticks).sum::<u64>()
 }
 
 fn rss_kb(pid: u32) -> u64 {
@@ -56,19 +38,6 @@ fn fd_count(pid: u32) -> usize {
 
 fn threads_of(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/task")).map(|d| d.count()).unwrap_or(0)
-}
-
-fn children_of(pid: u32) -> usize {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter(|e| {
-            let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { return false };
-            std::fs::read_to_string(format!("/proc/{p}/stat")).ok().and_then(|s| {
-                s.rsplit_once(") ").and_then(|x| x.1.split_whitespace().nth(1)).and_then(|v| v.parse::<u32>().ok())
-            }) == Some(pid)
-        })
-        .count()
 }
 
 /// Echo a little, retrying until `deadline` (the server may still be
@@ -197,22 +166,13 @@ fn fork_thousand_connections_no_zombies() {
     assert_exit(&o, 0);
     s.wait_count("reaped", 1000, 30, |e| matches!(e, Event::Reaped { .. }));
     std::thread::sleep(Duration::from_secs(1));
-    let zombies = std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter(|e| {
-            let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else { return false };
-            let st = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
-            let f: Vec<&str> = st.rsplit_once(") ").map(|x| x.1).unwrap_or("").split_whitespace().collect();
-            f.first() == Some(&"Z") && f.get(1).and_then(|v| v.parse::<u32>().ok()) == Some(s.pid)
-        })
-        .count();
+    let zombies = children_of(s.pid).iter().filter(|c| c.state == 'Z').count();
     eprintln!(
         "FIGURE zombies fork: 1,000 connections 50 at a time, {zombies} zombies and {} children 1 s later",
-        children_of(s.pid)
+        children_of(s.pid).len()
     );
     assert_eq!(zombies, 0);
-    assert_eq!(children_of(s.pid), 0);
+    assert_eq!(children_of(s.pid).len(), 0);
     s.stop();
 }
 
@@ -477,7 +437,7 @@ fn max_clients_caps_children_and_threads_under_a_flood() {
         let mut max_seen = 0;
         let deadline = Instant::now() + Duration::from_secs(60);
         while done.load(std::sync::atomic::Ordering::SeqCst) < 200 && Instant::now() < deadline {
-            let n = if m == "fork" { children_of(s.pid) } else { threads_of(s.pid).saturating_sub(1) };
+            let n = if m == "fork" { children_of(s.pid).len() } else { threads_of(s.pid).saturating_sub(1) };
             max_seen = max_seen.max(n);
             std::thread::sleep(Duration::from_millis(5));
         }

@@ -171,9 +171,17 @@ impl Config {
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     let cfg = Config::from_args(args)?;
-    if let Mode::Load(l) = &cfg.mode {
-        return load::run(l, out);
+    match &cfg.mode {
+        Mode::Load(l) => load::run(l, out),
+        Mode::Prompt => prompt(&connect(&cfg, out)?, &cfg, out),
+        Mode::Messages(m) => messages(&connect(&cfg, out)?, m, &cfg, out),
+        Mode::Stream => stream(&connect(&cfg, out)?, &cfg, out),
+        Mode::Split => split(&connect(&cfg, out)?, &cfg, out),
     }
+}
+
+/// Connect to the first address that answers and announce it.
+fn connect(cfg: &Config, out: &Out) -> Result<Fd> {
     let started = Instant::now();
     let (fd, peer) = connect_any(&cfg.addrs, cfg.timeout)?;
     let local = sys::getsockname(&fd).map(|a| a.to_string()).unwrap_or_default();
@@ -182,13 +190,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         local,
         connect_ms: started.elapsed().as_secs_f64() * 1000.0,
     });
-    match &cfg.mode {
-        Mode::Prompt => prompt(&fd, &cfg, out),
-        Mode::Messages(m) => messages(&fd, m, &cfg, out),
-        Mode::Stream => stream(&fd, &cfg, out),
-        Mode::Split => split(&fd, &cfg, out),
-        Mode::Load(_) => Ok(()),
-    }
+    Ok(fd)
 }
 
 /// Try each address in turn (as nc does); the last error is reported.

@@ -29,7 +29,6 @@ fn interest(c: &Conn) -> u32 {
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
     let mut srv = Server::new(cfg, out, false, &listener)?;
     let ep = sys::epoll_create()?;
     let ctl = |op, fd, ev, data| sys::epoll_ctl(&ep, op, fd, ev, data).map_err(|e| Error::sys("epoll_ctl", e));

@@ -77,7 +77,6 @@ struct Child {
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
     let mut srv = Server::new(cfg, out, true, &listener)?;
     let shared = SharedCounters::new()?;
     let mut live: HashMap<i32, Child> = HashMap::new();

@@ -16,9 +16,6 @@ use nix::errno::Errno;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    // Non-blocking listener: a client that vanished between poll() and
-    // accept() must not block the server.
-    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
     let mut srv = Server::new(cfg, out, false, &listener)?;
     let mut buf = vec![0u8; cfg.buffer_size];
     let pid = std::process::id();

@@ -231,7 +231,12 @@ const EMFILE_PAUSE: Duration = Duration::from_millis(100);
 impl<'a> Server<'a> {
     /// Install the signal handlers, then print the `listening` event: the
     /// readiness line promises that SIGINT/SIGTERM/SIGUSR1 are handled.
+    ///
+    /// The listener is made non-blocking first: every model waits for it
+    /// with select/poll/epoll, and a client that vanished between the wake-up
+    /// and accept() must not block the server.
     pub fn new(cfg: &'a Config, out: &'a Out, chld: bool, listener: &Fd) -> Result<Server<'a>> {
+        sys::set_nonblocking(listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
         let signals = Signals::install(chld)?;
         let local = sys::getsockname(listener).map_err(|e| Error::sys("getsockname", e))?;
         out.emit(&Event::Listening {
@@ -467,7 +472,6 @@ impl<'a> Server<'a> {
     /// with a `rejected` event, rather than letting the kernel reset it
     /// unseen when the listener closes.
     pub fn reject_backlog(&mut self, listener: &Fd) {
-        let _ = sys::set_nonblocking(listener, true);
         for _ in 0..4096 {
             match sys::accept(listener, true) {
                 Ok((fd, peer)) => {

@@ -15,7 +15,6 @@ use nix::errno::Errno;
 const ACCEPTS_PER_WAKE: usize = 64;
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
     let mut srv = Server::new(cfg, out, false, &listener)?;
     out.set_buffered(true);
     // pfds[0] is the signal pipe, pfds[1] the listener, pfds[2 + i] conns[i].

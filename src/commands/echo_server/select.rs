@@ -25,7 +25,6 @@ pub const FD_SETSIZE: i32 = libc::FD_SETSIZE as i32;
 const ACCEPTS_PER_WAKE: usize = 64;
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
     let mut srv = Server::new(cfg, out, false, &listener)?;
     if listener.raw() >= FD_SETSIZE || srv.signals.fd().raw() >= FD_SETSIZE {
         return refuse_all(listener, srv, out);

@@ -33,7 +33,6 @@ struct Shared {
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    sys::set_nonblocking(&listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
     let mut srv = Server::new(cfg, out, false, &listener)?;
     crate::logging::mark_threaded();
     let shared = Arc::new(Shared {
