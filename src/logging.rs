@@ -6,7 +6,6 @@
 //! exactly like the C call (`bind(3, 0.0.0.0:9190) = 0`) with no timestamp
 //! or level in front; in JSON each is `{"trace":"…","pid":N}`.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use tracing_subscriber::EnvFilter;
 
@@ -70,20 +69,19 @@ pub fn mark_threaded() {
 
 /// Write one narrated system call to stderr.
 pub fn trace_line(line: &str) {
-    let mut err = std::io::stderr().lock();
     let pid = std::process::id();
     if JSON.load(Ordering::Relaxed) {
         let v = serde_json::json!({ "trace": line, "pid": pid });
-        let _ = writeln!(err, "{v}");
+        crate::output::stderr_line(&v.to_string());
         return;
     }
     let prefix = if crate::signals::in_forked_child() { 1 } else { PREFIX.load(Ordering::Relaxed) };
-    let _ = match prefix {
-        1 => writeln!(err, "[pid {pid}] {line}"),
+    match prefix {
+        1 => crate::output::stderr_line(&format!("[pid {pid}] {line}")),
         2 => {
             let t = std::thread::current();
-            writeln!(err, "[{}] {line}", t.name().unwrap_or("thread"))
+            crate::output::stderr_line(&format!("[{}] {line}", t.name().unwrap_or("thread")))
         }
-        _ => writeln!(err, "{line}"),
-    };
+        _ => crate::output::stderr_line(line),
+    }
 }

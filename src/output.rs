@@ -526,10 +526,7 @@ impl Out {
     pub fn emit_note(&self, ev: &Event) {
         match self.format {
             Format::Json => self.emit(ev),
-            Format::Text => {
-                let mut err = io::stderr().lock();
-                let _ = writeln!(err, "{ev}");
-            }
+            Format::Text => stderr_line(&ev.to_string()),
         }
     }
 
@@ -588,9 +585,15 @@ impl Drop for Sink {
 
 /// One line on stderr (errors, hints, prompts). A closed or broken stderr
 /// is ignored: there is nowhere left to complain to.
+///
+/// The line and its newline go out in one write(2): a forked child and its
+/// parent share stderr, and a line cut in two by the other's write is a line
+/// a grep no longer finds (writes up to PIPE_BUF to a pipe are atomic).
 pub fn stderr_line(line: &str) {
-    let mut err = io::stderr().lock();
-    let _ = writeln!(err, "{line}");
+    let mut buf = String::with_capacity(line.len() + 1);
+    buf.push_str(line);
+    buf.push('\n');
+    let _ = io::stderr().lock().write_all(buf.as_bytes());
 }
 
 /// Text on stderr without a newline (the client's prompt).
