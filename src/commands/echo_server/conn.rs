@@ -273,13 +273,25 @@ pub fn echo_blocking(
         }
         let mut off = 0;
         while off < n {
-            match sys::write(fd, &buf[off..n]) {
+            // The shared count is raised before write(2) and lowered by what
+            // it did not take: the client may see its echo (and ask for
+            // `stats`) before this thread runs again, and the figure must
+            // already include it.
+            let attempt = (n - off) as u64;
+            if let Some(s) = shared {
+                s.bytes_out.fetch_add(attempt, Ordering::Relaxed);
+            }
+            let result = sys::write(fd, &buf[off..n]);
+            let taken = *result.as_ref().unwrap_or(&0) as u64;
+            if let Some(s) = shared {
+                if taken < attempt {
+                    s.bytes_out.fetch_sub(attempt - taken, Ordering::Relaxed);
+                }
+            }
+            match result {
                 Ok(w) => {
                     off += w;
                     end.bytes_out += w as u64;
-                    if let Some(s) = shared {
-                        s.bytes_out.fetch_add(w as u64, Ordering::Relaxed);
-                    }
                 }
                 Err(Errno::EAGAIN) if polled => {
                     if let Err(reason) = wait(libc::POLLOUT, on_wake) {
