@@ -201,6 +201,20 @@ impl Server {
         }
     }
 
+    /// Wait (bounded) until stderr contains `needle`: stderr is another pipe
+    /// read by another thread, so it may trail the events on stdout.
+    pub fn wait_stderr(&self, needle: &str, secs: u64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while !self.stderr().contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {needle:?} on stderr within {secs} s:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Count events matching `pred`, waiting (bounded) until there are `n`.
     pub fn wait_count(&self, what: &str, n: usize, secs: u64, pred: impl Fn(&Event) -> bool) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);

@@ -274,7 +274,7 @@ fn select_refuses_fds_over_fd_setsize_others_serve_them() {
                 10,
                 |e| matches!(e, Event::Rejected { reason, .. } if reason.contains("FD_SETSIZE")),
             );
-            assert!(s.stderr().contains("FD_SETSIZE"), "{}", s.stderr());
+            s.wait_stderr("FD_SETSIZE", 10);
         } else {
             let data = random_bytes(100_000, 3);
             assert_eq!(echo_through(s.addr(), &data), data, "{m}");
