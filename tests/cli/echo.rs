@@ -326,6 +326,52 @@ fn trace_narrates_the_server() {
     assert!(err.lines().any(|l| l.starts_with("accept(3) = ")), "{err}");
 }
 
+#[test]
+fn trace_lines_of_parent_and_children_never_interleave() {
+    // Parent and children share stderr; 40 children tracing at once must
+    // still leave one whole `call(args) = result` per line.
+    let mut s = Server::start_cmd(netlab().args([
+        "--json",
+        "--trace",
+        "echo-server",
+        "--model",
+        "fork",
+        "--bind",
+        "127.0.0.1",
+        "--max-conns",
+        "40",
+        "0",
+    ]));
+    let addr = s.addr();
+    let clients: Vec<_> = (0..40u64)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let d = random_bytes(3000, i);
+                assert_eq!(echo_through(addr, &d), d);
+            })
+        })
+        .collect();
+    clients.into_iter().for_each(|c| c.join().unwrap());
+    assert_eq!(s.wait_exit(20), Some(0));
+    let err = s.stderr();
+    let mut children = 0;
+    for line in err.lines() {
+        let call = match line.strip_prefix("[pid ") {
+            Some(rest) => {
+                children += 1;
+                let (pid, call) = rest.split_once("] ").unwrap_or_else(|| panic!("cut line {line:?}"));
+                assert!(pid.bytes().all(|b| b.is_ascii_digit()), "cut line {line:?}");
+                call
+            }
+            None => line,
+        };
+        let (name, rest) = call.split_once('(').unwrap_or_else(|| panic!("cut line {line:?}"));
+        assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "cut line {line:?}");
+        assert!(rest.contains(") = "), "cut line {line:?}");
+    }
+    assert!(children >= 40 * 3, "{children} child trace lines for 40 children:\n{err}");
+}
+
 // ---------------------------------------------------------------- fork specifics
 
 pub fn socket_fds(pid: u32) -> usize {
