@@ -90,7 +90,9 @@ pub enum Event {
         fd: i32,
     },
     /// Data written with write(2).
-    Write { path: String, fd: i32, bytes: u64, calls: u64, partial_writes: u64, offset: i64 },
+    /// `offset` is null for a descriptor with no file offset (a pipe, FIFO,
+    /// socket or terminal: lseek fails with ESPIPE).
+    Write { path: String, fd: i32, bytes: u64, calls: u64, partial_writes: u64, offset: Option<i64> },
     /// Data read with read(2); the content itself goes to stdout in text
     /// mode and into `data` (UTF-8) or `data_hex` in JSON mode.
     Read {
@@ -98,7 +100,7 @@ pub enum Event {
         fd: i32,
         bytes: u64,
         calls: u64,
-        offset: i64,
+        offset: Option<i64>,
         #[serde(skip_serializing_if = "Option::is_none", default)]
         data: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -325,10 +327,11 @@ impl fmt::Display for Event {
             }
             Event::Write { fd, bytes, calls, partial_writes, offset, .. } => write!(
                 f,
-                "write: {bytes} bytes to fd {fd} in {calls} call(s) ({partial_writes} partial)\noffset: {offset}"
+                "write: {bytes} bytes to fd {fd} in {calls} call(s) ({partial_writes} partial)\noffset: {}",
+                offset_text(*offset)
             ),
             Event::Read { fd, bytes, calls, offset, .. } => {
-                write!(f, "read: {bytes} bytes from fd {fd} in {calls} call(s)\noffset: {offset}")
+                write!(f, "read: {bytes} bytes from fd {fd} in {calls} call(s)\noffset: {}", offset_text(*offset))
             }
             Event::Fd { fd, kind, detail } => write!(f, "fd {fd:<3} {kind:<12} {detail}"),
             Event::SockoptInfo { level, option, kind, applies_to, access, description } => {
@@ -499,6 +502,13 @@ impl Out {
         self.format == Format::Json
     }
 
+    /// Whether stdout's reader has gone (EPIPE): a command whose output is
+    /// unbounded (a stream, a device, stdin) stops, as `cat` would, and
+    /// exits 0; a server carries on.
+    pub fn is_broken(&self) -> bool {
+        self.sink().broken
+    }
+
     fn sink(&self) -> MutexGuard<'_, Sink> {
         // A panic while holding the lock cannot leave the buffer in a state
         // worse than "some bytes queued", so a poisoned lock is still usable.
@@ -601,6 +611,10 @@ pub fn stderr_text(text: &str) {
     let mut err = io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();
+}
+
+fn offset_text(offset: Option<i64>) -> String {
+    offset.map_or_else(|| "none (not seekable: a pipe, FIFO, socket or terminal)".into(), |o| o.to_string())
 }
 
 /// One NDJSON line (without the newline).

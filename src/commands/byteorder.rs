@@ -83,14 +83,19 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     }
     if from_stdin {
         let stdin = std::io::stdin();
-        for (i, line) in stdin.lock().lines().enumerate() {
+        for (i, line) in stdin.lock().split(b'\n').enumerate() {
             let line = line.map_err(|e| Error::io("read stdin", &e))?;
+            let line = std::str::from_utf8(&line)
+                .map_err(|_| Error::usage(format!("stdin line {}: not text (invalid UTF-8)", i + 1)))?;
             let v = line.trim();
             if v.is_empty() {
                 continue;
             }
             let ev = convert(func, v).map_err(|e| Error::usage(format!("stdin line {}: {e}", i + 1)))?;
             out.emit(&ev);
+            if out.is_broken() {
+                break; // stdout's reader has gone: stop, as cat does
+            }
         }
         return Ok(());
     }

@@ -43,6 +43,9 @@ pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
         ("echo-server iterative", || step_echo(Model::Iterative)),
         ("echo-server fork", || step_echo(Model::Fork)),
         ("echo-server select", || step_echo(Model::Select)),
+        ("echo-server poll", || step_echo(Model::Poll)),
+        ("echo-server epoll", || step_echo(Model::Epoll)),
+        ("echo-server thread", || step_echo(Model::Thread)),
         ("udp round trip", step_udp),
         ("resolve localhost", step_resolve),
     ];

@@ -31,13 +31,13 @@ pub const DOCS: Docs = Docs {
     ],
     events: &[
         ("open", "path, flags, flags_octal, mode, umask, final_mode, created, file_mode, fd"),
-        ("write", "path, fd, bytes, calls, partial_writes, offset"),
-        ("read", "path, fd, bytes, calls, offset, data (UTF-8) or data_hex"),
+        ("write", "path, fd, bytes, calls, partial_writes, offset (null for a pipe, FIFO or socket)"),
+        ("read", "path, fd, bytes, calls, offset (null if not seekable), data (UTF-8) or data_hex (16 MiB at most)"),
         ("fd", "fd, kind, detail"),
     ],
     exit_notes: &[
         "1 when open/read/write fails (the path and errno are named)",
-        "2 for bad flags or modes, conflicting access modes, or trunc with rdonly",
+        "2 for bad flags or modes, conflicting access modes, trunc with rdonly, or --json read of more than 16 MiB",
     ],
 };
 
@@ -353,7 +353,7 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
     let (fd, open_ev) = open_explained(&a.path, flags, Some(mode))?;
     out.emit(&open_ev);
     let (calls, partial) = write_all(&fd, &data).map_err(|e| Error::sys(format!("write {}", a.path), e))?;
-    let offset = sys::tell(&fd).map_err(|e| Error::sys(format!("lseek {}", a.path), e))?;
+    let offset = offset_of(&fd, &a.path)?;
     out.emit(&Event::Write {
         path: a.path.clone(),
         fd: fd.raw(),
@@ -383,6 +383,20 @@ pub fn write_all(fd: &Fd, mut data: &[u8]) -> std::result::Result<(u64, u64), Er
         }
     }
     Ok((calls, partial))
+}
+
+/// With `--json` the content travels in the `read` event, so it is held in
+/// memory: this much at most.
+const JSON_CONTENT_MAX: usize = 16 << 20;
+
+/// The file offset after the I/O; None where there is none (ESPIPE: a pipe,
+/// FIFO, socket or terminal), which is not an error.
+fn offset_of(fd: &Fd, path: &str) -> Result<Option<i64>> {
+    match sys::tell(fd) {
+        Ok(o) => Ok(Some(o)),
+        Err(Errno::ESPIPE) => Ok(None),
+        Err(e) => Err(Error::sys(format!("lseek {path}"), e)),
+    }
 }
 
 fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
@@ -417,12 +431,21 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
         };
         total += n as u64;
         if out.is_json() {
+            if content.len() + n > JSON_CONTENT_MAX {
+                return Err(Error::usage_hint(
+                    format!("{}: more than {} MiB to put in one JSON event", a.path, JSON_CONTENT_MAX >> 20),
+                    "--json carries the content in the read event: bound it with --count, or read without --json",
+                ));
+            }
             content.extend_from_slice(&buf[..n]);
         } else {
             out.data(&buf[..n]);
+            if out.is_broken() {
+                break; // stdout's reader has gone: stop, as cat does
+            }
         }
     }
-    let offset = sys::tell(&fd).map_err(|e| Error::sys(format!("lseek {}", a.path), e))?;
+    let offset = offset_of(&fd, &a.path)?;
     let (data, data_hex) = match String::from_utf8(content) {
         _ if !out.is_json() => (None, None),
         Ok(s) => (Some(s), None),

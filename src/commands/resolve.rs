@@ -32,7 +32,7 @@ pub const DOCS: Docs = Docs {
         ("reverse", "query, name, source"),
         ("resolve_failed", "query, message, code (EAI_NONAME, EAI_AGAIN, timeout, …)"),
     ],
-    exit_notes: &["1 when any lookup failed (the others are still answered)", "2 for an argument that is neither a name nor an address"],
+    exit_notes: &["1 when any lookup failed (the others are still answered)", "2 when an argument is neither a name nor an address (with several arguments, the valid ones are still answered)"],
 };
 
 #[derive(Debug, clap::Args)]
@@ -57,23 +57,32 @@ enum Answer {
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     let family = args.family.family();
-    // Config: every argument parsed before any lookup starts.
-    let mut plan = Vec::new();
-    for q in &args.queries {
-        let host = net::parse_host(q).map_err(Error::usage)?;
+    // Config: every argument parsed before any lookup starts. With one
+    // argument a malformed one is the usage error it is; with several it is
+    // that argument's failure, and the rest still run.
+    let check = |q: &str| -> std::result::Result<Host, String> {
+        let host = net::parse_host(q)?;
         if let Host::Ip(ip, _) = &host {
             if !family.admits(ip) {
-                return Err(Error::usage(format!("{q} does not match {}", if args.family.ipv4 { "-4" } else { "-6" })));
+                return Err(format!("{q} does not match {}", if args.family.ipv4 { "-4" } else { "-6" }));
             }
         }
-        plan.push((q.clone(), host));
+        Ok(host)
+    };
+    if let [q] = args.queries.as_slice() {
+        check(q).map_err(Error::usage)?;
     }
     // Every lookup on its own thread, all at once; each is bounded by the
     // timeout and abandoned (not waited for) when it runs over.
     let deadline = Instant::now() + args.timeout;
-    let pending: Vec<(String, mpsc::Receiver<Answer>)> = plan
-        .into_iter()
-        .map(|(q, host)| {
+    let pending: Vec<(String, std::result::Result<mpsc::Receiver<Answer>, String>)> = args
+        .queries
+        .iter()
+        .map(|q| {
+            let host = match check(q) {
+                Ok(h) => h,
+                Err(why) => return (q.clone(), Err(why)),
+            };
             let (tx, rx) = mpsc::channel();
             let query = q.clone();
             let spawned = std::thread::Builder::new().name(format!("resolve {q}")).spawn(move || {
@@ -83,22 +92,26 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
                 // Without a thread the receiver reports a failure below.
                 tracing::warn!("could not start a lookup thread for {q}");
             }
-            (q, rx)
+            (q.clone(), Ok(rx))
         })
         .collect();
-    let mut failed = Vec::new();
+    let (mut failed, mut invalid) = (Vec::new(), 0usize);
     for (q, rx) in pending {
         let left = deadline.saturating_duration_since(Instant::now());
-        let answer = match rx.recv_timeout(left) {
-            Ok(a) => a,
-            Err(mpsc::RecvTimeoutError::Timeout) => Answer::Failed {
+        let answer = match rx.map(|rx| rx.recv_timeout(left)) {
+            Err(why) => {
+                invalid += 1;
+                Answer::Failed { message: why, code: Some("invalid".into()) }
+            }
+            Ok(Ok(a)) => a,
+            Ok(Err(mpsc::RecvTimeoutError::Timeout)) => Answer::Failed {
                 message: format!(
                     "no answer within {} s: the name server did not reply (a resolver left to itself would end with EAI_AGAIN, \"Temporary failure in name resolution\")",
                     args.timeout.as_secs_f64()
                 ),
                 code: Some("timeout".into()),
             },
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Ok(Err(mpsc::RecvTimeoutError::Disconnected)) => {
                 Answer::Failed { message: "the lookup thread failed".into(), code: None }
             }
         };
@@ -111,15 +124,19 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             }
         }
     }
+    let names = |f: &[(String, String)]| f.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>().join(", ");
     match failed.as_slice() {
         [] => Ok(()),
         [(q, m)] if args.queries.len() == 1 => Err(Error::failed(format!("{q}: {m}"))),
-        many => Err(Error::failed(format!(
-            "{} of {} lookups failed: {}",
+        many if invalid > 0 => Err(Error::usage(format!(
+            "{} of {} arguments are not valid names or addresses; {} of {} failed in all: {}",
+            invalid,
+            args.queries.len(),
             many.len(),
             args.queries.len(),
-            many.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>().join(", ")
+            names(many)
         ))),
+        many => Err(Error::failed(format!("{} of {} lookups failed: {}", many.len(), args.queries.len(), names(many)))),
     }
 }
 

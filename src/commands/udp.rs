@@ -51,7 +51,7 @@ pub const DOCS: Docs = Docs {
     ],
     exit_notes: &[
         "1 when no reply came at all, or --connect met ICMP port unreachable (\"no UDP listener at H:P\"), or a datagram is too big (EMSGSIZE)",
-        "3 when loss exceeds --max-loss",
+        "3 when a reply differs from its datagram, or loss exceeds --max-loss",
     ],
 };
 
@@ -102,7 +102,7 @@ pub struct ClientArgs {
     #[arg(long, value_name = "MS", default_value = "10", value_parser = parse_ms)]
     pub interval: Duration,
     /// Milliseconds to wait for a reply before the datagram counts as lost
-    #[arg(long, value_name = "MS", default_value = "1000", value_parser = parse_ms)]
+    #[arg(long, value_name = "MS", default_value = "1000", value_parser = parse_timeout_ms)]
     pub timeout: Duration,
     /// Exit 3 when more than PCT percent are lost
     #[arg(long, value_name = "PCT", value_parser = parse_pct)]
@@ -130,6 +130,14 @@ fn parse_ms(s: &str) -> std::result::Result<Duration, String> {
     match t.parse::<f64>() {
         Ok(v) if ok && v <= 86_400_000.0 => Ok(Duration::from_secs_f64(v / 1000.0)),
         _ => Err(format!("'{s}' is not a number of milliseconds")),
+    }
+}
+
+/// A timeout: milliseconds, more than zero (with 0 every reply would be late).
+fn parse_timeout_ms(s: &str) -> std::result::Result<Duration, String> {
+    match parse_ms(s)? {
+        d if d.is_zero() => Err(format!("'{s}': a timeout must be more than 0 ms")),
+        d => Ok(d),
     }
 }
 
@@ -559,6 +567,12 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         rtt_p99_us: q(0.99),
         rtt_max_us: if t.rtts.is_empty() { 0 } else { t.rtts.max() },
     }));
+    if t.corrupt > 0 {
+        return Err(Error::verify(format!(
+            "{} of {count} replies differed from their datagram (counted as lost)",
+            t.corrupt
+        )));
+    }
     match a.max_loss {
         Some(max) if loss_pct > max => {
             Err(Error::verify(format!("{loss_pct:.1}% of {count} datagrams lost, over --max-loss {max}%")))

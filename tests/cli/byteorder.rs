@@ -72,6 +72,10 @@ fn several_values_and_stdin() {
     let o = run(&["byteorder", "htons", "-"], b"80\nbogus\n");
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("stdin line 2"), "{}", stderr(&o));
+    // bytes that are not text are bad input (2), not an I/O failure
+    let o = run(&["byteorder", "htons", "-"], b"80\n\xff\xfe\n");
+    assert_exit(&o, 2);
+    assert!(stderr(&o).starts_with("netlab: byteorder: stdin line 2: not text"), "{}", stderr(&o));
 }
 
 #[test]

@@ -9,7 +9,26 @@ fn demo_passes_every_step() {
     assert_exit(&o, 0);
     let evs = events(&o);
     let steps: Vec<&Event> = evs.iter().filter(|e| matches!(e, Event::DemoStep { .. })).collect();
-    assert!(steps.len() >= 6, "{evs:?}");
+    let names: Vec<&str> = steps
+        .iter()
+        .filter_map(|e| if let Event::DemoStep { step, .. } = e { Some(step.as_str()) } else { None })
+        .collect();
+    // SPEC §9: every command, and each echo-server model, once
+    for want in [
+        "byteorder htons",
+        "fileio write+read",
+        "sockopt table",
+        "echo-server iterative",
+        "echo-server fork",
+        "echo-server select",
+        "echo-server poll",
+        "echo-server epoll",
+        "echo-server thread",
+        "udp round trip",
+        "resolve localhost",
+    ] {
+        assert!(names.contains(&want), "no demo step {want:?} in {names:?}");
+    }
     for s in &steps {
         assert!(matches!(s, Event::DemoStep { ok: true, .. }), "{s:?}");
     }

@@ -520,6 +520,55 @@ fn corrupting_server_gives_exit_3() {
     h.join().unwrap();
 }
 
+/// A server that serves `n` connections with `f` (in turn), then stops.
+fn odd_server(n: usize, f: fn(TcpStream)) -> (SocketAddr, std::thread::JoinHandle<()>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    let h = std::thread::spawn(move || {
+        for c in l.incoming().take(n) {
+            f(c.unwrap());
+        }
+    });
+    (addr, h)
+}
+
+#[test]
+fn a_server_that_closes_at_once_is_always_exit_3() {
+    // FIN or RST may reach the client first (a race inside TCP): the echo is
+    // incomplete either way, and the exit code must not depend on the race.
+    let (addr, h) = odd_server(24, drop);
+    let port = addr.port().to_string();
+    for i in 0..12 {
+        let o = run(&["echo-client", "127.0.0.1", &port], b"hello world");
+        assert_exit(&o, 3);
+        let err = stderr(&o);
+        let line = err.lines().find(|l| l.starts_with("netlab: ")).unwrap_or_default();
+        assert!(line.starts_with("netlab: echo-client: the server "), "{i}: {err}");
+        assert!(
+            line.ends_with("the connection after echoing 0 of 11 bytes")
+                || line.ends_with("the connection before any of stdin was sent"),
+            "{i}: {err}"
+        );
+        let o = run(&["echo-client", "-m", "hello", "127.0.0.1", &port], b"");
+        assert_exit(&o, 3);
+    }
+    h.join().unwrap();
+}
+
+#[test]
+fn extra_bytes_after_the_echo_are_exit_3() {
+    let (addr, h) = odd_server(1, |mut c| {
+        let mut b = [0u8; 5];
+        c.read_exact(&mut b).unwrap();
+        c.write_all(&b).unwrap();
+        c.write_all(b" and more").unwrap();
+    });
+    let o = run(&["echo-client", "-m", "hello", "127.0.0.1", &addr.port().to_string()], b"");
+    assert_exit(&o, 3);
+    assert!(stderr(&o).contains("the server sent 9 bytes more than its echoes"), "{}", stderr(&o));
+    h.join().unwrap();
+}
+
 #[test]
 fn client_messages_print_each_echo() {
     let s = start("select", &[]);

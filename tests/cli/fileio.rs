@@ -30,7 +30,7 @@ fn write_explains_open_and_applies_umask() {
     assert_eq!(final_mode.as_deref(), Some("0640"));
     assert!(created);
     assert!(fd >= 3);
-    assert!(evs.iter().any(|e| matches!(e, Event::Write { bytes: 5, offset: 5, .. })), "{evs:?}");
+    assert!(evs.iter().any(|e| matches!(e, Event::Write { bytes: 5, offset: Some(5), .. })), "{evs:?}");
     assert_eq!(std::fs::read(&p).unwrap(), b"hello");
     assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
 }
@@ -67,7 +67,7 @@ fn excl_refuses_existing_file_and_append_appends() {
     let Event::Open { created, mode, .. } = open_event(&evs) else { panic!() };
     assert!(!created);
     assert_eq!(mode, None, "no O_CREAT, so no mode");
-    assert!(evs.iter().any(|e| matches!(e, Event::Write { offset: 8, .. })), "{evs:?}");
+    assert!(evs.iter().any(|e| matches!(e, Event::Write { offset: Some(8), .. })), "{evs:?}");
     assert_eq!(std::fs::read_to_string(&p).unwrap(), "one\ntwo\n");
 }
 
@@ -102,7 +102,7 @@ fn read_is_binary_safe_with_offset_and_count() {
         Event::Read { bytes, offset, data_hex, calls, .. } => Some((*bytes, *offset, data_hex.clone(), *calls)),
         _ => None,
     });
-    assert_eq!(read, Some((4, 254, Some("fafbfcfd".into()), 1)));
+    assert_eq!(read, Some((4, Some(254), Some("fafbfcfd".into()), 1)));
     let o = run(&["--json", "fileio", "read", &p, "--count", "3", "--offset", "65"], b"");
     let text = evs_data(&events(&o));
     assert_eq!(text.as_deref(), Some("ABC"));
@@ -189,4 +189,44 @@ fn trace_shows_errors_with_errno() {
     let o = run(&["--trace", "fileio", "read", &d.path("nope")], b"");
     assert_exit(&o, 1);
     assert!(stderr(&o).contains("= -1 ENOENT (No such file or directory)"), "{}", stderr(&o));
+}
+
+#[test]
+fn pipes_and_fifos_have_no_offset_and_are_not_an_error() {
+    // read from a pipe: stdin
+    let o = run(&["--json", "fileio", "read", "/dev/stdin"], b"through a pipe");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, Event::Read { bytes: 14, offset: None, data: Some(d), .. } if d == "through a pipe")),
+        "{evs:?}"
+    );
+    let o = run(&["fileio", "read", "/dev/stdin"], b"text mode");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, b"text mode");
+    assert!(stderr(&o).contains("offset: none (not seekable"), "{}", stderr(&o));
+    // write into a FIFO that a reader drains
+    let d = TempDir::new("fifo");
+    let fifo = d.path("ff");
+    nix::unistd::mkfifo(fifo.as_str(), nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let f2 = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read(f2).unwrap());
+    let o = run(&["--json", "fileio", "write", &fifo, "--flags", "wronly", "--data", "hi fifo"], b"");
+    assert_exit(&o, 0);
+    assert_eq!(reader.join().unwrap(), b"hi fifo");
+    assert!(events(&o).iter().any(|e| matches!(e, Event::Write { bytes: 7, offset: None, .. })), "{}", stdout(&o));
+}
+
+#[test]
+fn json_read_of_an_endless_file_is_refused_not_an_abort() {
+    let o = run(&["--json", "fileio", "read", "/dev/zero"], b"");
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(err.starts_with("netlab: fileio: /dev/zero: more than 16 MiB"), "{err}");
+    assert!(!err.contains("backtrace") && !err.contains("panicked"), "{err}");
+    // bounded by --count it is fine
+    let o = run(&["--json", "fileio", "read", "/dev/zero", "--count", "3"], b"");
+    assert_exit(&o, 0);
+    assert!(events(&o).iter().any(|e| matches!(e, Event::Read { bytes: 3, .. })), "{}", stdout(&o));
 }

@@ -68,6 +68,26 @@ fn bad_arguments_are_usage_errors() {
     }
 }
 
+#[test]
+fn a_malformed_argument_fails_alone_and_the_rest_are_answered() {
+    let o = run(&["--json", "resolve", "-4", "localhost", "", "a..b", "127.0.0.1"], b"");
+    assert_exit(&o, 2);
+    let evs = events(&o);
+    let failed: Vec<(&str, Option<&str>)> = evs
+        .iter()
+        .filter_map(|e| match e {
+            Event::ResolveFailed { query, code, .. } => Some((query.as_str(), code.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, [("", Some("invalid")), ("a..b", Some("invalid"))], "{evs:?}");
+    assert!(evs.iter().any(|e| matches!(e, Event::Host { query, .. } if query == "localhost")), "{evs:?}");
+    assert!(evs.iter().any(|e| matches!(e, Event::Reverse { query, .. } if query == "127.0.0.1")), "{evs:?}");
+    let err = stderr(&o);
+    assert_eq!(err.lines().filter(|l| l.starts_with("netlab: ")).count(), 1, "{err}");
+    assert!(err.starts_with("netlab: resolve: 2 of 4 arguments are not valid"), "{err}");
+}
+
 /// A namespace where /etc/hosts is the test's and DNS is 127.0.0.1 (the
 /// test decides whether anything listens there).
 fn lab() -> Netns {

@@ -104,6 +104,32 @@ fn replies_are_never_larger_than_requests() {
 }
 
 #[test]
+fn corrupt_replies_are_exit_3_not_no_reply() {
+    // a UDP "echo" that flips the last byte of every datagram
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let addr = sock.local_addr().unwrap();
+    let h = std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        for _ in 0..10 {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else { return };
+            buf[n - 1] ^= 0xff;
+            sock.send_to(&buf[..n], from).unwrap();
+        }
+    });
+    let port = addr.port().to_string();
+    let o = run(&["--json", "udp", "client", "--count", "10", "--interval", "1", "127.0.0.1", &port], b"");
+    assert_exit(&o, 3);
+    assert!(stderr(&o).starts_with("netlab: udp: 10 of 10 replies differed"), "{}", stderr(&o));
+    let evs = events(&o);
+    assert!(
+        evs.iter().any(|e| matches!(e, Event::Summary(netlab::output::Summary::Udp { corrupt: 10, received: 0, .. }))),
+        "{evs:?}"
+    );
+    h.join().unwrap();
+}
+
+#[test]
 fn truncated_datagram_is_reported_and_not_echoed() {
     let s = udp_server(&["--buffer-size", "1000"]);
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -376,6 +402,7 @@ fn bad_udp_arguments() {
         &["udp", "client", "--size", "70000", "--count", "1", "127.0.0.1", "9"],
         &["udp", "client", "--max-loss", "150", "127.0.0.1", "9"],
         &["udp", "client", "--interval", "-1", "127.0.0.1", "9"],
+        &["udp", "client", "--timeout", "0", "--count", "2", "127.0.0.1", "9"],
         &["udp", "client", "-m", "x", "--count", "3", "127.0.0.1", "9"],
         &["udp", "client", "127.0.0.1", "0"],
         &["udp", "server", "65536"],

@@ -54,7 +54,7 @@ pub const DOCS: Docs = Docs {
     ],
     exit_notes: &[
         "1 when the connection fails (refused, timed out, unreachable) or an echo stalls past --timeout",
-        "3 when what came back differs from what was sent (or the server closed early)",
+        "3 when what came back differs from what was sent: different or extra bytes, or the server closed or reset the connection before echoing everything",
     ],
 };
 
@@ -251,6 +251,23 @@ pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
     Ok(fd)
 }
 
+/// The server ended the connection (EOF, or a reset: which of the two
+/// arrives first is a race in TCP) before echoing everything sent: the echo
+/// is incomplete, a verification failure either way.
+fn ended_early(how: &str, echoed: u64, sent: u64) -> Error {
+    Error::verify(format!("the server {how} the connection after echoing {echoed} of {sent} bytes"))
+}
+
+/// How a read or write error ends the connection: a reset or a broken pipe
+/// is the server going away; anything else is an I/O error of its own.
+fn gone(e: Errno) -> Option<&'static str> {
+    match e {
+        Errno::ECONNRESET => Some("reset"),
+        Errno::EPIPE => Some("closed"),
+        _ => None,
+    }
+}
+
 /// Wait until `fd` is readable, or fail after the stall timeout.
 fn wait_readable(fd: &Fd, timeout: Option<Duration>, outstanding: usize) -> Result<()> {
     let Some(t) = timeout else { return Ok(()) };
@@ -274,24 +291,57 @@ fn wait_readable(fd: &Fd, timeout: Option<Duration>, outstanding: usize) -> Resu
 /// return part of them).
 fn round_trip(fd: &Fd, msg: &[u8], timeout: Option<Duration>) -> Result<(Vec<u8>, Duration)> {
     let t0 = Instant::now();
-    crate::commands::fileio::write_all(fd, msg).map_err(|e| Error::sys("write", e))?;
+    crate::commands::fileio::write_all(fd, msg).map_err(|e| match gone(e) {
+        Some(how) => ended_early(how, 0, msg.len() as u64),
+        None => Error::sys("write", e),
+    })?;
     let mut got = vec![0u8; msg.len()];
     let mut have = 0;
     while have < msg.len() {
         wait_readable(fd, timeout, msg.len() - have)?;
         match sys::read(fd, &mut got[have..]) {
-            Ok(0) => {
-                return Err(Error::verify(format!(
-                    "the server closed the connection after echoing {have} of {} bytes",
-                    msg.len()
-                )))
-            }
+            Ok(0) => return Err(ended_early("closed", have as u64, msg.len() as u64)),
             Ok(n) => have += n,
             Err(Errno::EINTR) => continue,
-            Err(e) => return Err(Error::sys("read", e)),
+            Err(e) => {
+                return Err(match gone(e) {
+                    Some(how) => ended_early(how, have as u64, msg.len() as u64),
+                    None => Error::sys("read", e),
+                })
+            }
         }
     }
     Ok((got, t0.elapsed()))
+}
+
+/// How long, after the last echo and the half-close, the client waits for
+/// bytes the server should not send (an echo server closes at once).
+const EXTRA_GRACE: Duration = Duration::from_millis(250);
+
+/// After the last message: anything the server sends beyond the echoes is
+/// a verification failure; its EOF, or silence for EXTRA_GRACE, is fine.
+fn extra_bytes(fd: &Fd) -> Result<()> {
+    let deadline = Instant::now() + EXTRA_GRACE;
+    let mut buf = [0u8; 4096];
+    let mut extra = 0usize;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
+        match sys::poll(&mut p, left.as_millis() as i32) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(Errno::EINTR) => continue,
+            Err(_) => break,
+        }
+        match sys::read(fd, &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => extra += n,
+        }
+    }
+    if extra > 0 {
+        return Err(Error::verify(format!("the server sent {extra} bytes more than its echoes")));
+    }
+    Ok(())
 }
 
 fn echo_event(seq: u64, got: &[u8], rtt: Duration) -> Event {
@@ -323,6 +373,7 @@ fn messages(fd: &Fd, msgs: &[String], cfg: &Config, out: &mut Out) -> Result<()>
         check(seq, m.as_bytes(), &got)?;
     }
     let _ = sys::shutdown(fd, Shutdown::Write);
+    extra_bytes(fd)?;
     out.emit_note(&Event::Summary(Summary::Stream {
         bytes_sent: sent,
         bytes_received: received,
@@ -470,7 +521,12 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     off += n;
                 }
                 Err(Errno::EAGAIN | Errno::EINTR) => {}
-                Err(e) => return Err(Error::sys("write", e)),
+                Err(e) => {
+                    return Err(match gone(e) {
+                        Some(how) => ended_early(how, v.received, v.sent + (to_send.len() - off) as u64),
+                        None => Error::sys("write", e),
+                    })
+                }
             }
         }
         if stdin_eof && off >= to_send.len() && !shut {
@@ -484,18 +540,27 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     v.received(&sockbuf[..n]);
                     if !out.is_json() {
                         out.data(&sockbuf[..n]);
+                        if out.is_broken() {
+                            return Ok(()); // stdout's reader has gone: stop, as cat does
+                        }
                     }
                 }
                 Err(Errno::EAGAIN | Errno::EINTR) => {}
-                Err(e) => return Err(Error::sys("read", e)),
+                Err(e) => {
+                    return Err(match gone(e) {
+                        Some(how) if v.sent > 0 => ended_early(how, v.received, v.sent),
+                        _ => Error::sys("read", e),
+                    })
+                }
             }
         }
     }
     if !stdin_eof || off < to_send.len() {
-        return Err(Error::verify(format!(
-            "the server closed the connection before all of stdin was sent ({} bytes sent)",
-            v.sent
-        )));
+        // EOF from the server while stdin still had data to send
+        if v.sent == 0 {
+            return Err(Error::verify("the server closed the connection before any of stdin was sent"));
+        }
+        return Err(ended_early("closed", v.received, v.sent));
     }
     v.finish(out, t0)
 }
