@@ -46,7 +46,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --backlog 'listen() backlog (default SOMAXCONN; the textbook''s 5 shows queue overflow)'
             cand --buffer-size 'Bytes per read() (default 16K; the textbook uses 30)'
             cand --max-clients 'At most N clients served at once; more wait in the backlog'
-            cand --max-conns 'Exit 0 after N connections were served'
+            cand --max-conns 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused'
             cand --idle-timeout 'Drop a client that sends nothing for SECS seconds'
             cand --log-format 'Format of stderr logs and trace lines'
             cand -4 'IPv4 only'

@@ -128,8 +128,9 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
     if s.starts_with('[') {
         return Err(format!("'{s}': brackets are for IPv6 addresses"));
     }
-    if inner.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        // Looks numeric: it must be a proper dotted quad, never a "name".
+    if looks_numeric(inner) {
+        // Looks numeric: it must be a proper dotted quad, never a "name"
+        // (getaddrinfo would read 127.1 or 0x7f.1 the loose inet_aton way).
         return inner
             .parse::<Ipv4Addr>()
             .map(|ip| Host::Ip(IpAddr::V4(ip), 0))
@@ -137,6 +138,17 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
     }
     validate_name(inner)?;
     Ok(Host::Name(inner.to_string()))
+}
+
+/// Digits and dots, or dot-separated numbers in C notation (`0x7f.1`,
+/// `0x7f000001`): what inet_aton, and so getaddrinfo, would take as an
+/// address rather than a name.
+fn looks_numeric(s: &str) -> bool {
+    let c_number = |p: &str| match p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+        Some(hex) => hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()),
+    };
+    s.bytes().all(|b| b.is_ascii_digit() || b == b'.') || (s.split('.').count() <= 4 && s.split('.').all(c_number))
 }
 
 fn parse_scope(z: &str) -> std::result::Result<u32, String> {
@@ -326,6 +338,14 @@ mod tests {
         assert_eq!(parse_host("localhost"), Ok(Host::Name("localhost".into())));
         for bad in ["", "1.2.3.256", "[::1", "::1]", "fe80::1%bogus", "1.2.3", "a b", "[1.2.3.4]", "::g", "x..y"] {
             assert!(parse_host(bad).is_err(), "{bad:?} accepted");
+        }
+        // the loose inet_aton forms are refused alike, however written
+        for loose in ["127.1", "2130706433", "0x7f.1", "0x7f000001", "0X7F.0.0.1", "0x.1"] {
+            assert!(parse_host(loose).unwrap_err().contains("not a valid IPv4 address"), "{loose:?}");
+        }
+        // names that merely start like numbers stay names
+        for name in ["0xdead.example", "1e100.net", "0x7f.1.2.3.4", "123abc"] {
+            assert_eq!(parse_host(name), Ok(Host::Name(name.into())), "{name:?}");
         }
     }
 }

@@ -241,6 +241,10 @@ pub enum Summary {
         latency_max_us: u64,
         errors: u64,
         mismatches: u64,
+        /// requests still without their echo when the run ended (the end of
+        /// --duration plus a grace, or no progress for --timeout)
+        #[serde(default)]
+        unfinished: u64,
     },
     /// udp client --count: every reply matched by sequence number.
     Udp {
@@ -434,9 +438,10 @@ impl fmt::Display for Event {
                 latency_max_us,
                 errors,
                 mismatches,
+                unfinished,
             }) => write!(
                 f,
-                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: p50 {latency_p50_us} p90 {latency_p90_us} p99 {latency_p99_us} max {latency_max_us}\nerrors: {errors}, mismatches: {mismatches}",
+                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: p50 {latency_p50_us} p90 {latency_p90_us} p99 {latency_p99_us} max {latency_max_us}\nerrors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}",
                 if *reconnect { "connect-echo-close cycles" } else { "requests" },
                 if *idle > 0 { format!(" + {idle} idle") } else { String::new() }
             ),

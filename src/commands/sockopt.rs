@@ -474,6 +474,11 @@ pub fn parse_duration_us(s: &str) -> std::result::Result<i64, String> {
     if !us.is_finite() || us > 1e15 {
         return Err(format!("'{s}' is too long"));
     }
+    if us > 0.0 && us.round() == 0.0 {
+        return Err(format!(
+            "'{s}' is under 1 us, the resolution of struct timeval: it would round to 0, which means no timeout"
+        ));
+    }
     Ok(us.round() as i64)
 }
 

@@ -232,6 +232,24 @@ fn max_conns_exits_zero() {
 }
 
 #[test]
+fn after_max_conns_later_clients_are_refused_not_left_hanging() {
+    for_each_model(|m| {
+        let mut s = start(m, &["--max-conns", "1"]);
+        let mut a = TcpStream::connect(s.addr()).unwrap();
+        s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+        // the last connection is being served: nobody else gets in
+        let e = TcpStream::connect(s.addr()).expect_err("a connection after --max-conns was accepted by the kernel");
+        assert_eq!(e.kind(), std::io::ErrorKind::ConnectionRefused, "{m}: {e}");
+        a.write_all(b"last one").unwrap();
+        a.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut back = Vec::new();
+        a.read_to_end(&mut back).unwrap();
+        assert_eq!(back, b"last one", "{m}");
+        assert_eq!(s.wait_exit(10), Some(0), "{m}: {}", s.stderr());
+    });
+}
+
+#[test]
 fn port_in_use_is_exit_1_with_eaddrinuse() {
     for_each_model(|m| {
         let s = start(m, &[]);
@@ -721,6 +739,34 @@ fn load_mode_duration_is_bounded() {
     assert!(requests > 0);
     assert!((0.3..10.0).contains(&duration_s), "{duration_s}");
     s.stop();
+}
+
+#[test]
+fn load_mode_against_a_stalled_server_ends_on_time_with_a_summary() {
+    // a listener that never accepts: connects succeed (the backlog), no echo
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    let t0 = std::time::Instant::now();
+    let o = run(
+        &["--json", "echo-client", "--connections", "2", "--duration", "0.3", "--timeout", "30", "127.0.0.1", &port],
+        b"",
+    );
+    let took = t0.elapsed();
+    assert_exit(&o, 1);
+    assert!(took < Duration::from_secs(10), "--duration 0.3 ran {took:?}");
+    let netlab::output::Summary::Load { requests, unfinished, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!((requests, unfinished), (0, 2));
+    assert!(stderr(&o).contains("2 requests still had no echo 1 s after the end of --duration"), "{}", stderr(&o));
+    // --requests: no progress for --timeout, still a summary
+    let o = run(
+        &["--json", "echo-client", "--connections", "2", "--requests", "5", "--timeout", "0.3", "127.0.0.1", &port],
+        b"",
+    );
+    assert_exit(&o, 1);
+    let netlab::output::Summary::Load { unfinished, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!(unfinished, 2);
+    assert!(stderr(&o).contains("no progress for 0.3 s with 2 requests outstanding"), "{}", stderr(&o));
+    drop(l);
 }
 
 #[test]

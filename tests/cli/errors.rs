@@ -73,6 +73,7 @@ const CASES: &[(&[&str], i32)] = &[
     (&["sockopt", "set", "--type", "tcp", "broadcast=1"], 2),
     (&["sockopt", "set", "tos=256"], 2),
     (&["sockopt", "set", "sndtimeo=1.2.3s"], 2),
+    (&["sockopt", "set", "rcvtimeo=0.0000001s"], 2),
     (&["sockopt", "list", "extra"], 2),
     // echo-server
     (&["echo-server"], 2),
@@ -103,6 +104,8 @@ const CASES: &[(&[&str], i32)] = &[
     // echo-client
     (&["echo-client"], 2),
     (&["echo-client", "127.0.0.1"], 2),
+    (&["echo-client", "0x7f.1", "9"], 2),
+    (&["echo-server", "--bind", "0x7f000001", "0"], 2),
     (&["echo-client", "127.0.0.1", "65536"], 2),
     (&["echo-client", "127.0.0.1", "0"], 2),
     (&["echo-client", "127.0.0.1", "http"], 2),

@@ -130,6 +130,9 @@ struct Run<'a> {
     active: usize,
 }
 
+/// How long requests in flight at the end of --duration may take to finish.
+const END_GRACE: Duration = Duration::from_secs(1);
+
 pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     let idle = open_idle(cfg)?;
     let start = Instant::now();
@@ -164,17 +167,23 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     let progress = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
     let mut next_progress = start + Duration::from_secs(1);
     let mut last_activity = Instant::now();
+    // After --duration, requests in flight get this long to finish.
+    let hard_stop = r.deadline.map(|d| d + cfg.timeout.min(END_GRACE));
+    let mut stalled = false;
     while r.active > 0 {
         let now = Instant::now();
         if now.duration_since(last_activity) > cfg.timeout {
-            let stuck = r.conns.iter().filter(|c| c.state != State::Done).count();
-            return Err(Error::failed(format!(
-                "no progress for {} s with {stuck} requests outstanding",
-                cfg.timeout.as_secs_f64()
-            )));
+            stalled = true;
+            break;
+        }
+        if hard_stop.is_some_and(|h| now >= h) {
+            break;
         }
         let mut wait_ms = 250;
-        if let Some(d) = r.deadline {
+        if let Some(d) = hard_stop {
+            wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
+        }
+        if let Some(d) = r.deadline.filter(|d| now < *d) {
             wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
         }
         let n = match sys::epoll_wait(&r.ep, &mut events, wait_ms) {
@@ -205,6 +214,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     if progress {
         stderr_text("\n");
     }
+    let unfinished = r.conns.iter().filter(|c| c.state != State::Done).count() as u64;
     let elapsed = start.elapsed().as_secs_f64();
     drop(idle);
     let (counts, hist) = (&r.counts, &r.hist);
@@ -224,9 +234,22 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
         latency_max_us: if hist.is_empty() { 0 } else { hist.max() },
         errors: counts.errors,
         mismatches: counts.mismatches,
+        unfinished,
     }));
     if counts.mismatches > 0 {
         return Err(Error::verify(format!("{} echoes differed from what was sent", counts.mismatches)));
+    }
+    if stalled {
+        return Err(Error::failed(format!(
+            "no progress for {} s with {unfinished} requests outstanding",
+            cfg.timeout.as_secs_f64()
+        )));
+    }
+    if unfinished > 0 {
+        return Err(Error::failed(format!(
+            "{unfinished} requests still had no echo {} s after the end of --duration",
+            cfg.timeout.min(END_GRACE).as_secs_f64()
+        )));
     }
     if counts.errors > 0 {
         return Err(Error::failed(format!(

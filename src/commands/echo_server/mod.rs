@@ -123,7 +123,7 @@ pub struct Args {
     /// At most N clients served at once; more wait in the backlog
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_clients: Option<u64>,
-    /// Exit 0 after N connections were served
+    /// Exit 0 after N connections were served; once the Nth is accepted, later clients are refused
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_conns: Option<u64>,
     /// Drop a client that sends nothing for SECS seconds
@@ -223,6 +223,8 @@ pub struct Server<'a> {
     /// a descriptor kept in reserve for the EMFILE case
     spare: Option<Fd>,
     last_emfile_log: Option<Instant>,
+    /// --max-conns reached: the listener was shut, later clients are refused
+    stopped_listening: bool,
 }
 
 /// How long accepting pauses after running out of descriptors.
@@ -257,13 +259,14 @@ impl<'a> Server<'a> {
             paused_until: None,
             spare: open_spare(),
             last_emfile_log: None,
+            stopped_listening: false,
         })
     }
 
     /// Whether another connection may be accepted now (--max-conns not
     /// reached, --max-clients not full, not backing off).
     pub fn may_accept(&mut self, live: u64) -> bool {
-        if self.cfg.max_conns.is_some_and(|m| self.served >= m) {
+        if self.stopped_listening || self.cfg.max_conns.is_some_and(|m| self.served >= m) {
             return false;
         }
         if self.cfg.max_clients.is_some_and(|m| live >= m) {
@@ -281,7 +284,19 @@ impl<'a> Server<'a> {
 
     /// --max-conns reached and every connection finished: time to stop.
     pub fn done(&self, live: u64) -> bool {
-        self.cfg.max_conns.is_some_and(|m| self.served >= m) && live == 0
+        (self.stopped_listening || self.cfg.max_conns.is_some_and(|m| self.served >= m)) && live == 0
+    }
+
+    /// --max-conns is reached: refuse what waits in the backlog (with
+    /// `rejected` events) and shut the listener for reading, so that later
+    /// clients are refused at once (ECONNREFUSED) instead of completing a
+    /// handshake with a server that will never accept them.
+    fn stop_listening(&mut self, listener: &Fd) {
+        self.stopped_listening = true;
+        self.refuse_waiting(listener, "--max-conns reached");
+        if let Err(e) = sys::shutdown(listener, nix::sys::socket::Shutdown::Read) {
+            tracing::debug!("shutdown of the listener: {}", crate::error::describe_errno(e));
+        }
     }
 
     /// Milliseconds until the accept pause ends (for the wait timeout).
@@ -306,6 +321,9 @@ impl<'a> Server<'a> {
                 self.served += 1;
                 self.totals.conns_total += 1;
                 self.totals.conns_now += 1;
+                if self.cfg.max_conns.is_some_and(|m| self.served >= m) {
+                    self.stop_listening(listener);
+                }
                 Ok(Some((fd, peer, self.next_id)))
             }
             Err(Errno::EAGAIN | Errno::EINTR) => Ok(None),
@@ -468,14 +486,18 @@ impl<'a> Server<'a> {
         self.served = self.served.saturating_sub(1);
     }
 
-    /// At shutdown: accept what still waits in the backlog and refuse it
-    /// with a `rejected` event, rather than letting the kernel reset it
-    /// unseen when the listener closes.
+    /// At shutdown (or --max-conns): accept what still waits in the backlog
+    /// and refuse it with a `rejected` event, rather than letting the
+    /// kernel reset it unseen when the listener closes.
     pub fn reject_backlog(&mut self, listener: &Fd) {
+        self.refuse_waiting(listener, "server stopping");
+    }
+
+    fn refuse_waiting(&mut self, listener: &Fd, reason: &str) {
         for _ in 0..4096 {
             match sys::accept(listener, true) {
                 Ok((fd, peer)) => {
-                    self.out.emit(&Event::Rejected { peer: peer.to_string(), reason: "server stopping".into() });
+                    self.out.emit(&Event::Rejected { peer: peer.to_string(), reason: reason.into() });
                     drop(fd);
                 }
                 Err(Errno::EINTR | Errno::ECONNABORTED) => continue,
