@@ -70,7 +70,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l messa
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l timeout -d 'Give up on connect, or on an echo that stalls, after SECS seconds' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l buffer-size -d 'Bytes per read()/write()' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l connections -d 'Load mode: C concurrent connections doing verified request/response' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l size -d 'Load mode: bytes per request' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l size -d 'Load mode: bytes per request [default: 64]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l requests -d 'Load mode: stop after N requests in all' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l duration -d 'Load mode: run for SECS seconds (default 5 when --requests is not given)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l idle -d 'Load mode: hold N extra idle connections open during the run' -r
@@ -113,8 +113,8 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s V -l version -d 'Print version'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s m -l message -d 'Send TEXT as one datagram and print the reply (repeatable)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l count -d 'Send N numbered datagrams and match the replies' -r
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l size -d 'Bytes per numbered datagram (at least 8: the sequence number)' -r
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l interval -d 'Milliseconds between numbered datagrams' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l size -d 'Bytes per numbered datagram (at least 8: the sequence number) [default: 64]' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l interval -d 'Milliseconds between numbered datagrams [default: 10]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l timeout -d 'Milliseconds to wait for a reply before the datagram counts as lost' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l max-loss -d 'Exit 3 when more than PCT percent are lost' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''

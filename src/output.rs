@@ -291,7 +291,8 @@ impl fmt::Display for Event {
             ),
             Event::Conversion { function, input, value_hex, result, result_hex, memory, .. } => write!(
                 f,
-                "{function}({input}) = {result_hex} = {result}  [input {value_hex}; result in memory: {}]",
+                "{function}({}) = {result_hex} = {result}  [input {value_hex}; result in memory: {}]",
+                printable(input),
                 join(memory)
             ),
             Event::InetAddr { function, input, ok, dotted, s_addr_hex, s_addr, memory, notes } => {
@@ -300,7 +301,7 @@ impl fmt::Display for Event {
                 } else {
                     s_addr_hex.clone()
                 };
-                write!(f, "{function}(\"{input}\") = {ret}")?;
+                write!(f, "{function}(\"{}\") = {ret}", printable(input))?;
                 if let Some(d) = dotted {
                     write!(f, "  -> {d}; s_addr = {s_addr_hex} ({s_addr}); in memory: {}", join(memory))?;
                 } else {
@@ -312,10 +313,15 @@ impl fmt::Display for Event {
                 Ok(())
             }
             Event::InetNtoa { input, s_addr_hex, dotted, memory, .. } => {
-                write!(f, "inet_ntoa({input}) = \"{dotted}\"  [s_addr {s_addr_hex}; in memory: {}]", join(memory))
+                write!(
+                    f,
+                    "inet_ntoa({}) = \"{dotted}\"  [s_addr {s_addr_hex}; in memory: {}]",
+                    printable(input),
+                    join(memory)
+                )
             }
             Event::Open { path, flags, flags_octal, mode, umask, final_mode, created, file_mode, fd } => {
-                writeln!(f, "open: {path}")?;
+                writeln!(f, "open: {}", printable(path))?;
                 writeln!(f, "flags: {flags} = {flags_octal}")?;
                 match (mode, final_mode) {
                     (Some(m), Some(fm)) => writeln!(f, "mode: {m} & ~{umask} = {fm} (requested & ~umask)")?,
@@ -616,6 +622,17 @@ pub fn stderr_text(text: &str) {
     let mut err = io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();
+}
+
+/// User-given text inside a line of text output, with control characters
+/// escaped (`\n`, `\u{1b}`): one result stays one line, and no input can
+/// drive the terminal.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 fn offset_text(offset: Option<i64>) -> String {

@@ -90,22 +90,22 @@ pub struct ClientArgs {
     #[arg(long)]
     pub connect: bool,
     /// Send TEXT as one datagram and print the reply (repeatable)
-    #[arg(long = "message", short = 'm', value_name = "TEXT", conflicts_with = "count")]
+    #[arg(long = "message", short = 'm', value_name = "TEXT", conflicts_with_all = ["count", "size", "interval", "max_loss"])]
     pub messages: Vec<String>,
     /// Send N numbered datagrams and match the replies
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub count: Option<u64>,
-    /// Bytes per numbered datagram (at least 8: the sequence number)
-    #[arg(long, value_name = "S", default_value = "64", value_parser = parse_dgram_size)]
-    pub size: usize,
-    /// Milliseconds between numbered datagrams
-    #[arg(long, value_name = "MS", default_value = "10", value_parser = parse_ms)]
-    pub interval: Duration,
+    /// Bytes per numbered datagram (at least 8: the sequence number) [default: 64]
+    #[arg(long, value_name = "S", value_parser = parse_dgram_size, requires = "count")]
+    pub size: Option<usize>,
+    /// Milliseconds between numbered datagrams [default: 10]
+    #[arg(long, value_name = "MS", value_parser = parse_ms, requires = "count")]
+    pub interval: Option<Duration>,
     /// Milliseconds to wait for a reply before the datagram counts as lost
     #[arg(long, value_name = "MS", default_value = "1000", value_parser = parse_timeout_ms)]
     pub timeout: Duration,
     /// Exit 3 when more than PCT percent are lost
-    #[arg(long, value_name = "PCT", value_parser = parse_pct)]
+    #[arg(long, value_name = "PCT", value_parser = parse_pct, requires = "count")]
     pub max_loss: Option<f64>,
     /// Server name or address
     #[arg(value_name = "HOST", value_parser = net::parse_host)]
@@ -486,7 +486,13 @@ impl Tally {
     }
 }
 
+/// --size and --interval when not given (they need --count; clap's
+/// `requires` does not hold for an argument with a default value).
+const DEFAULT_SIZE: usize = 64;
+const DEFAULT_INTERVAL: Duration = Duration::from_millis(10);
+
 fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<()> {
+    let (size, interval) = (a.size.unwrap_or(DEFAULT_SIZE), a.interval.unwrap_or(DEFAULT_INTERVAL));
     // A per-run token in every payload: replies meant for another client
     // (or another run) do not verify.
     let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
@@ -510,8 +516,8 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     let mut last_sent = start;
     loop {
         let now = Instant::now();
-        if next < count && now >= start + a.interval * next as u32 {
-            match c.send(&payload(next, a.size, token)) {
+        if next < count && now >= start + interval * next as u32 {
+            match c.send(&payload(next, size, token)) {
                 Ok(()) => {}
                 // The local queue is full: this datagram is lost here.
                 Err(e) if matches!(e.errno(), Some(Errno::EAGAIN | Errno::ENOBUFS)) => t.send_failed += 1,
@@ -524,17 +530,17 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         // Take what has arrived after every send, so replies never pile up
         // in our own receive buffer (which would be loss of our making).
         while let Some(n) = c.recv(&mut buf)? {
-            t.reply(&buf[..n], a.size, token, a.timeout);
+            t.reply(&buf[..n], size, token, a.timeout);
         }
         let all_in = t.received == count;
         if next == count && (all_in || now >= last_sent + a.timeout) {
             break;
         }
-        if next < count && Instant::now() >= start + a.interval * next as u32 {
+        if next < count && Instant::now() >= start + interval * next as u32 {
             continue;
         }
         let wait = if next < count {
-            (start + a.interval * next as u32).saturating_duration_since(now)
+            (start + interval * next as u32).saturating_duration_since(now)
         } else {
             (last_sent + a.timeout).saturating_duration_since(now)
         };
@@ -543,7 +549,7 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     // Replies already queued when the wait ended still count (as late or
     // duplicates); nothing more is waited for.
     while let Some(n) = c.recv(&mut buf)? {
-        t.reply(&buf[..n], a.size, token, a.timeout);
+        t.reply(&buf[..n], size, token, a.timeout);
     }
     if t.send_failed > 0 {
         tracing::warn!("{} datagrams could not be queued (EAGAIN/ENOBUFS): counted as lost", t.send_failed);

@@ -141,3 +141,14 @@ fn values_that_do_not_fit_are_usage_errors() {
         assert!(stdout(&o).is_empty(), "{args:?} printed {}", stdout(&o));
     }
 }
+
+#[test]
+fn control_characters_in_input_are_escaped_in_text_output() {
+    let o = run(&["byteorder", "inet_aton", "1.2.3.4\nx"], b"");
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "one result line and its note: {out:?}");
+    assert!(lines[0].starts_with(r#"inet_aton("1.2.3.4\nx") = 1"#), "{out:?}");
+    assert!(!out.contains('\u{1b}'));
+}

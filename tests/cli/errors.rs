@@ -105,6 +105,7 @@ const CASES: &[(&[&str], i32)] = &[
     (&["echo-client"], 2),
     (&["echo-client", "127.0.0.1"], 2),
     (&["echo-client", "0x7f.1", "9"], 2),
+    (&["echo-client", "-m", "x", "--size", "100", "127.0.0.1", "9"], 2),
     (&["echo-server", "--bind", "0x7f000001", "0"], 2),
     (&["echo-client", "127.0.0.1", "65536"], 2),
     (&["echo-client", "127.0.0.1", "0"], 2),

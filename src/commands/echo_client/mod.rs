@@ -78,9 +78,9 @@ pub struct Args {
     /// Load mode: C concurrent connections doing verified request/response
     #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..=100_000), help_heading = "Load mode")]
     pub connections: Option<u64>,
-    /// Load mode: bytes per request
-    #[arg(long, value_name = "S", default_value = "64", value_parser = parse_request_size, help_heading = "Load mode")]
-    pub size: usize,
+    /// Load mode: bytes per request [default: 64]
+    #[arg(long, value_name = "S", value_parser = parse_request_size, help_heading = "Load mode")]
+    pub size: Option<usize>,
     /// Load mode: stop after N requests in all
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "duration", help_heading = "Load mode")]
     pub requests: Option<u64>,
@@ -100,6 +100,9 @@ pub struct Args {
     #[arg(value_name = "PORT", value_parser = net::parse_port)]
     pub port: u16,
 }
+
+/// --size when not given.
+const DEFAULT_SIZE: usize = 64;
 
 /// A load-mode request size: 1 byte .. 64 MiB (K/M suffixes).
 fn parse_request_size(s: &str) -> std::result::Result<usize, String> {
@@ -130,23 +133,27 @@ impl Config {
             return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
         }
         let addrs = net::resolve(&a.host, a.port, family, libc::SOCK_STREAM)?;
-        let load_flags =
-            a.connections.is_some() || a.requests.is_some() || a.duration.is_some() || a.reconnect || a.idle > 0;
+        let load_flags = a.connections.is_some()
+            || a.size.is_some()
+            || a.requests.is_some()
+            || a.duration.is_some()
+            || a.reconnect
+            || a.idle > 0;
+        let size = a.size.unwrap_or(DEFAULT_SIZE);
         if load_flags && (a.split || !a.messages.is_empty()) {
             return Err(Error::usage("load mode (--connections…) does not combine with --split or --message"));
         }
-        if load_flags && (a.connections.unwrap_or(1) as u128) * (a.size as u128) > 1 << 30 {
+        if load_flags && (a.connections.unwrap_or(1) as u128) * (size as u128) > 1 << 30 {
             return Err(Error::usage(format!(
-                "--connections {} x --size {} needs more than 1 GiB of request buffers; lower one of them",
+                "--connections {} x --size {size} needs more than 1 GiB of request buffers; lower one of them",
                 a.connections.unwrap_or(1),
-                a.size
             )));
         }
         let mode = if load_flags {
             Mode::Load(load::LoadConfig {
                 addr: addrs[0],
                 connections: a.connections.unwrap_or(1) as usize,
-                size: a.size,
+                size,
                 requests: a.requests,
                 duration: if a.requests.is_none() { Some(a.duration.unwrap_or(Duration::from_secs(5))) } else { None },
                 reconnect: a.reconnect,
