@@ -180,11 +180,9 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
             break;
         }
         let mut wait_ms = 250;
-        if let Some(d) = hard_stop {
-            wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
-        }
-        if let Some(d) = r.deadline.filter(|d| now < *d) {
-            wait_ms = wait_ms.min(d.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
+        // wake at the end of --duration (to stop issuing), then at the hard stop
+        if let Some(t) = r.deadline.filter(|d| now < *d).or(hard_stop) {
+            wait_ms = wait_ms.min(t.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
         }
         let n = match sys::epoll_wait(&r.ep, &mut events, wait_ms) {
             Ok(n) => n,
