@@ -554,9 +554,11 @@ fn odd_server(n: usize, f: fn(TcpStream)) -> (SocketAddr, std::thread::JoinHandl
 fn a_server_that_closes_at_once_is_always_exit_3() {
     // FIN or RST may reach the client first (a race inside TCP): the echo is
     // incomplete either way, and the exit code must not depend on the race.
-    let (addr, h) = odd_server(24, drop);
+    let (addr, h) = odd_server(36, drop);
     let port = addr.port().to_string();
     for i in 0..12 {
+        let o = run(&["echo-client", "--split", "127.0.0.1", &port], b"hello world");
+        assert_exit(&o, 3);
         let o = run(&["echo-client", "127.0.0.1", &port], b"hello world");
         assert_exit(&o, 3);
         let err = stderr(&o);

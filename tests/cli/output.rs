@@ -133,5 +133,6 @@ fn endless_output_stops_when_stdout_closes() {
     stops_when_stdout_closes(netlab().args(["--json", "byteorder", "htonl", "-"]), true);
     let s = Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
     stops_when_stdout_closes(netlab().args(["echo-client", "127.0.0.1", &s.port.to_string()]), true);
+    stops_when_stdout_closes(netlab().args(["echo-client", "--split", "127.0.0.1", &s.port.to_string()]), true);
     s.stop();
 }

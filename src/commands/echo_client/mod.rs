@@ -269,7 +269,8 @@ fn ended_early(how: &str, echoed: u64, sent: u64) -> Error {
 /// is the server going away; anything else is an I/O error of its own.
 fn gone(e: Errno) -> Option<&'static str> {
     match e {
-        Errno::ECONNRESET => Some("reset"),
+        // ENOTCONN: shutdown(2) on a connection the peer already reset
+        Errno::ECONNRESET | Errno::ENOTCONN => Some("reset"),
         Errno::EPIPE => Some("closed"),
         _ => None,
     }
@@ -537,7 +538,10 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             }
         }
         if stdin_eof && off >= to_send.len() && !shut {
-            sys::shutdown(fd, Shutdown::Write).map_err(|e| Error::sys("shutdown", e))?;
+            sys::shutdown(fd, Shutdown::Write).map_err(|e| match gone(e) {
+                Some(how) => ended_early(how, v.received, v.sent),
+                None => Error::sys("shutdown", e),
+            })?;
             shut = true;
         }
         if fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
@@ -610,10 +614,12 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         ForkResult::Parent { child } => {
             drop(copy_w);
             let res = split_reader(fd, &copy_r, cfg, out, t0);
-            if res.is_err() {
-                // The writer may be blocked on the socket or on stdin.
+            if !matches!(res, Ok(false)) {
+                // Stopped early (an error, or stdout's reader gone): the
+                // writer may be blocked on the socket or on stdin.
                 let _ = sys::kill(child.as_raw(), nix::sys::signal::Signal::SIGTERM);
             }
+            let res = res.map(|_| ());
             let status = nix::sys::wait::waitpid(child, None);
             if let Ok(nix::sys::wait::WaitStatus::Exited(_, code)) = status {
                 if code != 0 && res.is_ok() {
@@ -625,10 +631,13 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     }
 }
 
-fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Result<()> {
+/// The reading parent of --split. Ok(true): stopped early because stdout's
+/// reader has gone.
+fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Result<bool> {
     let mut v = Verifier::default();
     let mut buf = vec![0u8; cfg.buffer_size];
     let (mut copy_open, mut sock_open) = (true, true);
+    let mut ended: Option<&str> = None;
     while sock_open {
         let mut fds = vec![sys::pollfd(fd.raw(), libc::POLLIN)];
         if copy_open {
@@ -660,10 +669,17 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
                     v.received(&buf[..n]);
                     if !out.is_json() {
                         out.data(&buf[..n]);
+                        if out.is_broken() {
+                            return Ok(true); // stdout's reader has gone: stop, as cat does
+                        }
                     }
                 }
                 Err(Errno::EINTR) => {}
-                Err(e) => return Err(Error::sys("read", e)),
+                Err(e) => match gone(e) {
+                    // the server went away: learn all that was sent, then say so
+                    Some(how) => (ended, sock_open) = (Some(how), false),
+                    None => return Err(Error::sys("read", e)),
+                },
             }
         }
     }
@@ -679,5 +695,8 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
             Err(e) => return Err(Error::sys("read pipe", e)),
         }
     }
-    v.finish(out, t0)
+    if let Some(how) = ended.filter(|_| v.received < v.sent) {
+        return Err(ended_early(how, v.received, v.sent));
+    }
+    v.finish(out, t0).map(|_| false)
 }
