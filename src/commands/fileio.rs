@@ -341,27 +341,34 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
         flags.other |= OFlag::O_NOFOLLOW;
     }
     let mode = parse_mode(&a.mode).map_err(Error::usage)?;
-    let data: Vec<u8> = match &a.data {
-        Some(d) => d.as_bytes().to_vec(),
-        None => {
-            let mut v = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map_err(|e| Error::io("read stdin", &e))?;
-            v
-        }
-    };
 
     let (fd, open_ev) = open_explained(&a.path, flags, Some(mode))?;
     out.emit(&open_ev);
-    let (calls, partial) = write_all(&fd, &data).map_err(|e| Error::sys(format!("write {}", a.path), e))?;
+    let write_err = |e| Error::sys(format!("write {}", a.path), e);
+    let (mut bytes, mut calls, mut partial) = (0u64, 0u64, 0u64);
+    match &a.data {
+        Some(d) => {
+            (calls, partial) = write_all(&fd, d.as_bytes()).map_err(write_err)?;
+            bytes = d.len() as u64;
+        }
+        // stdin is streamed, chunk by chunk: it may be larger than memory
+        None => {
+            let mut stdin = std::io::stdin().lock();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match std::io::Read::read(&mut stdin, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io("read stdin", &e)),
+                };
+                let (c, p) = write_all(&fd, &buf[..n]).map_err(write_err)?;
+                (bytes, calls, partial) = (bytes + n as u64, calls + c, partial + p);
+            }
+        }
+    }
     let offset = offset_of(&fd, &a.path)?;
-    out.emit(&Event::Write {
-        path: a.path.clone(),
-        fd: fd.raw(),
-        bytes: data.len() as u64,
-        calls,
-        partial_writes: partial,
-        offset,
-    });
+    out.emit(&Event::Write { path: a.path.clone(), fd: fd.raw(), bytes, calls, partial_writes: partial, offset });
     fd.close().map_err(|e| Error::sys(format!("close {}", a.path), e))
 }
 

@@ -230,3 +230,36 @@ fn json_read_of_an_endless_file_is_refused_not_an_abort() {
     assert_exit(&o, 0);
     assert!(events(&o).iter().any(|e| matches!(e, Event::Read { bytes: 3, .. })), "{}", stdout(&o));
 }
+
+#[test]
+fn write_streams_stdin_instead_of_holding_it() {
+    use std::io::Write;
+    let d = TempDir::new("stream");
+    let p = d.path("out");
+    let mut child = netlab()
+        .args(["fileio", "write", &p])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut sin = child.stdin.take().unwrap();
+    sin.write_all(&[7u8; 1000]).unwrap();
+    // the first chunk reaches the file while stdin is still open
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::metadata(&p).map_or(0, |m| m.len()) < 1000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing written before stdin's end: stdin is held, not streamed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    sin.write_all(&[8u8; 500]).unwrap();
+    drop(sin);
+    let o = child.wait_with_output().unwrap();
+    assert_exit(&o, 0);
+    let got = std::fs::read(&p).unwrap();
+    assert_eq!(got.len(), 1500);
+    assert!(got[..1000].iter().all(|b| *b == 7) && got[1000..].iter().all(|b| *b == 8));
+    assert!(stdout(&o).contains("write: 1500 bytes"), "{}", stdout(&o));
+}
