@@ -36,6 +36,7 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     let name = matches.subcommand_name().unwrap_or("netlab").to_string();
     logging::init(parsed.global.verbosity(), parsed.global.log_format, parsed.global.trace);
     let mut out = Out::new(if parsed.global.json { Format::Json } else { Format::Text });
+    out.set_quiet(parsed.global.quiet);
     let code = match commands::run(&parsed.command, &mut out) {
         Ok(()) => error::EXIT_OK,
         Err(e) => {
@@ -51,9 +52,10 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
 /// and with `--json` the same as an `error` event on stdout.
 pub fn report(command: &str, err: &Error, out: &Out) {
     let message = err.to_string();
-    output::stderr_line(&format!("netlab: {command}: {message}"));
+    // User input inside the message is escaped: one error, one line.
+    output::stderr_line(&format!("netlab: {command}: {}", output::printable(&message)));
     if let Some(h) = err.hint() {
-        output::stderr_line(&format!("hint: {h}"));
+        output::stderr_line(&format!("hint: {}", output::printable(&h)));
     }
     if out.is_json() {
         out.emit(&Event::Error {

@@ -489,6 +489,8 @@ pub struct Out {
     /// set when bytes are queued: lets flush() skip the lock when there is
     /// nothing to write (a server calls it on every loop turn)
     queued: Arc<AtomicBool>,
+    /// `-q`: side notes on stderr (text mode) are left out; errors are not
+    quiet: bool,
 }
 
 struct Sink {
@@ -506,7 +508,17 @@ impl Out {
             format,
             sink: Arc::new(Mutex::new(Sink { buf: Vec::new(), buffered: false, broken: false })),
             queued: Arc::new(AtomicBool::new(false)),
+            quiet: false,
         }
+    }
+
+    /// `-q`: only errors on stderr.
+    pub fn set_quiet(&mut self, quiet: bool) {
+        self.quiet = quiet;
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
     }
 
     pub fn is_json(&self) -> bool {
@@ -542,11 +554,12 @@ impl Out {
         }
     }
 
-    /// A side note: on stderr in text mode (so stdout keeps only the data),
-    /// an event on stdout in JSON mode.
+    /// A side note: on stderr in text mode (so stdout keeps only the data;
+    /// left out under `-q`), an event on stdout in JSON mode.
     pub fn emit_note(&self, ev: &Event) {
         match self.format {
             Format::Json => self.emit(ev),
+            Format::Text if self.quiet => {}
             Format::Text => stderr_line(&ev.to_string()),
         }
     }
@@ -627,7 +640,7 @@ pub fn stderr_text(text: &str) {
 /// User-given text inside a line of text output, with control characters
 /// escaped (`\n`, `\u{1b}`): one result stays one line, and no input can
 /// drive the terminal.
-fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().any(char::is_control) {
         s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
     } else {

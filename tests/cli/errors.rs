@@ -204,3 +204,22 @@ fn help_and_version_exit_zero() {
     let o = run(&["byteorder", "--help"], b"");
     assert!(stdout(&o).contains("Examples:"), "{}", stdout(&o));
 }
+
+#[test]
+fn control_characters_in_bad_input_stay_on_one_escaped_line() {
+    for args in [
+        &["byteorder", "htons", "5\n6"][..],
+        &["byteorder", "htons", "\u{1b}[31m5"],
+        &["resolve", "a\nb"],
+        &["fileio", "write", "--flags", "creat\nx", "/nonexistent/f"],
+        &["fileio", "read", "/nonexistent\u{1b}[2J"],
+        &["sockopt", "get", "x\u{1b}[2J"],
+    ] {
+        let o = run(args, b"");
+        let err = stderr(&o);
+        assert!(!err.contains('\u{1b}'), "{args:?}: raw ESC in {err:?}");
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(lines[0].starts_with("netlab: "), "{args:?}: {err:?}");
+        assert!(lines.len() == 1 || (lines.len() == 2 && lines[1].starts_with("hint: ")), "{args:?}: {err:?}");
+    }
+}

@@ -136,3 +136,24 @@ fn endless_output_stops_when_stdout_closes() {
     stops_when_stdout_closes(netlab().args(["echo-client", "--split", "127.0.0.1", &s.port.to_string()]), true);
     s.stop();
 }
+
+#[test]
+fn quiet_leaves_only_errors_on_stderr() {
+    let d = TempDir::new("quiet");
+    let p = d.path("f");
+    std::fs::write(&p, b"content").unwrap();
+    let o = run(&["-q", "fileio", "read", &p], b"");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, b"content");
+    assert_eq!(stderr(&o), "", "-q: only errors on stderr");
+    let s = Server::start(&["echo-server", "--model", "poll", "--bind", "127.0.0.1", "0"]);
+    let o = run(&["echo-client", "-q", "127.0.0.1", &s.port.to_string()], b"quiet please");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, b"quiet please");
+    assert_eq!(stderr(&o), "");
+    // errors still speak
+    let o = run(&["-q", "fileio", "read", "/nonexistent"], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).starts_with("netlab: fileio: open /nonexistent"), "{}", stderr(&o));
+    s.stop();
+}

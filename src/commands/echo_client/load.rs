@@ -164,7 +164,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     }
     let mut scratch = vec![0u8; 64 * 1024];
     let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; 1024];
-    let progress = nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+    let progress = !out.is_quiet() && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
     let mut next_progress = start + Duration::from_secs(1);
     let mut last_activity = Instant::now();
     // After --duration, requests in flight get this long to finish.
