@@ -250,6 +250,19 @@ fn after_max_conns_later_clients_are_refused_not_left_hanging() {
 }
 
 #[test]
+fn listening_reports_the_backlog_the_kernel_grants() {
+    let somaxconn: i32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap().trim().parse().unwrap();
+    let s = start("epoll", &["--backlog", "65535"]);
+    let ev = s.wait_for("listening", 10, |e| matches!(e, Event::Listening { .. }));
+    let Event::Listening { backlog, .. } = ev else { unreachable!() };
+    assert_eq!(backlog, 65535.min(somaxconn));
+    if somaxconn < 65535 {
+        s.wait_stderr(&format!("--backlog 65535 is capped by the kernel at net.core.somaxconn = {somaxconn}"), 10);
+    }
+    s.stop();
+}
+
+#[test]
 fn port_in_use_is_exit_1_with_eaddrinuse() {
     for_each_model(|m| {
         let s = start(m, &[]);

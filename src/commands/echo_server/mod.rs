@@ -56,7 +56,7 @@ pub const DOCS: Docs = Docs {
         ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
     ],
     events: &[
-        ("listening", "addr, port, model, pid, backlog"),
+        ("listening", "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn)"),
         ("accepted", "conn, peer, fd, pid (the process serving it)"),
         ("closed", "conn, peer, bytes_in, bytes_out, duration_ms, reason (eof|reset|timeout|error|shutdown)"),
         ("reaped", "pid, status (fork model)"),
@@ -137,6 +137,7 @@ pub fn parse_secs(s: &str) -> std::result::Result<Duration, String> {
     let ok = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.matches('.').count() <= 1;
     match t.parse::<f64>() {
         Ok(v) if ok && v > 0.0 && v <= 1e7 => Ok(Duration::from_secs_f64(v)),
+        Ok(v) if ok && v > 1e7 => Err(format!("'{s}' seconds is over the limit of 10000000 (about 115 days)")),
         _ => Err(format!("'{s}' is not a positive number of seconds (like 5 or 0.5)")),
     }
 }
@@ -194,7 +195,21 @@ pub fn listen(cfg: &Config) -> Result<Fd> {
     }
     sys::bind(&fd, &cfg.addr)?;
     sys::listen(&fd, cfg.backlog)?;
+    if effective_backlog(cfg.backlog) < cfg.backlog {
+        tracing::warn!(
+            "--backlog {} is capped by the kernel at net.core.somaxconn = {}",
+            cfg.backlog,
+            effective_backlog(cfg.backlog)
+        );
+    }
     Ok(fd)
+}
+
+/// The queue length listen(2) really gets: the kernel silently caps the
+/// request at net.core.somaxconn.
+pub fn effective_backlog(requested: i32) -> i32 {
+    let cap = std::fs::read_to_string("/proc/sys/net/core/somaxconn").ok().and_then(|s| s.trim().parse::<i32>().ok());
+    cap.map_or(requested, |c| requested.min(c))
 }
 
 /// Counters every model keeps.
@@ -246,7 +261,7 @@ impl<'a> Server<'a> {
             port: local.port(),
             model: cfg.model.name().into(),
             pid: std::process::id(),
-            backlog: cfg.backlog,
+            backlog: effective_backlog(cfg.backlog),
         });
         out.flush();
         Ok(Server {
@@ -364,8 +379,13 @@ impl<'a> Server<'a> {
         let now = Instant::now();
         if self.last_emfile_log.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1)) {
             tracing::warn!(
-                "accept: {}; pausing accept for {} ms (connections wait in the backlog)",
+                "accept: {}; {}pausing accept for {} ms (the others wait in the backlog)",
                 crate::error::describe_errno(e),
+                if self.spare.is_some() {
+                    "refusing one waiting connection through the spare descriptor, then "
+                } else {
+                    ""
+                },
                 EMFILE_PAUSE.as_millis()
             );
             self.last_emfile_log = Some(now);
