@@ -785,6 +785,30 @@ fn load_mode_against_a_stalled_server_ends_on_time_with_a_summary() {
 }
 
 #[test]
+fn load_mode_ctrl_c_ends_early_with_the_summary() {
+    let s = start("epoll", &[]);
+    let child = netlab()
+        .args(["--json", "echo-client", "--connections", "4", "--duration", "60", "127.0.0.1", &s.port.to_string()])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    s.wait_count("accepted", 4, 10, |e| matches!(e, Event::Accepted { .. }));
+    let t0 = std::time::Instant::now();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(10), "SIGINT took {:?}", t0.elapsed());
+    assert_exit(&o, 0);
+    let netlab::output::Summary::Load { requests, errors, mismatches, duration_s, .. } = load_summary(&o) else {
+        unreachable!()
+    };
+    assert!(requests > 0 && errors == 0 && mismatches == 0, "{}", stdout(&o));
+    assert!(duration_s < 30.0, "{duration_s}");
+    s.stop();
+}
+
+#[test]
 fn load_mode_detects_corruption_and_refusal() {
     let (addr, h) = slow_echo_server(4096, Some(5000));
     let o = run(

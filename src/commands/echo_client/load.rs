@@ -134,6 +134,10 @@ struct Run<'a> {
 const END_GRACE: Duration = Duration::from_secs(1);
 
 pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
+    // Ctrl-C ends the run early with its summary, as iperf3 does. The
+    // handler only sets a flag; epoll_wait returns EINTR, or at the latest
+    // after its 250 ms. Installed first: no connection exists before it.
+    let _signals = crate::signals::Signals::install(false)?;
     let idle = open_idle(cfg)?;
     let start = Instant::now();
     let mut r = Run {
@@ -169,8 +173,12 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     let mut last_activity = Instant::now();
     // After --duration, requests in flight get this long to finish.
     let hard_stop = r.deadline.map(|d| d + cfg.timeout.min(END_GRACE));
-    let mut stalled = false;
+    let (mut stalled, mut interrupted) = (false, false);
     while r.active > 0 {
+        if crate::signals::stop_requested().is_some() {
+            interrupted = true;
+            break;
+        }
         let now = Instant::now();
         if now.duration_since(last_activity) > cfg.timeout {
             stalled = true;
@@ -243,7 +251,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
             cfg.timeout.as_secs_f64()
         )));
     }
-    if unfinished > 0 {
+    if unfinished > 0 && !interrupted {
         return Err(Error::failed(format!(
             "{unfinished} requests still had no echo {} s after the end of --duration",
             cfg.timeout.min(END_GRACE).as_secs_f64()
