@@ -641,11 +641,18 @@ pub fn stderr_text(text: &str) {
 /// escaped (`\n`, `\u{1b}`): one result stays one line, and no input can
 /// drive the terminal.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
-    } else {
-        std::borrow::Cow::Borrowed(s)
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
     }
+    let mut escaped = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
 }
 
 fn offset_text(offset: Option<i64>) -> String {

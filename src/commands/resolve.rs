@@ -60,26 +60,29 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     // Config: every argument parsed before any lookup starts. With one
     // argument a malformed one is the usage error it is; with several it is
     // that argument's failure, and the rest still run.
-    let check = |q: &str| -> std::result::Result<Host, String> {
-        let host = net::parse_host(q)?;
-        if let Host::Ip(ip, _) = &host {
-            if !family.admits(ip) {
-                return Err(format!("{q} does not match {}", if args.family.ipv4 { "-4" } else { "-6" }));
-            }
-        }
-        Ok(host)
-    };
-    if let [q] = args.queries.as_slice() {
-        check(q).map_err(Error::usage)?;
+    let plan: Vec<(&String, std::result::Result<Host, String>)> = args
+        .queries
+        .iter()
+        .map(|q| {
+            let host = net::parse_host(q).and_then(|host| match &host {
+                Host::Ip(ip, _) if !family.admits(ip) => {
+                    Err(format!("{q} does not match {}", if args.family.ipv4 { "-4" } else { "-6" }))
+                }
+                _ => Ok(host),
+            });
+            (q, host)
+        })
+        .collect();
+    if let [(_, Err(why))] = plan.as_slice() {
+        return Err(Error::usage(why.clone()));
     }
     // Every lookup on its own thread, all at once; each is bounded by the
     // timeout and abandoned (not waited for) when it runs over.
     let deadline = Instant::now() + args.timeout;
-    let pending: Vec<(String, std::result::Result<mpsc::Receiver<Answer>, String>)> = args
-        .queries
-        .iter()
-        .map(|q| {
-            let host = match check(q) {
+    let pending: Vec<(String, std::result::Result<mpsc::Receiver<Answer>, String>)> = plan
+        .into_iter()
+        .map(|(q, host)| {
+            let host = match host {
                 Ok(h) => h,
                 Err(why) => return (q.clone(), Err(why)),
             };

@@ -429,3 +429,49 @@ pub fn children_of(pid: u32) -> Vec<ProcStat> {
         })
         .unwrap_or_default()
 }
+
+/// Start `cmd`, read one byte of its stdout and close the pipe: a command
+/// whose output never ends (a device, an endless stdin) must then stop by
+/// itself, as `cat` does, with exit 0 and no panic, within 10 s.
+/// Returns its stderr.
+pub fn stops_when_stdout_closes(cmd: &mut std::process::Command, endless_stdin: bool) -> String {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(if endless_stdin { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let feeder = child.stdin.take().map(|mut sin| {
+        std::thread::spawn(move || {
+            // ends with EPIPE once the command has exited
+            let chunk = b"1\n".repeat(8192);
+            while sin.write_all(&chunk).is_ok() {}
+        })
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    out.read_exact(&mut one).unwrap();
+    drop(out);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} still running 10 s after its stdout was closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    if let Some(f) = feeder {
+        f.join().unwrap();
+    }
+    assert!(!err.contains("panicked"), "{cmd:?}: {err}");
+    assert_eq!(status.code(), Some(0), "{cmd:?}: {status:?} {err}");
+    err
+}

@@ -324,9 +324,9 @@ fn text_events_are_grepable_lines() {
     assert!(lines[2].starts_with("stopped: 1 connections, 5 bytes in, 5 bytes out"), "{rest}");
 }
 
-#[test]
-fn trace_narrates_the_server() {
-    let mut s = Server::start_cmd(netlab().args([
+/// A fork-model server with --trace that exits after `max_conns` clients.
+fn traced_fork_server(max_conns: &str) -> Server {
+    Server::start_cmd(netlab().args([
         "--json",
         "--trace",
         "echo-server",
@@ -335,9 +335,14 @@ fn trace_narrates_the_server() {
         "--bind",
         "127.0.0.1",
         "--max-conns",
-        "1",
+        max_conns,
         "0",
-    ]));
+    ]))
+}
+
+#[test]
+fn trace_narrates_the_server() {
+    let mut s = traced_fork_server("1");
     let d = b"trace me".to_vec();
     assert_eq!(echo_through(s.addr(), &d), d);
     assert_eq!(s.wait_exit(10), Some(0));
@@ -361,18 +366,7 @@ fn trace_narrates_the_server() {
 fn trace_lines_of_parent_and_children_never_interleave() {
     // Parent and children share stderr; 40 children tracing at once must
     // still leave one whole `call(args) = result` per line.
-    let mut s = Server::start_cmd(netlab().args([
-        "--json",
-        "--trace",
-        "echo-server",
-        "--model",
-        "fork",
-        "--bind",
-        "127.0.0.1",
-        "--max-conns",
-        "40",
-        "0",
-    ]));
+    let mut s = traced_fork_server("40");
     let addr = s.addr();
     let clients: Vec<_> = (0..40u64)
         .map(|i| {

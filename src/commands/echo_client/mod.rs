@@ -277,6 +277,15 @@ fn gone(e: Errno) -> Option<&'static str> {
     }
 }
 
+/// A failed `op` on the connection: the incomplete echo if the server went
+/// away, the I/O error otherwise.
+fn io_error(op: &str, e: Errno, echoed: u64, sent: u64) -> Error {
+    match gone(e) {
+        Some(how) => ended_early(how, echoed, sent),
+        None => Error::sys(op, e),
+    }
+}
+
 /// Wait until `fd` is readable, or fail after the stall timeout.
 fn wait_readable(fd: &Fd, timeout: Option<Duration>, outstanding: usize) -> Result<()> {
     let Some(t) = timeout else { return Ok(()) };
@@ -300,10 +309,7 @@ fn wait_readable(fd: &Fd, timeout: Option<Duration>, outstanding: usize) -> Resu
 /// return part of them).
 fn round_trip(fd: &Fd, msg: &[u8], timeout: Option<Duration>) -> Result<(Vec<u8>, Duration)> {
     let t0 = Instant::now();
-    crate::commands::fileio::write_all(fd, msg).map_err(|e| match gone(e) {
-        Some(how) => ended_early(how, 0, msg.len() as u64),
-        None => Error::sys("write", e),
-    })?;
+    crate::commands::fileio::write_all(fd, msg).map_err(|e| io_error("write", e, 0, msg.len() as u64))?;
     let mut got = vec![0u8; msg.len()];
     let mut have = 0;
     while have < msg.len() {
@@ -312,12 +318,7 @@ fn round_trip(fd: &Fd, msg: &[u8], timeout: Option<Duration>) -> Result<(Vec<u8>
             Ok(0) => return Err(ended_early("closed", have as u64, msg.len() as u64)),
             Ok(n) => have += n,
             Err(Errno::EINTR) => continue,
-            Err(e) => {
-                return Err(match gone(e) {
-                    Some(how) => ended_early(how, have as u64, msg.len() as u64),
-                    None => Error::sys("read", e),
-                })
-            }
+            Err(e) => return Err(io_error("read", e, have as u64, msg.len() as u64)),
         }
     }
     Ok((got, t0.elapsed()))
@@ -530,19 +531,11 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     off += n;
                 }
                 Err(Errno::EAGAIN | Errno::EINTR) => {}
-                Err(e) => {
-                    return Err(match gone(e) {
-                        Some(how) => ended_early(how, v.received, v.sent + (to_send.len() - off) as u64),
-                        None => Error::sys("write", e),
-                    })
-                }
+                Err(e) => return Err(io_error("write", e, v.received, v.sent + (to_send.len() - off) as u64)),
             }
         }
         if stdin_eof && off >= to_send.len() && !shut {
-            sys::shutdown(fd, Shutdown::Write).map_err(|e| match gone(e) {
-                Some(how) => ended_early(how, v.received, v.sent),
-                None => Error::sys("shutdown", e),
-            })?;
+            sys::shutdown(fd, Shutdown::Write).map_err(|e| io_error("shutdown", e, v.received, v.sent))?;
             shut = true;
         }
         if fds[0].revents & (libc::POLLIN | libc::POLLHUP | libc::POLLERR) != 0 {
@@ -558,12 +551,8 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     }
                 }
                 Err(Errno::EAGAIN | Errno::EINTR) => {}
-                Err(e) => {
-                    return Err(match gone(e) {
-                        Some(how) if v.sent > 0 => ended_early(how, v.received, v.sent),
-                        _ => Error::sys("read", e),
-                    })
-                }
+                Err(e) if v.sent == 0 => return Err(Error::sys("read", e)),
+                Err(e) => return Err(io_error("read", e, v.received, v.sent)),
             }
         }
     }
