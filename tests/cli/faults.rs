@@ -36,8 +36,22 @@ fn fd_count(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0)
 }
 
+/// Threads of `pid` that are not on their way out. A worker the server has
+/// joined can still be listed in /proc/PID/task for a moment: the kernel
+/// wakes pthread_join (clearing the thread id) in the middle of do_exit and
+/// unlists the task only at its end. PF_EXITING (0x4 in the flags field of
+/// /proc/PID/task/TID/stat) is set before that wake-up, so a task without it
+/// is a thread the server still counts as live.
 fn threads_of(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/task")).map(|d| d.count()).unwrap_or(0)
+    const PF_EXITING: u64 = 0x4;
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
+    dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
+        .filter(|stat| {
+            // fields after "(comm)": state ppid pgrp session tty_nr tpgid flags
+            let flags = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(6)?.parse::<u64>().ok());
+            flags.is_some_and(|f| f & PF_EXITING == 0)
+        })
+        .count()
 }
 
 /// Echo a little, retrying until `deadline` (the server may still be
