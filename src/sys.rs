@@ -16,10 +16,10 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, Shutdown, SockFlag, SockType, SockaddrStorage};
 use nix::sys::stat::Mode;
-use std::ffi::CString;
 use std::mem;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+use std::path::Path;
 
 /// An open file descriptor. Dropping it calls close(2), narrated like any
 /// other call, so `--trace` shows every close a student would write.
@@ -410,11 +410,12 @@ pub fn set_linger(fd: &Fd, on: bool, secs: i32) -> std::result::Result<(), Errno
 // ---------------------------------------------------------------- files
 
 /// open(2); `shown_flags` is the flag list as the trace prints it.
-pub fn open(path: &str, flags: OFlag, mode: Mode, shown_flags: &str) -> std::result::Result<Fd, Errno> {
+pub fn open(path: &Path, flags: OFlag, mode: Mode, shown_flags: &str) -> std::result::Result<Fd, Errno> {
     let res = nix::fcntl::open(path, flags, mode).map(Fd::from_owned);
     traced(
         res,
         || {
+            let path = crate::output::path_text(path);
             if flags.contains(OFlag::O_CREAT) {
                 format!("open(\"{path}\", {shown_flags}, {:04o})", mode.bits())
             } else {
@@ -458,11 +459,6 @@ pub fn current_umask() -> u32 {
     let old = nix::sys::stat::umask(Mode::from_bits_truncate(0o022));
     nix::sys::stat::umask(old);
     old.bits()
-}
-
-/// A C string for a path, or a usage error if it holds a NUL byte.
-pub fn c_path(path: &str) -> Result<CString> {
-    CString::new(path).map_err(|_| Error::usage(format!("path {path:?} contains a NUL byte")))
 }
 
 // ---------------------------------------------------------------- processes

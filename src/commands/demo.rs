@@ -99,21 +99,22 @@ fn step_inet_aton() -> StepResult {
 fn step_fileio() -> StepResult {
     let dir = std::env::temp_dir().join(format!("netlab-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
-    let res = fileio_round_trip(&dir.join("data.txt").display().to_string());
+    let res = fileio_round_trip(&dir.join("data.txt"));
     let _ = std::fs::remove_dir_all(&dir);
     res
 }
 
-fn fileio_round_trip(path: &str) -> StepResult {
+fn fileio_round_trip(path: &std::path::Path) -> StepResult {
+    let shown = crate::output::path_text(path);
     let data = b"Let's go!\n";
     let flags = fileio::parse_flags("creat,wronly,trunc")?;
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(0o644), &flags.names())
-        .map_err(|e| format!("open {path}: {}", crate::error::describe_errno(e)))?;
+        .map_err(|e| format!("open {shown}: {}", crate::error::describe_errno(e)))?;
     let written_fd = fd.raw();
     fileio::write_all(&fd, data).map_err(|e| format!("write: {e}"))?;
     drop(fd);
     let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY")
-        .map_err(|e| format!("open {path}: {}", crate::error::describe_errno(e)))?;
+        .map_err(|e| format!("open {shown}: {}", crate::error::describe_errno(e)))?;
     let mut buf = [0u8; 64];
     let n = sys::read(&fd, &mut buf).map_err(|e| format!("read: {e}"))?;
     if &buf[..n] != data {

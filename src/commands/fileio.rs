@@ -11,12 +11,13 @@
 
 use crate::cli::Docs;
 use crate::error::{Error, Result};
-use crate::output::{Event, Out};
+use crate::output::{path_text, Event, Out};
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, SockType};
 use nix::sys::stat::Mode;
+use std::path::{Path, PathBuf};
 
 pub const DOCS: Docs = Docs {
     examples: &[
@@ -61,7 +62,7 @@ pub enum Action {
 #[derive(Debug, clap::Args)]
 pub struct WriteArgs {
     /// File to write
-    pub path: String,
+    pub path: PathBuf,
     /// Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)
     #[arg(long, default_value = "creat,wronly,trunc", value_name = "LIST")]
     pub flags: String,
@@ -79,7 +80,7 @@ pub struct WriteArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
     /// File to read
-    pub path: String,
+    pub path: PathBuf,
     /// Read at most N bytes
     #[arg(long, value_name = "N", value_parser = parse_size)]
     pub count: Option<u64>,
@@ -303,20 +304,20 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
 }
 
 /// Open with everything explained; returns the fd and the `open` event.
-fn open_explained(path: &str, flags: OpenFlags, mode: Option<u32>) -> Result<(Fd, Event)> {
-    sys::c_path(path)?;
+fn open_explained(path: &Path, flags: OpenFlags, mode: Option<u32>) -> Result<(Fd, Event)> {
+    let shown = path_text(path);
     let umask = sys::current_umask();
     // Did O_CREAT create it? Only if it was not there before (O_EXCL makes
     // this certain; without it the answer can race, which is fine here).
     let existed = std::fs::symlink_metadata(path).is_ok();
     let mode_bits = mode.unwrap_or(0);
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(mode_bits), &flags.names())
-        .map_err(|e| Error::sys(format!("open {path}"), e))?;
+        .map_err(|e| Error::sys(format!("open {shown}"), e))?;
     let created = flags.other.contains(OFlag::O_CREAT) && !existed;
-    let file_mode = sys::fstat_mode(&fd).map_err(|e| Error::sys(format!("fstat {path}"), e))?;
+    let file_mode = sys::fstat_mode(&fd).map_err(|e| Error::sys(format!("fstat {shown}"), e))?;
     let shown_mode = flags.other.contains(OFlag::O_CREAT).then(|| format!("{mode_bits:04o}"));
     let ev = Event::Open {
-        path: path.to_string(),
+        path: shown.into_owned(),
         flags: flags.names(),
         flags_octal: flags.octal(),
         mode: shown_mode,
@@ -344,7 +345,8 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
 
     let (fd, open_ev) = open_explained(&a.path, flags, Some(mode))?;
     out.emit(&open_ev);
-    let write_err = |e| Error::sys(format!("write {}", a.path), e);
+    let path = path_text(&a.path);
+    let write_err = |e| Error::sys(format!("write {path}"), e);
     let (mut bytes, mut calls, mut partial) = (0u64, 0u64, 0u64);
     match &a.data {
         Some(d) => {
@@ -367,9 +369,9 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
             }
         }
     }
-    let offset = offset_of(&fd, &a.path)?;
-    out.emit(&Event::Write { path: a.path.clone(), fd: fd.raw(), bytes, calls, partial_writes: partial, offset });
-    fd.close().map_err(|e| Error::sys(format!("close {}", a.path), e))
+    let offset = offset_of(&fd, &path)?;
+    out.emit(&Event::Write { path: path.to_string(), fd: fd.raw(), bytes, calls, partial_writes: partial, offset });
+    fd.close().map_err(|e| Error::sys(format!("close {path}"), e))
 }
 
 /// write(2) until everything is written: a short write is retried with the
@@ -419,9 +421,10 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
     }
     let (fd, open_ev) = open_explained(&a.path, flags, None)?;
     out.emit_note(&open_ev);
+    let path = path_text(&a.path);
     if let Some(off) = a.offset {
         let off = i64::try_from(off).map_err(|_| Error::usage("offset too large"))?;
-        sys::seek(&fd, off).map_err(|e| Error::sys(format!("lseek {}", a.path), e))?;
+        sys::seek(&fd, off).map_err(|e| Error::sys(format!("lseek {path}"), e))?;
     }
     let mut buf = vec![0u8; a.buffer_size];
     let mut content: Vec<u8> = Vec::new();
@@ -434,13 +437,13 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
             Ok(0) => break,
             Ok(n) => n,
             Err(Errno::EINTR) => continue,
-            Err(e) => return Err(Error::sys(format!("read {}", a.path), e)),
+            Err(e) => return Err(Error::sys(format!("read {path}"), e)),
         };
         total += n as u64;
         if out.is_json() {
             if content.len() + n > JSON_CONTENT_MAX {
                 return Err(Error::usage_hint(
-                    format!("{}: more than {} MiB to put in one JSON event", a.path, JSON_CONTENT_MAX >> 20),
+                    format!("{path}: more than {} MiB to put in one JSON event", JSON_CONTENT_MAX >> 20),
                     "--json carries the content in the read event: bound it with --count, or read without --json",
                 ));
             }
@@ -452,14 +455,14 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
             }
         }
     }
-    let offset = offset_of(&fd, &a.path)?;
+    let offset = offset_of(&fd, &path)?;
     let (data, data_hex) = match String::from_utf8(content) {
         _ if !out.is_json() => (None, None),
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(e.into_bytes().iter().map(|b| format!("{b:02x}")).collect())),
     };
-    out.emit_note(&Event::Read { path: a.path.clone(), fd: fd.raw(), bytes: total, calls, offset, data, data_hex });
-    fd.close().map_err(|e| Error::sys(format!("close {}", a.path), e))
+    out.emit_note(&Event::Read { path: path.to_string(), fd: fd.raw(), bytes: total, calls, offset, data, data_hex });
+    fd.close().map_err(|e| Error::sys(format!("close {path}"), e))
 }
 
 /// What a descriptor refers to, from /proc/self/fd.
@@ -485,9 +488,9 @@ fn fds(out: &mut Out) -> Result<()> {
     }
     let dir = std::env::temp_dir();
     let path = dir.join(format!("netlab-fds-{}.txt", std::process::id()));
-    let path_s = path.display().to_string();
+    let path_s = path_text(&path);
     let flags = OFlag::O_CREAT | OFlag::O_RDWR | OFlag::O_EXCL;
-    let file = sys::open(&path_s, flags, Mode::from_bits_truncate(0o600), "O_RDWR|O_CREAT|O_EXCL")
+    let file = sys::open(&path, flags, Mode::from_bits_truncate(0o600), "O_RDWR|O_CREAT|O_EXCL")
         .map_err(|e| Error::sys(format!("open {path_s}"), e))?;
     // The name is not needed once the file is open: unlink now so that an
     // error below leaves nothing behind.

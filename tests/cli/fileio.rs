@@ -263,3 +263,25 @@ fn write_streams_stdin_instead_of_holding_it() {
     assert!(got[..1000].iter().all(|b| *b == 7) && got[1000..].iter().all(|b| *b == 8));
     assert!(stdout(&o).contains("write: 1500 bytes"), "{}", stdout(&o));
 }
+
+/// A Linux file name is bytes, not UTF-8: such a path is opened as given and
+/// shown with `\xNN` for the bytes that are not text.
+#[test]
+fn non_utf8_path_round_trips_and_is_shown_escaped() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let d = TempDir::new("fio");
+    let p = d.0.join(OsStr::from_bytes(b"caf\xe9.txt"));
+    let o = run_cmd(netlab().args(["--json", "fileio", "write"]).arg(&p).args(["--data", "bytes"]), b"");
+    assert_exit(&o, 0);
+    let Event::Open { path, .. } = open_event(&events(&o)) else { panic!() };
+    assert!(path.ends_with("caf\\xe9.txt"), "{path}");
+    assert_eq!(std::fs::read(&p).unwrap(), b"bytes");
+    let o = run_cmd(netlab().args(["fileio", "read"]).arg(&p), b"");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, b"bytes");
+    let missing = p.with_file_name(OsStr::from_bytes(b"gone\xff"));
+    let o = run_cmd(netlab().args(["fileio", "read"]).arg(&missing), b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("gone\\xff: No such file or directory (ENOENT)"), "{}", stderr(&o));
+}

@@ -570,7 +570,7 @@ pub fn closed_event(
 
 fn open_spare() -> Option<Fd> {
     sys::open(
-        "/dev/null",
+        std::path::Path::new("/dev/null"),
         nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
         nix::sys::stat::Mode::empty(),
         "O_RDONLY|O_CLOEXEC",
