@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'netlab' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -52,7 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'At most N clients served at once; more wait in the backlog')
             [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Drop a client that sends nothing for SECS seconds')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--no-reuseaddr', '--no-reuseaddr', [CompletionResultType]::ParameterName, 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)')
@@ -79,7 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Load mode: stop after N requests in all')
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Load mode: run for SECS seconds (default 5 when --requests is not given)')
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Load mode: hold N extra idle connections open during the run')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--split', '--split', [CompletionResultType]::ParameterName, 'The I/O split: a forked child writes, the parent reads')
@@ -97,7 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;udp' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -118,7 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port (alternative to the positional PORT)')
             [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Largest datagram echoed; longer ones are reported as truncated')
             [CompletionResult]::new('--max-datagrams', '--max-datagrams', [CompletionResultType]::ParameterName, 'Exit 0 after N datagrams')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
@@ -141,7 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Milliseconds between numbered datagrams [default: 10]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Milliseconds to wait for a reply before the datagram counts as lost')
             [CompletionResult]::new('--max-loss', '--max-loss', [CompletionResultType]::ParameterName, 'Exit 3 when more than PCT percent are lost')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--connect', '--connect', [CompletionResultType]::ParameterName, 'Connected UDP socket: connect(), then write/read (hears ICMP errors)')
@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
         }
         'netlab;resolve' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a lookup after SECS seconds')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
@@ -190,7 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;sockopt' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -208,7 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;sockopt;list' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -223,7 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
         }
         'netlab;sockopt;get' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Socket type')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
@@ -240,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
         }
         'netlab;sockopt;set' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Socket type')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
@@ -275,7 +275,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;byteorder' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -289,7 +289,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;fileio' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -310,7 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Data to write (default: all of stdin)')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--nofollow', '--nofollow', [CompletionResultType]::ParameterName, 'Add O_NOFOLLOW: refuse to open through a symbolic link')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
@@ -329,7 +329,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--offset', '--offset', [CompletionResultType]::ParameterName, 'lseek(2) to this offset before reading')
             [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Bytes asked for in each read(2) call')
             [CompletionResult]::new('--flags', '--flags', [CompletionResultType]::ParameterName, 'Open flags (must include rdonly or rdwr)')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--nofollow', '--nofollow', [CompletionResultType]::ParameterName, 'Add O_NOFOLLOW: refuse to open through a symbolic link')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
@@ -344,7 +344,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;fileio;fds' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')
@@ -377,7 +377,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;demo' {
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs and trace lines')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
             [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides')

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
     }
     var completions = [
         &'netlab'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -48,7 +48,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --max-clients 'At most N clients served at once; more wait in the backlog'
             cand --max-conns 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused'
             cand --idle-timeout 'Drop a client that sends nothing for SECS seconds'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --no-reuseaddr 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)'
@@ -74,7 +74,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --requests 'Load mode: stop after N requests in all'
             cand --duration 'Load mode: run for SECS seconds (default 5 when --requests is not given)'
             cand --idle 'Load mode: hold N extra idle connections open during the run'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --split 'The I/O split: a forked child writes, the parent reads'
@@ -91,7 +91,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;udp'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --port 'Port (alternative to the positional PORT)'
             cand --buffer-size 'Largest datagram echoed; longer ones are reported as truncated'
             cand --max-datagrams 'Exit 0 after N datagrams'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -133,7 +133,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --interval 'Milliseconds between numbered datagrams [default: 10]'
             cand --timeout 'Milliseconds to wait for a reply before the datagram counts as lost'
             cand --max-loss 'Exit 3 when more than PCT percent are lost'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --connect 'Connected UDP socket: connect(), then write/read (hears ICMP errors)'
@@ -161,7 +161,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
         }
         &'netlab;resolve'= {
             cand --timeout 'Give up on a lookup after SECS seconds'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -176,7 +176,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;sockopt'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -193,7 +193,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'netlab;sockopt;list'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -207,7 +207,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
         }
         &'netlab;sockopt;get'= {
             cand --type 'Socket type'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -223,7 +223,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
         }
         &'netlab;sockopt;set'= {
             cand --type 'Socket type'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -252,7 +252,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
         &'netlab;sockopt;help;help'= {
         }
         &'netlab;byteorder'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -265,7 +265,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;fileio'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -285,7 +285,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --flags 'Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)'
             cand --mode 'Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied'
             cand --data 'Data to write (default: all of stdin)'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --nofollow 'Add O_NOFOLLOW: refuse to open through a symbolic link'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -303,7 +303,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --offset 'lseek(2) to this offset before reading'
             cand --buffer-size 'Bytes asked for in each read(2) call'
             cand --flags 'Open flags (must include rdonly or rdwr)'
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --nofollow 'Add O_NOFOLLOW: refuse to open through a symbolic link'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -317,7 +317,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;fileio;fds'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'
@@ -344,7 +344,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
         &'netlab;fileio;help;help'= {
         }
         &'netlab;demo'= {
-            cand --log-format 'Format of stderr logs and trace lines'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
             cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
             cand -v 'More log output on stderr (-v info, -vv debug); RUST_LOG overrides'

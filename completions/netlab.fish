@@ -24,7 +24,7 @@ function __fish_netlab_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c netlab -n "__fish_netlab_needs_command" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_needs_command" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_needs_command" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_needs_command" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -54,7 +54,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-siz
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l idle-timeout -d 'Drop a client that sends nothing for SECS seconds' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 6 -d 'IPv6 only'
@@ -74,7 +74,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l size -d 'L
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l requests -d 'Load mode: stop after N requests in all' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l duration -d 'Load mode: run for SECS seconds (default 5 when --requests is not given)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l idle -d 'Load mode: hold N extra idle connections open during the run' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 6 -d 'IPv6 only'
@@ -86,7 +86,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s v -l verbo
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -101,7 +101,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l buffer-size -d 'Largest datagram echoed; longer ones are reported as truncated' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l max-datagrams -d 'Exit 0 after N datagrams' -r
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s 6 -d 'IPv6 only'
@@ -117,7 +117,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l interval -d 'Milliseconds between numbered datagrams [default: 10]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l timeout -d 'Milliseconds to wait for a reply before the datagram counts as lost' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l max-loss -d 'Exit 3 when more than PCT percent are lost' -r
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s 6 -d 'IPv6 only'
@@ -132,7 +132,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "client" -d 'Send datagrams and match the replies'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l timeout -d 'Give up on a lookup after SECS seconds' -r
-complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand resolve" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s 6 -d 'IPv6 only'
@@ -142,7 +142,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s v -l verbose -
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand resolve" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -154,7 +154,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_se
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "get" -d 'Print option values of a fresh socket (all that apply, or those named)'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "set" -d 'Set options on a fresh socket, read them back and explain any difference'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and not __fish_seen_subcommand_from list get set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -164,7 +164,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_s
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l type -d 'Socket type' -r -f -a "tcp\t''
 udp\t''"
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s 6 -d 'IPv6 only'
@@ -176,7 +176,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_s
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l type -d 'Socket type' -r -f -a "tcp\t''
 udp\t''"
-complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from set" -s 6 -d 'IPv6 only'
@@ -190,7 +190,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_s
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print option values of a fresh socket (all that apply, or those named)'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set options on a fresh socket, read them back and explain any difference'
 complete -c netlab -n "__fish_netlab_using_subcommand sockopt; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -198,7 +198,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s v -l verbose
 complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand byteorder" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_seen_subcommand_from write read fds help" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -213,7 +213,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand fileio; and not __fish_see
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l flags -d 'Open flags: a list (creat,wronly,trunc) or C spelling (O_CREAT|O_WRONLY)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l mode -d 'Mode for a created file: octal (0644), symbolic (u=rw,g=r,o=r) or S_IRUSR|S_IWUSR; the umask is applied' -r
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l data -d 'Data to write (default: all of stdin)' -r
-complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l nofollow -d 'Add O_NOFOLLOW: refuse to open through a symbolic link'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from write" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -226,7 +226,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_su
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l offset -d 'lseek(2) to this offset before reading' -r
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l buffer-size -d 'Bytes asked for in each read(2) call' -r
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l flags -d 'Open flags (must include rdonly or rdwr)' -r
-complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l nofollow -d 'Add O_NOFOLLOW: refuse to open through a symbolic link'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -235,7 +235,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_su
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from read" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from fds" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
@@ -247,7 +247,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_su
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "read" -d 'open(2) and read(2) a file to stdout, binary-safe'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "fds" -d 'Show descriptors 0/1/2 and those handed to a file, a TCP and a UDP socket'
 complete -c netlab -n "__fish_netlab_using_subcommand fileio; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c netlab -n "__fish_netlab_using_subcommand demo" -l log-format -d 'Format of stderr logs and trace lines' -r -f -a "text\t''
+complete -c netlab -n "__fish_netlab_using_subcommand demo" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'

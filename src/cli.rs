@@ -42,7 +42,7 @@ pub struct GlobalArgs {
     /// Only errors on stderr
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Format of stderr logs and trace lines
+    /// Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
     pub log_format: LogFormat,
 }

@@ -51,6 +51,11 @@ fn stderr_is_tty() -> bool {
     nix::unistd::isatty(std::io::stderr()).unwrap_or(false)
 }
 
+/// Whether stderr diagnostics are JSON (`--log-format json`).
+pub fn json_logs() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
 /// Whether `--trace` is on (one relaxed load: free on the hot path).
 #[inline]
 pub fn tracing_syscalls() -> bool {

@@ -555,11 +555,13 @@ impl Out {
     }
 
     /// A side note: on stderr in text mode (so stdout keeps only the data;
-    /// left out under `-q`), an event on stdout in JSON mode.
+    /// left out under `-q`; a JSON line under `--log-format json`), an event
+    /// on stdout in JSON mode.
     pub fn emit_note(&self, ev: &Event) {
         match self.format {
             Format::Json => self.emit(ev),
             Format::Text if self.quiet => {}
+            Format::Text if crate::logging::json_logs() => stderr_line(&json_line(ev)),
             Format::Text => stderr_line(&ev.to_string()),
         }
     }

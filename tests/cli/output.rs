@@ -2,6 +2,7 @@
 //! stdout never crashes; global flags work on either side of the command.
 
 use crate::common::*;
+use netlab::output::Event;
 
 const JSON_RUNS: &[&[&str]] = &[
     &["byteorder"],
@@ -49,6 +50,21 @@ fn log_format_json_makes_trace_lines_json() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
         assert!(v.get("trace").is_some(), "{line}");
     }
+}
+
+/// The notes a text-mode command writes beside its data (fileio read's
+/// open/read explanation, the stream client's summary) are events too:
+/// under `--log-format json` every stderr line parses, data stays on stdout.
+#[test]
+fn log_format_json_makes_side_notes_json() {
+    let d = TempDir::new("logjson");
+    let p = d.path("f");
+    std::fs::write(&p, b"content\n").unwrap();
+    let o = run(&["--log-format", "json", "fileio", "read", &p], b"");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, b"content\n");
+    let notes = parse_events(&stderr(&o));
+    assert!(matches!(notes.as_slice(), [Event::Open { .. }, Event::Read { bytes: 8, .. }]), "{notes:?}");
 }
 
 /// `netlab … | head -c1`: read one byte, close the pipe, expect a clean exit.
