@@ -512,6 +512,21 @@ pub fn waitpid_any_blocking() -> std::result::Result<Option<(i32, String)>, Errn
     }
 }
 
+/// waitpid(pid, &status, 0): wait for that child to end (EINTR retried).
+pub fn waitpid_child(pid: nix::unistd::Pid) -> std::result::Result<nix::sys::wait::WaitStatus, Errno> {
+    let res = loop {
+        match nix::sys::wait::waitpid(pid, None) {
+            Err(Errno::EINTR) => continue,
+            other => break other,
+        }
+    };
+    traced(
+        res,
+        || format!("waitpid({pid}, 0)"),
+        |st| describe_wait(*st).map_or_else(|| "0".into(), |(p, how)| format!("{p} ({how})")),
+    )
+}
+
 fn waitpid_any(nohang: bool) -> std::result::Result<Option<(i32, String)>, Errno> {
     use nix::sys::wait::{waitpid, WaitPidFlag};
     use nix::unistd::Pid;

@@ -557,6 +557,25 @@ fn odd_server(n: usize, f: fn(TcpStream)) -> (SocketAddr, std::thread::JoinHandl
     (addr, h)
 }
 
+/// The course's split: the trace shows the fork, the child's calls under its
+/// pid, and the parent reaping it at the end.
+#[test]
+fn client_split_trace_shows_fork_child_and_waitpid() {
+    let (addr, h) = slow_echo_server(778, None);
+    let o = run(&["--trace", "echo-client", "--split", "127.0.0.1", &addr.port().to_string()], b"split me\n");
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, b"split me\n");
+    let err = stderr(&o);
+    let child = err
+        .lines()
+        .find_map(|l| l.strip_prefix("fork() = "))
+        .unwrap_or_else(|| panic!("no fork line: {err}"))
+        .to_string();
+    assert!(err.lines().any(|l| l == format!("[pid {child}] shutdown(3, SHUT_WR) = 0")), "{err}");
+    assert!(err.lines().any(|l| l == format!("waitpid({child}, 0) = {child} (exited 0)")), "{err}");
+    h.join().unwrap();
+}
+
 #[test]
 fn a_server_that_closes_at_once_is_always_exit_3() {
     // FIN or RST may reach the client first (a race inside TCP): the echo is

@@ -610,7 +610,7 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 let _ = sys::kill(child.as_raw(), nix::sys::signal::Signal::SIGTERM);
             }
             let res = res.map(|_| ());
-            let status = nix::sys::wait::waitpid(child, None);
+            let status = sys::waitpid_child(child);
             if let Ok(nix::sys::wait::WaitStatus::Exited(_, code)) = status {
                 if code != 0 && res.is_ok() {
                     return Err(Error::failed("the writer process failed (stdin or socket write error)"));
