@@ -37,7 +37,12 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     logging::init(parsed.global.verbosity(), parsed.global.log_format, parsed.global.trace);
     let mut out = Out::new(if parsed.global.json { Format::Json } else { Format::Text });
     out.set_quiet(parsed.global.quiet);
-    let code = match commands::run(&parsed.command, &mut out) {
+    let result = commands::run(&parsed.command, &mut out).and_then(|()| {
+        // Results that did not reach stdout (a full disk) are a failure.
+        out.flush();
+        out.write_failure().map_or(Ok(()), |errno| Err(Error::sys("write stdout", errno)))
+    });
+    let code = match result {
         Ok(()) => error::EXIT_OK,
         Err(e) => {
             report(&name, &e, &out);

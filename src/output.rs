@@ -4,12 +4,16 @@
 //!
 //! A closed stdout (`| head -1`) is not an error: the first EPIPE marks the
 //! sink broken, later events are dropped, and the command (or server) carries
-//! on. Servers switch to buffered mode and call [`Out::flush`] before they
+//! on. Any other write failure (ENOSPC on a full disk, EIO) also stops the
+//! output, but is kept: the command ends with `write stdout: …` and exit 1,
+//! as `cat` does, so a script never takes truncated results for a success; a
+//! server warns at once and carries on serving. Servers switch to buffered mode and call [`Out::flush`] before they
 //! block, so a busy server pays one write(2) per loop turn, not per event.
 //!
 //! The JSON schema is this enum: field names as written, variant names in
 //! snake_case as the `event` value; `tests/cli` reads every line back into it.
 
+use nix::errno::Errno;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::io::{self, Write};
@@ -131,7 +135,8 @@ pub enum Event {
 
     // ---- echo-server ----
     /// The server is bound and listening (printed only after listen()).
-    Listening { addr: String, port: u16, model: String, pid: u32, backlog: i32 },
+    /// `backlog` is null for UDP, which has no listen queue.
+    Listening { addr: String, port: u16, model: String, pid: u32, backlog: Option<i32> },
     /// A connection was accepted.
     Accepted { conn: u64, peer: String, fd: i32, pid: u32 },
     /// A connection ended: `reason` is eof, reset, timeout, error or
@@ -360,7 +365,10 @@ impl fmt::Display for Event {
             }
             Event::Listening { addr, port, model, pid, backlog } => {
                 let shown = if addr.contains(':') { format!("[{addr}]:{port}") } else { format!("{addr}:{port}") };
-                write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {backlog})")
+                match backlog {
+                    Some(b) => write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {b})"),
+                    None => write!(f, "listening on {shown} (model {model}, pid {pid})"),
+                }
             }
             Event::Accepted { conn, peer, fd, pid } => write!(f, "accepted #{conn} from {peer} (fd {fd}, pid {pid})"),
             Event::Closed { conn, peer, bytes_in, bytes_out, duration_ms, reason } => write!(
@@ -496,7 +504,12 @@ pub struct Out {
 struct Sink {
     buf: Vec<u8>,
     buffered: bool,
+    /// no more writes: the reader went away or a write failed
     broken: bool,
+    /// the first failure that was not EPIPE
+    failure: Option<Errno>,
+    /// a server: a failure is worth a warning now, not only at the end
+    serving: bool,
 }
 
 /// Flush a buffered sink once it holds this much.
@@ -506,7 +519,13 @@ impl Out {
     pub fn new(format: Format) -> Self {
         Out {
             format,
-            sink: Arc::new(Mutex::new(Sink { buf: Vec::new(), buffered: false, broken: false })),
+            sink: Arc::new(Mutex::new(Sink {
+                buf: Vec::new(),
+                buffered: false,
+                broken: false,
+                failure: None,
+                serving: false,
+            })),
             queued: Arc::new(AtomicBool::new(false)),
             quiet: false,
         }
@@ -530,6 +549,18 @@ impl Out {
     /// exits 0; a server carries on.
     pub fn is_broken(&self) -> bool {
         self.sink().broken
+    }
+
+    /// A write to stdout failed for a reason other than EPIPE: the results
+    /// are incomplete, and the command must not exit 0.
+    pub fn write_failure(&self) -> Option<Errno> {
+        self.sink().failure
+    }
+
+    /// A server: a failed stdout is reported when it happens (the server
+    /// keeps serving), not only when it stops.
+    pub fn set_serving(&self) {
+        self.sink().serving = true;
     }
 
     fn sink(&self) -> MutexGuard<'_, Sink> {
@@ -603,10 +634,20 @@ impl Sink {
         }
         if !self.broken {
             let mut stdout = io::stdout().lock();
-            if stdout.write_all(&self.buf).and_then(|_| stdout.flush()).is_err() {
-                // EPIPE (reader gone) or any other failure: stop writing
-                // results, keep working.
+            if let Err(e) = stdout.write_all(&self.buf).and_then(|_| stdout.flush()) {
+                // Stop writing results either way; only EPIPE (the reader
+                // has gone, as with `| head`) is not a failure.
                 self.broken = true;
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    let errno = e.raw_os_error().map_or(Errno::EIO, Errno::from_raw);
+                    self.failure = Some(errno);
+                    if self.serving {
+                        tracing::warn!(
+                            "write stdout: {}: results are no longer written; the server carries on",
+                            crate::error::describe_errno(errno)
+                        );
+                    }
+                }
             }
         }
         self.buf.clear();

@@ -39,7 +39,7 @@ pub const DOCS: Docs = Docs {
         ("netlab --json udp server --max-datagrams 1 0", "answer one datagram, then exit 0"),
     ],
     events: &[
-        ("listening", "addr, port, model (udp), pid, backlog (0)"),
+        ("listening", "addr, port, model (udp), pid, backlog (null: UDP has no listen queue)"),
         ("datagram", "peer, bytes, truncated, replied, note (why not echoed)"),
         ("stopped", "signal, datagrams, bytes_in, bytes_out"),
         ("connected", "peer, local, connect_ms (--connect)"),
@@ -205,12 +205,13 @@ fn server(a: &ServerArgs, out: &mut Out) -> Result<()> {
     sys::bind(&fd, &addr)?;
     let local = sys::getsockname(&fd).map_err(|e| Error::sys("getsockname", e))?;
     let signals = Signals::install(false)?;
+    out.set_serving();
     out.emit(&Event::Listening {
         addr: local.ip().to_string(),
         port: local.port(),
         model: "udp".into(),
         pid: std::process::id(),
-        backlog: 0,
+        backlog: None,
     });
     out.flush();
     out.set_buffered(true);

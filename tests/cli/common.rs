@@ -126,41 +126,60 @@ impl Server {
     }
 
     pub fn start_cmd(cmd: &mut Command) -> Server {
+        Self::spawn(cmd.stdout(Stdio::piped()), false)
+    }
+
+    /// A server whose stdout is /dev/full (every write fails with ENOSPC).
+    /// `cmd` must have `--trace`: the port is read from its getsockname line.
+    pub fn start_with_full_stdout(cmd: &mut Command) -> Server {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("open /dev/full");
+        Self::spawn(cmd.stdout(full), true)
+    }
+
+    fn spawn(cmd: &mut Command, port_from_trace: bool) -> Server {
         use std::io::BufRead;
-        let mut child =
-            cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn server");
+        let mut child = cmd.stdin(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn server");
         let pid = child.id();
-        let stdout = child.stdout.take().unwrap();
         let stderr = child.stderr.take().unwrap();
         let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let err = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let (tx, rx) = std::sync::mpsc::channel::<u16>();
-        let l2 = lines.clone();
-        let r1 = std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                let listening = match serde_json::from_str::<Event>(&line) {
-                    Ok(Event::Listening { port, .. }) => Some(port),
-                    _ => None,
-                };
-                l2.lock().unwrap().push(line);
-                if let Some(port) = listening {
-                    let _ = tx.send(port);
+        let mut readers = Vec::new();
+        if let Some(stdout) = child.stdout.take() {
+            let (l2, tx) = (lines.clone(), tx.clone());
+            readers.push(std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    let listening = match serde_json::from_str::<Event>(&line) {
+                        Ok(Event::Listening { port, .. }) => Some(port),
+                        _ => None,
+                    };
+                    l2.lock().unwrap().push(line);
+                    if let Some(port) = listening {
+                        let _ = tx.send(port);
+                    }
                 }
-            }
-        });
+            }));
+        }
         let e2 = err.clone();
-        let r2 = std::thread::spawn(move || {
+        readers.push(std::thread::spawn(move || {
             for line in std::io::BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                // `getsockname(3) = 0 (127.0.0.1:PORT)`
+                let traced_port = line
+                    .strip_prefix("getsockname(")
+                    .and_then(|l| l.strip_suffix(')')?.rsplit_once(':')?.1.parse::<u16>().ok());
+                if let Some(port) = traced_port.filter(|_| port_from_trace) {
+                    let _ = tx.send(port);
+                }
                 let mut e = e2.lock().unwrap();
                 if e.len() < 1 << 20 {
                     e.push_str(&line);
                     e.push('\n');
                 }
             }
-        });
-        let mut s = Server { child: Some(child), port: 0, pid, lines, err, readers: vec![r1, r2] };
+        }));
+        let mut s = Server { child: Some(child), port: 0, pid, lines, err, readers };
         match rx.recv_timeout(std::time::Duration::from_secs(10)) {
             Ok(port) => s.port = port,
             Err(_) => panic!("server did not print a listening event; stderr:\n{}", s.stderr()),

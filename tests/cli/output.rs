@@ -120,3 +120,55 @@ fn quiet_leaves_only_errors_on_stderr() {
     assert!(stderr(&o).starts_with(&format!("netlab: fileio: open {missing}: No such file")), "{}", stderr(&o));
     s.stop();
 }
+
+/// stdout on a full disk (/dev/full: every write is ENOSPC) is not the
+/// reader going away: the results are lost, so the command says so and
+/// exits 1, as `cat f > /dev/full` does, instead of a silent 0.
+#[test]
+fn a_failing_stdout_is_exit_1_not_a_silent_success() {
+    let s = Server::start(&["echo-server", "--model", "poll", "--bind", "127.0.0.1", "0"]);
+    let port = s.port.to_string();
+    let d = TempDir::new("full");
+    let p = d.path("f");
+    std::fs::write(&p, b"content").unwrap();
+    for args in [
+        &["fileio", "read", &p][..],
+        &["byteorder", "htons", "80"],
+        &["--json", "sockopt", "get"],
+        &["echo-client", "-m", "hi", "127.0.0.1", &port],
+        &["echo-client", "127.0.0.1", &port],
+    ] {
+        // through sh: run_cmd pipes stdout, the redirection replaces it
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c").arg("exec \"$@\" > /dev/full").arg("sh").arg(bin()).args(args);
+        let o = run_cmd(&mut sh, b"streamed");
+        assert_exit(&o, 1);
+        let err = stderr(&o);
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("netlab: ")).collect();
+        assert_eq!(errors.len(), 1, "{args:?}: {err}");
+        assert!(errors[0].ends_with(": write stdout: No space left on device (ENOSPC)"), "{args:?}: {err}");
+    }
+    s.stop();
+}
+
+/// A server whose stdout fails keeps serving, warns when it happens, and
+/// does not report the run as clean when it stops.
+#[test]
+fn a_server_with_a_failing_stdout_serves_on_and_exits_1() {
+    let mut s = Server::start_with_full_stdout(netlab().args([
+        "--trace",
+        "echo-server",
+        "--model",
+        "epoll",
+        "--bind",
+        "127.0.0.1",
+        "0",
+    ]));
+    s.wait_stderr("WARN write stdout: No space left on device (ENOSPC): results are no longer written", 10);
+    let data = random_bytes(100_000, 5);
+    assert_eq!(echo_through(s.addr(), &data), data);
+    s.signal(nix::sys::signal::Signal::SIGINT);
+    assert_eq!(s.wait_exit(10), Some(1));
+    let err = s.stderr();
+    assert!(err.ends_with("netlab: echo-server: write stdout: No space left on device (ENOSPC)\n"), "{err}");
+}

@@ -256,12 +256,13 @@ impl<'a> Server<'a> {
         sys::set_nonblocking(listener, true).map_err(|e| Error::sys("fcntl O_NONBLOCK", e))?;
         let signals = Signals::install(chld)?;
         let local = sys::getsockname(listener).map_err(|e| Error::sys("getsockname", e))?;
+        out.set_serving();
         out.emit(&Event::Listening {
             addr: local.ip().to_string(),
             port: local.port(),
             model: cfg.model.name().into(),
             pid: std::process::id(),
-            backlog: effective_backlog(cfg.backlog),
+            backlog: Some(effective_backlog(cfg.backlog)),
         });
         out.flush();
         Ok(Server {
