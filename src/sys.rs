@@ -426,6 +426,12 @@ pub fn open(path: &Path, flags: OFlag, mode: Mode, shown_flags: &str) -> std::re
     )
 }
 
+/// unlink(2).
+pub fn unlink(path: &Path) -> std::result::Result<(), Errno> {
+    let res = nix::unistd::unlink(path);
+    traced(res, || format!("unlink(\"{}\")", crate::output::path_text(path)), |_| "0".into())
+}
+
 /// lseek(fd, 0, SEEK_CUR): where the file offset is now.
 pub fn tell(fd: &Fd) -> std::result::Result<i64, Errno> {
     let res = nix::unistd::lseek(fd, 0, nix::unistd::Whence::SeekCur);
@@ -531,19 +537,20 @@ fn waitpid_any(nohang: bool) -> std::result::Result<Option<(i32, String)>, Errno
     use nix::sys::wait::{waitpid, WaitPidFlag};
     use nix::unistd::Pid;
     let flags = if nohang { Some(WaitPidFlag::WNOHANG) } else { None };
-    let res = match waitpid(Pid::from_raw(-1), flags) {
-        Ok(st) => Ok(describe_wait(st)),
-        Err(Errno::ECHILD) => Ok(None),
-        Err(e) => Err(e),
-    };
-    traced(
-        res,
+    // Traced as the kernel answered: `= 0` (children, none exited yet) and
+    // `= -1 ECHILD` (no children at all) are different answers.
+    let res = traced(
+        waitpid(Pid::from_raw(-1), flags).map(describe_wait),
         || format!("waitpid(-1, {})", if nohang { "WNOHANG" } else { "0" }),
         |r| match r {
             Some((pid, st)) => format!("{pid} ({st})"),
             None => "0".into(),
         },
-    )
+    );
+    match res {
+        Err(Errno::ECHILD) => Ok(None),
+        other => other,
+    }
 }
 
 // ---------------------------------------------------------------- signals, pipes, waiting

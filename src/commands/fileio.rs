@@ -494,7 +494,7 @@ fn fds(out: &mut Out) -> Result<()> {
         .map_err(|e| Error::sys(format!("open {path_s}"), e))?;
     // The name is not needed once the file is open: unlink now so that an
     // error below leaves nothing behind.
-    let _ = std::fs::remove_file(&path);
+    let _ = sys::unlink(&path);
     out.emit(&Event::Fd { fd: file.raw(), kind: "file".into(), detail: format!("open(\"{path_s}\") (unlinked)") });
     let tcp = sys::socket(AddressFamily::Inet, SockType::Stream, false)?;
     out.emit(&Event::Fd { fd: tcp.raw(), kind: "tcp socket".into(), detail: "socket(AF_INET, SOCK_STREAM, 0)".into() });

@@ -357,9 +357,20 @@ fn trace_narrates_the_server() {
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }
-    // the child closes the listening socket; the parent closes the client's
-    assert!(err.lines().any(|l| l.starts_with("[pid ") && l.ends_with("close(3) = 0")), "{err}");
-    assert!(err.lines().any(|l| l.starts_with("accept(3) = ")), "{err}");
+    // the child closes the listening socket, and the client's before it
+    // exits; the parent closes the client's
+    let child = err.lines().find_map(|l| l.strip_prefix("fork() = ")).expect("fork line");
+    let client = err
+        .lines()
+        .find_map(|l| l.strip_prefix("accept(3) = ")?.split_once(' ').map(|(fd, _)| fd.to_string()))
+        .unwrap_or_else(|| panic!("no accept line in\n{err}"));
+    assert!(err.lines().any(|l| l == format!("[pid {child}] close(3) = 0")), "{err}");
+    assert!(err.lines().any(|l| l == format!("[pid {child}] close({client}) = 0")), "{err}");
+    assert!(err.lines().any(|l| l == format!("close({client}) = 0")), "{err}");
+    // the reaping loop as the kernel answers it: the child, then ECHILD
+    let reaped = format!("waitpid(-1, WNOHANG) = {child} (exited 0)");
+    let after: Vec<&str> = err.lines().skip_while(|l| *l != reaped).take(2).collect();
+    assert_eq!(after.get(1), Some(&"waitpid(-1, WNOHANG) = -1 ECHILD (No child processes)"), "{err}");
 }
 
 #[test]

@@ -181,6 +181,9 @@ fn trace_is_c_notation_in_text() {
         assert!(err.lines().any(|l| l == want), "missing {want:?} in\n{err}");
     }
     assert!(err.lines().any(|l| l.starts_with("open(\"") && l.ends_with("O_RDWR|O_CREAT|O_EXCL, 0600) = 3")), "{err}");
+    // the name goes at once (the fd stays): the unlink is narrated too
+    let opened = err.lines().find_map(|l| l.strip_prefix("open(\"")?.split_once('"').map(|(p, _)| p)).unwrap();
+    assert!(err.lines().any(|l| l == format!("unlink(\"{opened}\") = 0")), "{err}");
 }
 
 #[test]

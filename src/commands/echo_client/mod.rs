@@ -598,6 +598,13 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 }
             };
             let _ = sys::shutdown(fd, Shutdown::Write);
+            drop(copy_w);
+            // SAFETY: the child's copy of the socket is closed here and
+            // never used again (the parent's `Fd` is not dropped in the
+            // child, which leaves with _exit).
+            unsafe {
+                let _ = sys::close_number(fd.raw());
+            }
             // SAFETY: leave without running the parent's destructors.
             unsafe { libc::_exit(code) };
         }

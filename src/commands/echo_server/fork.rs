@@ -173,9 +173,15 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     let counters = SharedBytes { bytes_in, bytes_out };
                     let end = echo_blocking(fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
                     let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
+                    // The course's close(clnt_sock) before the child returns
+                    // (exit would close it too, but --trace shows this one).
+                    // SAFETY: as above, `fd` is never dropped in the child.
+                    unsafe {
+                        let _ = sys::close_number(fd.raw());
+                    }
                     // SAFETY: _exit skips the parent's atexit handlers and
                     // destructors, which belong to the parent; the kernel
-                    // closes the child's descriptors.
+                    // closes the child's remaining descriptors.
                     unsafe { libc::_exit(code) };
                 }
                 Ok(ForkResult::Parent { child }) => *pid = child.as_raw(),
@@ -225,6 +231,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
 /// Reap every child that has exited (the waitpid(WNOHANG) loop) and
 /// announce its connection's end.
 fn reap(live: &mut HashMap<i32, Child>, free: &mut Vec<usize>, shared: &SharedCounters, srv: &mut Server<'_>) {
+    if live.is_empty() {
+        return; // no children: waitpid would only say ECHILD
+    }
     while let Ok(Some((pid, status))) = sys::waitpid_any_nohang() {
         let reason = match status.strip_prefix("exited ").and_then(|c| c.parse::<usize>().ok()) {
             Some(code) => REASONS.get(code).copied().unwrap_or("error"),
