@@ -30,10 +30,11 @@ pub enum Error {
     /// (`bind 0.0.0.0:9190`); exit 1.
     #[error("{op}: {}", describe_errno(*errno))]
     Sys { op: String, errno: Errno },
-    /// A runtime failure without an errno (resolver errors, protocol
-    /// surprises): exit 1.
+    /// A runtime failure told in its own words (resolver errors, protocol
+    /// surprises, a summary of many failures), with the errno behind it
+    /// when there is one: exit 1.
     #[error("{msg}")]
-    Failed { msg: String, hint: Option<String> },
+    Failed { msg: String, hint: Option<String>, errno: Option<Errno> },
     /// What came back is not what was sent: exit 3.
     #[error("{msg}")]
     Verify { msg: String },
@@ -67,16 +68,22 @@ impl Error {
     pub fn io(op: impl Into<String>, err: &io::Error) -> Self {
         match err.raw_os_error() {
             Some(code) => Error::Sys { op: op.into(), errno: Errno::from_raw(code) },
-            None => Error::Failed { msg: format!("{}: {err}", op.into()), hint: None },
+            None => Error::Failed { msg: format!("{}: {err}", op.into()), hint: None, errno: None },
         }
     }
 
     pub fn failed(msg: impl Into<String>) -> Self {
-        Error::Failed { msg: msg.into(), hint: None }
+        Error::Failed { msg: msg.into(), hint: None, errno: None }
     }
 
     pub fn failed_hint(msg: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Failed { msg: msg.into(), hint: Some(hint.into()) }
+        Error::Failed { msg: msg.into(), hint: Some(hint.into()), errno: None }
+    }
+
+    /// A failure in its own words that still carries its errno (for the
+    /// `errno` and `code` fields of the JSON error event).
+    pub fn failed_errno(msg: impl Into<String>, hint: Option<String>, errno: Errno) -> Self {
+        Error::Failed { msg: msg.into(), hint, errno: Some(errno) }
     }
 
     pub fn verify(msg: impl Into<String>) -> Self {
@@ -96,6 +103,7 @@ impl Error {
     pub fn errno(&self) -> Option<Errno> {
         match self {
             Error::Sys { errno, .. } => Some(*errno),
+            Error::Failed { errno, .. } => *errno,
             _ => None,
         }
     }
@@ -110,8 +118,9 @@ impl Error {
     }
 }
 
-/// Advice for the errors a student meets first.
-fn errno_hint(op: &str, errno: Errno) -> Option<String> {
+/// Advice for the errors a student meets first (`op` is the failed call and
+/// its target, `bind 0.0.0.0:80`).
+pub fn errno_hint(op: &str, errno: Errno) -> Option<String> {
     let hint = match errno {
         Errno::EADDRINUSE => {
             "another socket holds this address, or a recent connection is in TIME_WAIT \
@@ -128,6 +137,7 @@ fn errno_hint(op: &str, errno: Errno) -> Option<String> {
         Errno::ETIMEDOUT => "no answer in time: is the host up and the port open?",
         Errno::ENETUNREACH | Errno::EHOSTUNREACH => "no route to that address (`ip route get ADDR`)",
         Errno::EAFNOSUPPORT => "this address family is not available here (is IPv6 disabled?)",
+        Errno::EMSGSIZE => "the largest UDP payload is 65507 bytes over IPv4 (65527 over IPv6), less any IP options",
         _ => return None,
     };
     Some(hint.to_string())

@@ -240,10 +240,11 @@ pub enum Summary {
         rps: f64,
         /// echoed payload, MB/s (10^6 bytes)
         mbps: f64,
-        latency_p50_us: u64,
-        latency_p90_us: u64,
-        latency_p99_us: u64,
-        latency_max_us: u64,
+        /// latencies: null when no request completed (no measurement, not 0)
+        latency_p50_us: Option<u64>,
+        latency_p90_us: Option<u64>,
+        latency_p99_us: Option<u64>,
+        latency_max_us: Option<u64>,
         errors: u64,
         mismatches: u64,
         /// requests still without their echo when the run ended (the end of
@@ -265,11 +266,12 @@ pub enum Summary {
         corrupt: u64,
         /// datagrams from other addresses, ignored
         ignored: u64,
-        rtt_min_us: u64,
-        rtt_p50_us: u64,
-        rtt_p90_us: u64,
-        rtt_p99_us: u64,
-        rtt_max_us: u64,
+        /// round trips: null when no reply came (no measurement, not 0)
+        rtt_min_us: Option<u64>,
+        rtt_p50_us: Option<u64>,
+        rtt_p90_us: Option<u64>,
+        rtt_p99_us: Option<u64>,
+        rtt_max_us: Option<u64>,
     },
 }
 
@@ -455,9 +457,13 @@ impl fmt::Display for Event {
                 unfinished,
             }) => write!(
                 f,
-                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: p50 {latency_p50_us} p90 {latency_p90_us} p99 {latency_p99_us} max {latency_max_us}\nerrors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}",
+                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: {}\nerrors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}",
                 if *reconnect { "connect-echo-close cycles" } else { "requests" },
-                if *idle > 0 { format!(" + {idle} idle") } else { String::new() }
+                if *idle > 0 { format!(" + {idle} idle") } else { String::new() },
+                match (latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us) {
+                    (Some(p50), Some(p90), Some(p99), Some(max)) => format!("p50 {p50} p90 {p90} p99 {p99} max {max}"),
+                    _ => "none (no request completed)".to_string(),
+                }
             ),
             Event::Summary(Summary::Udp {
                 sent,
@@ -476,7 +482,12 @@ impl fmt::Display for Event {
                 rtt_max_us,
             }) => write!(
                 f,
-                "summary: {sent} sent, {received} received, {lost} lost ({loss_pct:.1}%), {duplicates} duplicates, {reordered} reordered, {late} late, {corrupt} corrupt, {ignored} ignored\nrtt us: min {rtt_min_us} p50 {rtt_p50_us} p90 {rtt_p90_us} p99 {rtt_p99_us} max {rtt_max_us}"
+                "summary: {sent} sent, {received} received, {lost} lost ({loss_pct:.1}%), {duplicates} duplicates, {reordered} reordered, {late} late, {corrupt} corrupt, {ignored} ignored\nrtt us: {}",
+                match (rtt_min_us, rtt_p50_us, rtt_p90_us, rtt_p99_us, rtt_max_us) {
+                    (Some(min), Some(p50), Some(p90), Some(p99), Some(max)) =>
+                        format!("min {min} p50 {p50} p90 {p90} p99 {p99} max {max}"),
+                    _ => "none (no reply)".to_string(),
+                }
             ),
             Event::DemoStep { step, ok, detail } => {
                 write!(f, "[{}] {step:<22} {detail}", if *ok { " ok " } else { "FAIL" })

@@ -46,7 +46,7 @@ pub const DOCS: Docs = Docs {
         ("echo", "seq, bytes, rtt_us, data (--message)"),
         (
             "summary",
-            "kind=udp: sent, received, lost, loss_pct, duplicates, reordered, late, corrupt, ignored, rtt_min_us, rtt_p50_us, rtt_p90_us, rtt_p99_us, rtt_max_us",
+            "kind=udp: sent, received, lost, loss_pct, duplicates, reordered, late, corrupt, ignored, rtt_min_us, rtt_p50_us, rtt_p90_us, rtt_p99_us, rtt_max_us (the rtt fields are null when no reply came)",
         ),
     ],
     exit_notes: &[
@@ -310,13 +310,10 @@ fn payload(seq: u64, size: usize, token: u64) -> Vec<u8> {
 
 fn udp_error(op: &str, e: Errno, target: &SocketAddr) -> Error {
     match e {
-        Errno::ECONNREFUSED => Error::failed_hint(
+        Errno::ECONNREFUSED => Error::failed_errno(
             format!("no UDP listener at {target} (ICMP port unreachable)"),
-            "start one with `netlab udp server PORT`",
-        ),
-        Errno::EMSGSIZE => Error::failed_hint(
-            format!("{op} {target}: {}", crate::error::describe_errno(e)),
-            "the largest UDP payload is 65507 bytes over IPv4 (65527 over IPv6), less any IP options",
+            Some("start one with `netlab udp server PORT`".into()),
+            e,
         ),
         _ => Error::sys(format!("{op} {target}"), e),
     }
@@ -327,6 +324,25 @@ struct Client {
     target: SocketAddr,
     connected: bool,
     ignored: u64,
+}
+
+impl Client {
+    /// What to check when nothing came back, from what was seen.
+    fn no_reply_hint(&self) -> String {
+        if self.ignored > 0 {
+            format!(
+                "{} datagram(s) came from another address or port and were ignored: \
+                 does the server reply from a different socket?",
+                self.ignored
+            )
+        } else if self.connected {
+            "no ICMP port unreachable came back either: something may be bound there that does not reply, \
+             or drops the datagrams (a datagram larger than its buffer)"
+                .into()
+        } else {
+            "is a UDP server listening there? --connect makes ICMP port-unreachable visible".into()
+        }
+    }
 }
 
 impl Client {
@@ -417,7 +433,7 @@ fn messages(c: &mut Client, msgs: &[String], timeout: Duration, out: &Out) -> Re
             if left.is_zero() {
                 return Err(Error::failed_hint(
                     format!("no reply from {} within {} ms", c.target, timeout.as_millis()),
-                    "is a UDP server listening there? --connect makes ICMP port-unreachable visible",
+                    c.no_reply_hint(),
                 ));
             }
             c.wait(left)?;
@@ -557,7 +573,7 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     }
     let lost = count - t.received;
     let loss_pct = lost as f64 * 100.0 / count as f64;
-    let q = |p: f64| if t.rtts.is_empty() { 0 } else { t.rtts.value_at_quantile(p) };
+    let q = |p: f64| (!t.rtts.is_empty()).then(|| t.rtts.value_at_quantile(p));
     out.emit(&Event::Summary(Summary::Udp {
         sent: count,
         received: t.received,
@@ -568,11 +584,11 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         late: t.late,
         corrupt: t.corrupt,
         ignored: c.ignored,
-        rtt_min_us: if t.rtts.is_empty() { 0 } else { t.rtts.min() },
+        rtt_min_us: (!t.rtts.is_empty()).then(|| t.rtts.min()),
         rtt_p50_us: q(0.50),
         rtt_p90_us: q(0.90),
         rtt_p99_us: q(0.99),
-        rtt_max_us: if t.rtts.is_empty() { 0 } else { t.rtts.max() },
+        rtt_max_us: (!t.rtts.is_empty()).then(|| t.rtts.max()),
     }));
     if t.corrupt > 0 {
         return Err(Error::verify(format!(
@@ -586,7 +602,7 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         }
         None if t.received == 0 => Err(Error::failed_hint(
             format!("no reply to any of {count} datagrams from {}", c.target),
-            "is a UDP server listening there? --connect makes ICMP port-unreachable visible",
+            c.no_reply_hint(),
         )),
         _ => Ok(()),
     }

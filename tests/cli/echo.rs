@@ -735,7 +735,8 @@ fn load_mode_counts_exactly_and_verifies() {
             unreachable!()
         };
         assert_eq!((requests, errors, mismatches, connections), (2000, 0, 0, 8), "{m}");
-        assert!(latency_p50_us > 0 && latency_max_us >= latency_p50_us);
+        let (p50, max) = (latency_p50_us.expect("latency measured"), latency_max_us.expect("latency measured"));
+        assert!(p50 > 0 && max >= p50);
         s.wait_count("closed", 8, 10, |e| matches!(e, Event::Closed { .. }));
         let evs = s.stop();
         let Some(Event::Stopped { bytes_in, .. }) = evs.last() else { panic!() };
@@ -857,9 +858,20 @@ fn load_mode_detects_corruption_and_refusal() {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port().to_string();
     drop(l);
-    let o = run(&["echo-client", "--connections", "2", "--requests", "10", "127.0.0.1", &port], b"");
+    let o = run(&["--json", "echo-client", "--connections", "2", "--requests", "10", "127.0.0.1", &port], b"");
     assert_exit(&o, 1);
-    assert!(stderr(&o).contains("2 connections failed"), "{}", stderr(&o));
+    // the cause is named (the first failure, with its errno), not only counted
+    let want = format!(
+        "netlab: echo-client: 2 connections failed (0 requests completed); the first: connect 127.0.0.1:{port}: \
+         Connection refused (ECONNREFUSED); -v shows each"
+    );
+    assert_eq!(stderr(&o).lines().next(), Some(want.as_str()), "{}", stderr(&o));
+    let v = json_values(&o).pop().unwrap();
+    assert_eq!((v["event"].as_str(), v["code"].as_str()), (Some("error"), Some("ECONNREFUSED")), "{v}");
+    assert!(
+        matches!(load_summary(&o), netlab::output::Summary::Load { requests: 0, latency_p50_us: None, .. }),
+        "no latency without a completed request"
+    );
     for bad in [
         &["--connections", "0"][..],
         &["--connections", "2", "--requests", "5", "--duration", "1"],

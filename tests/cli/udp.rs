@@ -68,7 +68,8 @@ fn count_mode_clean_path() {
         panic!()
     };
     assert_eq!((sent, received, lost, duplicates, reordered, corrupt), (100, 100, 0, 0, 0, 0));
-    assert!(rtt_p50_us > 0 && rtt_max_us >= rtt_p50_us);
+    let (p50, max) = (rtt_p50_us.expect("rtt measured"), rtt_max_us.expect("rtt measured"));
+    assert!(p50 > 0 && max >= p50);
     s.stop();
 }
 
@@ -84,6 +85,11 @@ fn largest_datagram_round_trips_and_one_more_is_emsgsize() {
     let err = stderr(&o);
     assert!(err.starts_with("netlab: udp: sendto 127.0.0.1:") && err.contains("Message too long (EMSGSIZE)"), "{err}");
     assert!(err.contains("hint: the largest UDP payload is 65507"), "{err}");
+    // the JSON error names the errno, as every OS error does
+    let o = run(&["--json", "udp", "client", "--count", "1", "--size", "65508", "127.0.0.1", &port], b"");
+    assert_exit(&o, 1);
+    let v = json_values(&o).pop().unwrap();
+    assert_eq!((v["errno"].as_i64(), v["code"].as_str()), (Some(libc::EMSGSIZE as i64), Some("EMSGSIZE")), "{v}");
     s.stop();
 }
 
@@ -199,6 +205,61 @@ fn connected_client_hears_port_unreachable() {
     assert!(stderr(&o).contains("no reply from"), "{}", stderr(&o));
     let o = run(&["udp", "client", "--count", "3", "--interval", "1", "--timeout", "200", "127.0.0.1", &port], b"");
     assert_exit(&o, 1);
+    let o = run(&["--json", "udp", "client", "--connect", "-m", "anyone", "127.0.0.1", &port], b"");
+    assert_exit(&o, 1);
+    let v = json_values(&o).pop().unwrap();
+    assert_eq!(v["code"].as_str(), Some("ECONNREFUSED"), "{v}");
+}
+
+/// With nothing back, the summary has no round-trip figures (null, not 0),
+/// and the hint follows what was seen: a connected socket that heard no
+/// port unreachable, or replies that came from another socket.
+#[test]
+fn no_reply_is_told_apart_from_replies_from_elsewhere() {
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let o = run(
+        &[
+            "--json",
+            "udp",
+            "client",
+            "--connect",
+            "--count",
+            "2",
+            "--interval",
+            "1",
+            "--timeout",
+            "200",
+            "127.0.0.1",
+            &port,
+        ],
+        b"",
+    );
+    assert_exit(&o, 1);
+    assert!(
+        matches!(
+            summary(&o),
+            Summary::Udp { received: 0, lost: 2, rtt_min_us: None, rtt_p50_us: None, rtt_max_us: None, .. }
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("hint: no ICMP port unreachable came back either"), "{}", stderr(&o));
+
+    // a "server" that answers from another socket: the client ignores it
+    let (server, other) = (UdpSocket::bind("127.0.0.1:0").unwrap(), UdpSocket::bind("127.0.0.1:0").unwrap());
+    let port = server.local_addr().unwrap().port().to_string();
+    server.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let replier = std::thread::spawn(move || {
+        let mut b = [0u8; 64];
+        let (n, from) = server.recv_from(&mut b).unwrap();
+        other.send_to(&b[..n], from).unwrap();
+    });
+    let o = run(&["udp", "client", "--timeout", "500", "-m", "hello", "127.0.0.1", &port], b"");
+    replier.join().unwrap();
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("hint: 1 datagram(s) came from another address or port and were ignored"), "{err}");
 }
 
 #[test]

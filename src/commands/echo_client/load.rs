@@ -62,6 +62,9 @@ struct Counts {
     completed: u64,
     errors: u64,
     mismatches: u64,
+    /// the first connection error, told in the final message: what failed
+    /// and its errno (None: the server closed mid-request)
+    first_error: Option<(String, Option<Errno>)>,
 }
 
 /// The payload base of connection `id`: pseudo-random, distinct per
@@ -224,7 +227,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     drop(idle);
     let (counts, hist) = (&r.counts, &r.hist);
-    let q = |p: f64| if hist.is_empty() { 0 } else { hist.value_at_quantile(p) };
+    let q = |p: f64| (!hist.is_empty()).then(|| hist.value_at_quantile(p));
     out.emit(&Event::Summary(Summary::Load {
         connections: cfg.connections as u64,
         idle: cfg.idle as u64,
@@ -237,7 +240,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
         latency_p50_us: q(0.50),
         latency_p90_us: q(0.90),
         latency_p99_us: q(0.99),
-        latency_max_us: if hist.is_empty() { 0 } else { hist.max() },
+        latency_max_us: (!hist.is_empty()).then(|| hist.max()),
         errors: counts.errors,
         mismatches: counts.mismatches,
         unfinished,
@@ -258,10 +261,24 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
         )));
     }
     if counts.errors > 0 {
-        return Err(Error::failed(format!(
-            "{} connections failed ({} requests completed); -v shows each",
-            counts.errors, counts.completed
-        )));
+        let plural = |n: u64, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
+        let mut msg = format!(
+            "{} failed ({} completed)",
+            plural(counts.errors, "connection"),
+            plural(counts.completed, "request")
+        );
+        let (what, errno) = counts.first_error.clone().unwrap_or_default();
+        msg.push_str(&format!("; the first: {what}"));
+        if let Some(e) = errno {
+            msg.push_str(&format!(": {}", crate::error::describe_errno(e)));
+        }
+        if counts.errors > 1 {
+            msg.push_str("; -v shows each");
+        }
+        return Err(match errno {
+            Some(e) => Error::failed_errno(msg, crate::error::errno_hint(&what, e), e),
+            None => Error::failed(msg),
+        });
     }
     Ok(())
 }
@@ -297,13 +314,24 @@ impl Run<'_> {
                 c.state = State::Connecting;
             }
             Err(e) => {
-                tracing::info!("connect {}: {}", self.cfg.addr, crate::error::describe_errno(e));
+                self.note_error(format!("connect {}", self.cfg.addr), Some(e));
                 self.counts.errors += 1;
+                let c = &mut self.conns[id];
                 c.state = State::Done;
                 self.active -= 1;
             }
         }
         Ok(())
+    }
+
+    /// Log a connection's failure (`-v`) and keep the first for the final
+    /// message.
+    fn note_error(&mut self, what: String, errno: Option<Errno>) {
+        match errno {
+            Some(e) => tracing::info!("{what}: {}", crate::error::describe_errno(e)),
+            None => tracing::info!("{what}"),
+        }
+        self.counts.first_error.get_or_insert((what, errno));
     }
 
     /// Give up on a connection (an error, or a mismatch when `mismatch`).
@@ -332,7 +360,7 @@ impl Run<'_> {
                 Err(Errno::EAGAIN) => break,
                 Err(Errno::EINTR) => continue,
                 Err(e) => {
-                    tracing::info!("write: {}", crate::error::describe_errno(e));
+                    self.note_error("write".into(), Some(e));
                     return self.fail(id, false);
                 }
             }
@@ -355,11 +383,11 @@ impl Run<'_> {
                     self.send_some(id);
                 }
                 Ok(e) => {
-                    tracing::info!("connect {}: {}", self.cfg.addr, crate::error::describe_errno(Errno::from_raw(e)));
+                    self.note_error(format!("connect {}", self.cfg.addr), Some(Errno::from_raw(e)));
                     self.fail(id, false);
                 }
                 Err(e) => {
-                    tracing::info!("getsockopt SO_ERROR: {}", crate::error::describe_errno(e));
+                    self.note_error("getsockopt SO_ERROR".into(), Some(e));
                     self.fail(id, false);
                 }
             }
@@ -374,20 +402,18 @@ impl Run<'_> {
         }
         let Some(fd) = c.fd.as_ref() else { return Ok(()) };
         // Ok(true): the echo is complete; Ok(false): wait for more;
-        // Err(mismatch?): give the connection up.
-        let outcome: std::result::Result<bool, bool> = loop {
+        // Err(None): a mismatch; Err(Some(what failed, errno)): an error.
+        type Failure = Option<(String, Option<Errno>)>;
+        let outcome: std::result::Result<bool, Failure> = loop {
             let want = (c.req.len() - c.got).min(scratch.len());
             match sys::read(fd, &mut scratch[..want.max(1)]) {
                 Ok(0) => {
-                    tracing::info!(
-                        "the server closed a connection mid-request ({} of {} bytes back)",
-                        c.got,
-                        c.req.len()
-                    );
-                    break Err(false);
+                    let what =
+                        format!("the server closed a connection mid-request ({} of {} bytes back)", c.got, c.req.len());
+                    break Err(Some((what, None)));
                 }
                 // more bytes than were sent, or different ones
-                Ok(n) if want == 0 || scratch[..n] != c.req[c.got..c.got + n] => break Err(true),
+                Ok(n) if want == 0 || scratch[..n] != c.req[c.got..c.got + n] => break Err(None),
                 Ok(n) => {
                     c.got += n;
                     if c.got == c.req.len() {
@@ -399,17 +425,20 @@ impl Run<'_> {
                 }
                 Err(Errno::EAGAIN) => break Ok(false),
                 Err(Errno::EINTR) => continue,
-                Err(e) => {
-                    tracing::info!("read: {}", crate::error::describe_errno(e));
-                    break Err(false);
-                }
+                Err(e) => break Err(Some(("read".into(), Some(e)))),
             }
         };
         match outcome {
             Ok(true) => {}
             Ok(false) => return Ok(()),
-            Err(mismatch) => {
-                self.fail(id, mismatch);
+            Err(failure) => {
+                match failure {
+                    None => self.fail(id, true),
+                    Some((what, errno)) => {
+                        self.note_error(what, errno);
+                        self.fail(id, false);
+                    }
+                }
                 return Ok(());
             }
         }

@@ -49,7 +49,7 @@ pub const DOCS: Docs = Docs {
         ("summary", "kind=stream: bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms"),
         (
             "summary",
-            "kind=load: connections, idle, size, reconnect, requests, duration_s, rps, mbps, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us, errors, mismatches",
+            "kind=load: connections, idle, size, reconnect, requests, duration_s, rps, mbps, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us (null when no request completed), errors, mismatches, unfinished",
         ),
     ],
     exit_notes: &[
