@@ -108,6 +108,9 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
     if s.is_empty() {
         return Err("host is empty".into());
     }
+    if let Some((host, port)) = host_with_port(s) {
+        return Err(format!("'{s}': the port is its own argument (HOST PORT: {host} {port})"));
+    }
     let inner = match (s.starts_with('['), s.ends_with(']')) {
         (true, true) if s.len() >= 2 => &s[1..s.len() - 1],
         (true, _) | (false, true) => return Err(format!("'{s}': unbalanced brackets (write [::1] or ::1)")),
@@ -138,6 +141,16 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
     }
     validate_name(inner)?;
     Ok(Host::Name(inner.to_string()))
+}
+
+/// `[::1]:9190` or `127.0.0.1:80`, the `host:port` form other tools take:
+/// (host, port) so the error can show the right spelling.
+fn host_with_port(s: &str) -> Option<(&str, &str)> {
+    let (host, port) = match s.strip_prefix('[') {
+        Some(rest) => rest.split_once("]:").map(|(h, p)| (&s[..h.len() + 2], p))?,
+        None => s.rsplit_once(':').filter(|(h, _)| !h.contains(':'))?,
+    };
+    (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())).then_some((host, port))
 }
 
 /// Digits and dots, or dot-separated numbers in C notation (`0x7f.1`,

@@ -217,8 +217,11 @@ fn inet_event(func: Function, input: &str) -> std::result::Result<Event, String>
 /// A number: decimal, `0x` hex, `0o` octal or `0b` binary, up to u64.
 pub fn parse_value(s: &str) -> std::result::Result<u64, String> {
     let t = s.trim();
-    if t.starts_with('-') {
-        return Err(format!("{s}: negative values have no unsigned representation"));
+    if let Some(rest) = t.strip_prefix('-') {
+        if parse_value(rest).is_ok() {
+            return Err(format!("{s}: negative values have no unsigned representation"));
+        }
+        return Err(format!("'{s}' is not a number (decimal, 0x hex, 0o octal or 0b binary)"));
     }
     let (digits, radix) = match t.get(..2).map(str::to_ascii_lowercase).as_deref() {
         Some("0x") => (&t[2..], 16),

@@ -238,7 +238,16 @@ pub const OPTIONS: &[OptDef] = &[
     opt!(SOL_SOCKET, SO_ACCEPTCONN, Bool, Tcp, Any, false, None, "1 after listen()"),
     opt!(SOL_SOCKET, SO_DONTROUTE, Bool, Both, Any, true, None, "bypass routing: only directly connected hosts"),
     opt!(SOL_SOCKET, SO_OOBINLINE, Bool, Tcp, Any, true, None, "urgent (out-of-band) data stays in the normal stream"),
-    opt!(SOL_SOCKET, SO_PRIORITY, Int, Both, Any, true, Some((0, 6)), "queueing priority of outgoing packets (0..6)"),
+    opt!(
+        SOL_SOCKET,
+        SO_PRIORITY,
+        Int,
+        Both,
+        Any,
+        true,
+        None,
+        "queueing priority of outgoing packets (0..6; others need CAP_NET_ADMIN)"
+    ),
     opt!(
         IPPROTO_TCP,
         TCP_NODELAY,

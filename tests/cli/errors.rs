@@ -223,3 +223,34 @@ fn control_characters_in_bad_input_stay_on_one_escaped_line() {
         assert!(lines.len() == 1 || (lines.len() == 2 && lines[1].starts_with("hint: ")), "{args:?}: {err:?}");
     }
 }
+
+/// The one error line says what is wrong with the input in the user's
+/// terms, not the parser's.
+#[test]
+fn messages_name_the_actual_problem() {
+    for (args, want) in [
+        (
+            &["echo-client", "[::1]:9190", "80"][..],
+            "'[::1]:9190': the port is its own argument (HOST PORT: [::1] 9190)",
+        ),
+        (&["echo-client", "127.0.0.1:80", "80"], "the port is its own argument (HOST PORT: 127.0.0.1 80)"),
+        (
+            &["echo-client", "--connections", "1", "--size", "0", "127.0.0.1", "1"],
+            "request size must be at least 1 byte",
+        ),
+        (&["echo-server", "--max-conns", "0", "0"], "'--max-conns <N>': must be at least 1"),
+        (&["byteorder", "htons", "--", "--json"], "'--json' is not a number"),
+        (&["byteorder", "htons", "--", "-5"], "-5: negative values have no unsigned representation"),
+        (&["echo-client", "--timeout", "0", "127.0.0.1", "1"], "'0': the number of seconds must be above 0"),
+        (&["echo-client", "--timeout", "inf", "127.0.0.1", "1"], "'inf' is not a number of seconds"),
+        (&["echo-client", "--timeout", "1e-9", "127.0.0.1", "1"], "under the 1 microsecond"),
+    ] {
+        let o = run(args, b"");
+        assert_exit(&o, 2);
+        let err = stderr(&o);
+        assert!(err.lines().next().unwrap_or_default().contains(want), "{args:?}: {err}");
+    }
+    // exponent notation is a number of seconds like any other
+    let o = run(&["resolve", "--timeout", "2e0", "127.0.0.1"], b"");
+    assert_exit(&o, 0);
+}

@@ -194,3 +194,22 @@ fn bad_options_are_usage_errors() {
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// SO_PRIORITY 0..6 is anyone's; beyond that the kernel asks for
+/// CAP_NET_ADMIN, so netlab leaves the decision to it: root gets the value,
+/// anyone else EPERM with the reason.
+#[test]
+fn priority_beyond_six_is_the_kernels_call() {
+    let o = run(&["sockopt", "set", "priority=7"], b"");
+    if nix::unistd::geteuid().is_root() {
+        assert_exit(&o, 0);
+        assert!(stdout(&o).contains("effective: 7"), "{}", stdout(&o));
+    } else {
+        assert_exit(&o, 1);
+        assert!(
+            stderr(&o).contains("Operation not permitted (EPERM)\nhint: priorities outside 0..6 need CAP_NET_ADMIN")
+        );
+    }
+    let o = run(&["sockopt", "set", "priority=6"], b"");
+    assert_exit(&o, 0);
+}

@@ -107,7 +107,7 @@ const DEFAULT_SIZE: usize = 64;
 
 /// A load-mode request size: 1 byte .. 64 MiB (K/M suffixes).
 fn parse_request_size(s: &str) -> std::result::Result<usize, String> {
-    parse_buffer_size(s)
+    parse_buffer_size(s).map_err(|e| e.replace("buffer size", "request size"))
 }
 
 /// Which way the client talks.

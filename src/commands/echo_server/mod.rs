@@ -124,21 +124,34 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_clients: Option<u64>,
     /// Exit 0 after N connections were served; once the Nth is accepted, later clients are refused
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = parse_count)]
     pub max_conns: Option<u64>,
     /// Drop a client that sends nothing for SECS seconds
     #[arg(long, value_name = "SECS", value_parser = parse_secs)]
     pub idle_timeout: Option<Duration>,
 }
 
-/// Seconds as a positive decimal (`1`, `0.5`).
+/// Seconds as a positive decimal (`1`, `0.5`, `1e3`), 1 µs at the least.
 pub fn parse_secs(s: &str) -> std::result::Result<Duration, String> {
     let t = s.trim();
-    let ok = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.matches('.').count() <= 1;
+    // digits, point and exponent only: no "inf", "nan" or hex floats
+    let numeric =
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
     match t.parse::<f64>() {
-        Ok(v) if ok && v > 0.0 && v <= 1e7 => Ok(Duration::from_secs_f64(v)),
-        Ok(v) if ok && v > 1e7 => Err(format!("'{s}' seconds is over the limit of 10000000 (about 115 days)")),
-        _ => Err(format!("'{s}' is not a positive number of seconds (like 5 or 0.5)")),
+        Ok(v) if numeric && v > 1e7 => Err(format!("'{s}' seconds is over the limit of 10000000 (about 115 days)")),
+        Ok(v) if numeric && v >= 1e-6 => Ok(Duration::from_secs_f64(v)),
+        Ok(v) if numeric && v > 0.0 => Err(format!("'{s}' seconds is under the 1 microsecond the system can wait")),
+        Ok(_) if numeric => Err(format!("'{s}': the number of seconds must be above 0")),
+        _ => Err(format!("'{s}' is not a number of seconds (like 5, 0.5 or 1e3)")),
+    }
+}
+
+/// A count that must be at least 1 (`--max-conns`).
+fn parse_count(s: &str) -> std::result::Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a whole number")),
     }
 }
 
