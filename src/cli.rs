@@ -36,7 +36,7 @@ pub struct GlobalArgs {
     /// Narrate every socket and file system call on stderr, in C notation, with its result
     #[arg(long, global = true)]
     pub trace: bool,
-    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
+    /// More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Only errors on stderr

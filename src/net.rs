@@ -221,6 +221,10 @@ pub fn resolve(host: &Host, port: u16, family: Family, socktype: i32) -> Result<
                     out.push(a);
                 }
             }
+            tracing::info!(
+                "getaddrinfo({name}): {}",
+                out.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")
+            );
             if out.is_empty() {
                 return Err(Error::failed(format!("resolve {name}: no address of the requested family")));
             }

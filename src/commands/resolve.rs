@@ -215,6 +215,7 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
 /// files comes first in nsswitch.conf, else the next source listed.
 pub fn source_of(key: &str, is_addr: bool) -> Option<String> {
     let order = nss_hosts_order();
+    tracing::info!("nsswitch.conf hosts: {} (the source is the first that can answer {key})", order.join(" "));
     let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
     let in_files = hosts.lines().any(|line| {
         let line = line.split('#').next().unwrap_or("");

@@ -172,3 +172,28 @@ fn a_server_with_a_failing_stdout_serves_on_and_exits_1() {
     let err = s.stderr();
     assert!(err.ends_with("netlab: echo-server: write stdout: No space left on device (ENOSPC)\n"), "{err}");
 }
+
+/// -v says how the server works and what it was set up with; -vv narrates
+/// backpressure: a client that sends and never reads gets its reads paused.
+#[test]
+fn verbose_levels_add_what_a_student_wants_to_see() {
+    let s = Server::start(&["-vv", "echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    s.wait_stderr("INFO model epoll: epoll(7), level-triggered, over non-blocking sockets", 10);
+    s.wait_stderr("TCP_NODELAY (on accepted sockets): on; SO_REUSEADDR: on", 10);
+    let mut hog = std::net::TcpStream::connect(s.addr()).unwrap();
+    hog.set_write_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let chunk = vec![7u8; 64 * 1024];
+    // the server's send buffer and ours fill up; then it must pause reads
+    let mut sent = 0;
+    while !s.stderr().contains("the client is not reading") && sent < 64 << 20 {
+        use std::io::Write;
+        match hog.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    s.wait_stderr("the client is not reading", 10);
+    s.wait_stderr("bytes held, reads paused", 10);
+    drop(hog);
+    s.stop();
+}

@@ -204,10 +204,16 @@ fn connect(cfg: &Config, out: &Out) -> Result<Fd> {
 /// Try each address in turn (as nc does); the last error is reported.
 pub fn connect_any(addrs: &[SocketAddr], timeout: Option<Duration>) -> Result<(Fd, SocketAddr)> {
     let mut last = Error::failed("no address to connect to");
-    for a in addrs {
+    for (i, a) in addrs.iter().enumerate() {
+        tracing::info!("connecting to {a} (address {} of {})", i + 1, addrs.len());
         match connect_one(a, timeout) {
             Ok(fd) => return Ok((fd, *a)),
-            Err(e) => last = e,
+            Err(e) => {
+                if i + 1 < addrs.len() {
+                    tracing::info!("{e}; trying the next address");
+                }
+                last = e;
+            }
         }
     }
     Err(last)

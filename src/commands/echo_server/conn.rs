@@ -100,6 +100,12 @@ impl Conn {
                             self.pending.clear();
                             self.pending.extend_from_slice(&scratch[w..n]);
                             self.sent = 0;
+                            tracing::debug!(
+                                "conn {} {}: the client is not reading; {} bytes held, reads paused",
+                                self.id,
+                                self.peer,
+                                n - w
+                            );
                             return Next::Keep;
                         }
                         Ok(_) => {}
@@ -131,6 +137,7 @@ impl Conn {
             Ok(w) => {
                 self.sent += w;
                 if self.sent == self.pending.len() {
+                    tracing::debug!("conn {} {}: held bytes flushed, reading again", self.id, self.peer);
                     // Drained: give big buffers back, keep small ones.
                     if self.pending.capacity() > 64 * 1024 {
                         self.pending = Vec::new();

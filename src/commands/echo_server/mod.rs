@@ -98,6 +98,18 @@ impl Model {
             Model::Thread => "thread",
         }
     }
+
+    /// How the model waits and serves, for `-v`.
+    fn how(self) -> &'static str {
+        match self {
+            Model::Iterative => "one client at a time; the others wait in the listen backlog",
+            Model::Fork => "a child process per connection, reaped on SIGCHLD with waitpid(-1, WNOHANG)",
+            Model::Select => "select(2) over non-blocking sockets; descriptors >= FD_SETSIZE (1024) are refused",
+            Model::Poll => "poll(2) over non-blocking sockets, no descriptor limit but the process's",
+            Model::Epoll => "epoll(7), level-triggered, over non-blocking sockets",
+            Model::Thread => "a thread per connection (128 KiB stack), blocking read/write",
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -278,6 +290,15 @@ impl<'a> Server<'a> {
             backlog: Some(effective_backlog(cfg.backlog)),
         });
         out.flush();
+        tracing::info!("model {}: {}", cfg.model.name(), cfg.model.how());
+        tracing::info!(
+            "buffer {} bytes; TCP_NODELAY (on accepted sockets): {}; SO_REUSEADDR: {}; max clients: {}; idle timeout: {}",
+            cfg.buffer_size,
+            if cfg.nodelay { "on" } else { "off (--nagle)" },
+            if cfg.reuseaddr { "on" } else { "off" },
+            cfg.max_clients.map_or_else(|| "none".to_string(), |n| n.to_string()),
+            cfg.idle_timeout.map_or_else(|| "none".to_string(), |d| format!("{} s", d.as_secs_f64())),
+        );
         Ok(Server {
             cfg,
             out,
