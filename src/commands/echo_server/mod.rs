@@ -58,8 +58,16 @@ pub const DOCS: Docs = Docs {
     events: &[
         ("listening", "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn)"),
         ("accepted", "conn, peer, fd, pid (the process serving it)"),
-        ("closed", "conn, peer, bytes_in, bytes_out, duration_ms, reason (eof|reset|timeout|error|shutdown)"),
-        ("reaped", "pid, status (fork model)"),
+        (
+            "closed",
+            "conn, peer, bytes_in, bytes_out, duration_ms, reason: eof|reset|timeout|error, or shutdown \
+             (the server closed it because it was stopping)",
+        ),
+        (
+            "reaped",
+            "pid, status (fork model): a child exits with its connection's end, \
+             0 eof, 1 reset, 2 timeout, 3 error, 4 shutdown; \"killed by SIGKILL\" if it had to be killed",
+        ),
         ("rejected", "peer, reason (fd over FD_SETSIZE, out of descriptors, server stopping)"),
         ("stats", "conns_now, conns_total, bytes_in, bytes_out, model, pid (on SIGUSR1)"),
         ("stopped", "signal (SIGINT|SIGTERM, or null after --max-conns), conns, bytes_in, bytes_out"),
