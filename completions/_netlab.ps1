@@ -70,8 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;echo-client' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable)')
-            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on connect, or on an echo that stalls, after SECS seconds')
             [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Bytes per read()/write()')
             [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Load mode: C concurrent connections doing verified request/response')

@@ -65,8 +65,8 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;echo-client'= {
-            cand -m 'Send TEXT and print its echo (repeatable)'
-            cand --message 'Send TEXT and print its echo (repeatable)'
+            cand -m 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)'
+            cand --message 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)'
             cand --timeout 'Give up on connect, or on an echo that stalls, after SECS seconds'
             cand --buffer-size 'Bytes per read()/write()'
             cand --connections 'Load mode: C concurrent connections doing verified request/response'

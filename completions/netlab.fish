@@ -66,7 +66,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s v -l verbo
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l message -d 'Send TEXT and print its echo (repeatable)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l message -d 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l timeout -d 'Give up on connect, or on an echo that stalls, after SECS seconds' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l buffer-size -d 'Bytes per read()/write()' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l connections -d 'Load mode: C concurrent connections doing verified request/response' -r

@@ -91,7 +91,7 @@ pub struct ClientArgs {
     pub connect: bool,
     /// Send TEXT as one datagram and print the reply (repeatable)
     #[arg(long = "message", short = 'm', value_name = "TEXT", conflicts_with_all = ["count", "size", "interval", "max_loss"])]
-    pub messages: Vec<String>,
+    pub messages: Vec<std::ffi::OsString>,
     /// Send N numbered datagrams and match the replies
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub count: Option<u64>,
@@ -417,13 +417,14 @@ fn client(a: &ClientArgs, out: &mut Out) -> Result<()> {
     match a.count {
         Some(n) => count_mode(&mut c, a, n, out),
         None => {
-            let msgs = if a.messages.is_empty() { vec!["hello".to_string()] } else { a.messages.clone() };
+            let msgs = if a.messages.is_empty() { vec!["hello".into()] } else { a.messages.clone() };
             messages(&mut c, &msgs, a.timeout, out)
         }
     }
 }
 
-fn messages(c: &mut Client, msgs: &[String], timeout: Duration, out: &Out) -> Result<()> {
+fn messages(c: &mut Client, msgs: &[std::ffi::OsString], timeout: Duration, out: &Out) -> Result<()> {
+    use std::os::unix::ffi::OsStrExt;
     let mut buf = vec![0u8; 65536];
     for (i, m) in msgs.iter().enumerate() {
         let t0 = Instant::now();

@@ -638,6 +638,16 @@ fn client_messages_print_each_echo() {
     let evs = events(&o);
     assert!(matches!(&evs[0], Event::Connected { peer, .. } if peer.starts_with("127.0.0.1:")));
     assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data, .. } if data == "abc"));
+    // a message is bytes: not UTF-8 is sent and verified like any other
+    use std::os::unix::ffi::OsStrExt;
+    let binary = std::ffi::OsStr::from_bytes(b"\xff\xfe\x80");
+    let o = run_cmd(netlab().args(["--json", "echo-client", "-m"]).arg(binary).args(["127.0.0.1", &port]), b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, .. }), "{evs:?}");
+    assert!(matches!(evs.last(), Some(Event::Summary(netlab::output::Summary::Stream { verified: true, .. }))));
+    let o = run_cmd(netlab().args(["udp", "client", "-m"]).arg(binary).args(["127.0.0.1", "1"]), b"");
+    assert_ne!(o.status.code(), Some(2), "UDP takes the bytes too: {}", stderr(&o));
     s.stop();
 }
 

@@ -29,7 +29,9 @@ use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::socket::{Shutdown, SockType};
 use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::net::SocketAddr;
+use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
 pub const DOCS: Docs = Docs {
@@ -64,9 +66,9 @@ pub const DOCS: Docs = Docs {
 pub struct Args {
     #[command(flatten)]
     pub family: net::FamilyArgs,
-    /// Send TEXT and print its echo (repeatable)
+    /// Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)
     #[arg(long = "message", short = 'm', value_name = "TEXT")]
-    pub messages: Vec<String>,
+    pub messages: Vec<OsString>,
     /// The I/O split: a forked child writes, the parent reads
     #[arg(long)]
     pub split: bool,
@@ -115,7 +117,7 @@ fn parse_request_size(s: &str) -> std::result::Result<usize, String> {
 pub enum Mode {
     Prompt,
     Stream,
-    Messages(Vec<String>),
+    Messages(Vec<OsString>),
     Split,
     Load(load::LoadConfig),
 }
@@ -377,16 +379,17 @@ fn check(seq: u64, sent: &[u8], got: &[u8]) -> Result<()> {
     Err(Error::verify(format!("echo of message {seq} differs from what was sent, first at byte {at}")))
 }
 
-fn messages(fd: &Fd, msgs: &[String], cfg: &Config, out: &mut Out) -> Result<()> {
+fn messages(fd: &Fd, msgs: &[OsString], cfg: &Config, out: &mut Out) -> Result<()> {
     let t0 = Instant::now();
     let (mut sent, mut received) = (0u64, 0u64);
     for (i, m) in msgs.iter().enumerate() {
         let seq = i as u64 + 1;
-        let (got, rtt) = round_trip(fd, m.as_bytes(), cfg.timeout)?;
+        let m = m.as_bytes();
+        let (got, rtt) = round_trip(fd, m, cfg.timeout)?;
         sent += m.len() as u64;
         received += got.len() as u64;
         out.emit(&echo_event(seq, &got, rtt));
-        check(seq, m.as_bytes(), &got)?;
+        check(seq, m, &got)?;
     }
     let _ = sys::shutdown(fd, Shutdown::Write);
     extra_bytes(fd)?;
