@@ -134,8 +134,8 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;udp;client' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply (repeatable)')
-            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply (repeatable)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send N numbered datagrams and match the replies')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes per numbered datagram (at least 8: the sequence number) [default: 64]')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Milliseconds between numbered datagrams [default: 10]')

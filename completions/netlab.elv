@@ -126,8 +126,8 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;udp;client'= {
-            cand -m 'Send TEXT as one datagram and print the reply (repeatable)'
-            cand --message 'Send TEXT as one datagram and print the reply (repeatable)'
+            cand -m 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)'
+            cand --message 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)'
             cand --count 'Send N numbered datagrams and match the replies'
             cand --size 'Bytes per numbered datagram (at least 8: the sequence number) [default: 64]'
             cand --interval 'Milliseconds between numbered datagrams [default: 10]'

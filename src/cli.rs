@@ -91,7 +91,11 @@ pub struct Docs {
 /// The exit-code table of SPEC §1, shown in every man page.
 pub const EXIT_STATUS: &[(u8, &str)] = &[
     (0, "success; also a server stopped by SIGINT/SIGTERM after a clean shutdown"),
-    (1, "runtime failure: an OS call failed (connect refused, bind in use, I/O error) or a name did not resolve"),
+    (
+        1,
+        "runtime failure: an OS call failed (connect refused, bind in use, I/O error, stdout on a full disk) \
+         or a name did not resolve",
+    ),
     (2, "usage or invalid input: bad flag, port, address, option name or number"),
     (3, "verification failed: echoed bytes differ from those sent, or UDP loss over --max-loss"),
 ];

@@ -137,9 +137,6 @@ pub fn errno_hint(op: &str, errno: Errno) -> Option<String> {
         Errno::ETIMEDOUT => "no answer in time: is the host up and the port open?",
         Errno::ENETUNREACH | Errno::EHOSTUNREACH => "no route to that address (`ip route get ADDR`)",
         Errno::EAFNOSUPPORT => "this address family is not available here (is IPv6 disabled?)",
-        Errno::EPERM if op.starts_with("setsockopt SO_PRIORITY") => {
-            "priorities outside 0..6 need CAP_NET_ADMIN (run as root, or give the binary the capability)"
-        }
         Errno::EMSGSIZE => "the largest UDP payload is 65507 bytes over IPv4 (65527 over IPv6), less any IP options",
         _ => return None,
     };

@@ -109,7 +109,7 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
         return Err("host is empty".into());
     }
     if let Some((host, port)) = host_with_port(s) {
-        return Err(format!("'{s}': the port is its own argument (HOST PORT: {host} {port})"));
+        return Err(format!("'{s}': a port does not go in the address; give {host} alone (and {port} as PORT)"));
     }
     let inner = match (s.starts_with('['), s.ends_with(']')) {
         (true, true) if s.len() >= 2 => &s[1..s.len() - 1],
@@ -147,8 +147,9 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
 /// (host, port) so the error can show the right spelling.
 fn host_with_port(s: &str) -> Option<(&str, &str)> {
     let (host, port) = match s.strip_prefix('[') {
-        Some(rest) => rest.split_once("]:").map(|(h, p)| (&s[..h.len() + 2], p))?,
-        None => s.rsplit_once(':').filter(|(h, _)| !h.contains(':'))?,
+        Some(rest) => rest.split_once("]:").filter(|(h, _)| !h.is_empty()).map(|(h, p)| (&s[..h.len() + 2], p))?,
+        // one colon only: `::1` or `fe80::1` are IPv6 addresses, not host:port
+        None => s.rsplit_once(':').filter(|(h, _)| !h.is_empty() && !h.contains(':'))?,
     };
     (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())).then_some((host, port))
 }
@@ -297,6 +298,30 @@ pub fn bind_addr(bind: Option<&Host>, port: u16, family: Family, socktype: i32) 
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn host_with_port_is_told_apart_from_ipv6() {
+        for (s, want) in [
+            ("[::1]:9190", Some(("[::1]", "9190"))),
+            ("127.0.0.1:80", Some(("127.0.0.1", "80"))),
+            ("example.com:80", Some(("example.com", "80"))),
+            ("a:80", Some(("a", "80"))),
+            ("::1", None),
+            ("::1:80", None),
+            ("fe80::1%lo", None),
+            ("::ffff:1.2.3.4", None),
+            ("[::1]", None),
+            ("[::1]:", None),
+            ("[]:80", None),
+            (":80", None),
+            ("host:http", None),
+        ] {
+            assert_eq!(host_with_port(s), want, "{s}");
+        }
+        assert!(parse_host("::1:80").is_ok(), "a valid IPv6 address stays one");
+        let e = parse_host("127.0.0.1:80").unwrap_err();
+        assert_eq!(e, "'127.0.0.1:80': a port does not go in the address; give 127.0.0.1 alone (and 80 as PORT)");
+    }
 
     proptest! {
         #[test]

@@ -555,14 +555,17 @@ impl Out {
         self.format == Format::Json
     }
 
-    /// Whether stdout's reader has gone (EPIPE): a command whose output is
-    /// unbounded (a stream, a device, stdin) stops, as `cat` would, and
-    /// exits 0; a server carries on.
+    /// Whether stdout takes no more output: its reader has gone (EPIPE), or
+    /// a write failed (see [`Out::write_failure`]). A command whose output
+    /// is unbounded (a stream, a device, stdin) stops, as `cat` would; it
+    /// exits 0 if the reader went away, 1 if the write failed. A server
+    /// carries on.
     pub fn is_broken(&self) -> bool {
         self.sink().broken
     }
 
-    /// A write to stdout failed for a reason other than EPIPE: the results
+    /// A write to stdout failed for a reason other than its reader going
+    /// away (EPIPE, ECONNRESET): the results
     /// are incomplete, and the command must not exit 0.
     pub fn write_failure(&self) -> Option<Errno> {
         self.sink().failure
@@ -644,13 +647,11 @@ impl Sink {
             return;
         }
         if !self.broken {
-            let mut stdout = io::stdout().lock();
-            if let Err(e) = stdout.write_all(&self.buf).and_then(|_| stdout.flush()) {
-                // Stop writing results either way; only EPIPE (the reader
-                // has gone, as with `| head`) is not a failure.
+            if let Err(errno) = write_stdout(&self.buf) {
+                // Stop writing results either way; only the reader going
+                // away (EPIPE, or ECONNRESET for a socket) is not a failure.
                 self.broken = true;
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    let errno = e.raw_os_error().map_or(Errno::EIO, Errno::from_raw);
+                if !matches!(errno, Errno::EPIPE | Errno::ECONNRESET) {
                     self.failure = Some(errno);
                     if self.serving {
                         tracing::warn!(
@@ -663,6 +664,29 @@ impl Sink {
         }
         self.buf.clear();
     }
+}
+
+/// write(2) all of `buf` to fd 1. A stdout that someone else made
+/// non-blocking (EAGAIN) is waited for, as a blocking one would be.
+fn write_stdout(mut buf: &[u8]) -> std::result::Result<(), Errno> {
+    let stdout = io::stdout();
+    let _lock = stdout.lock(); // nothing else in the process writes fd 1 meanwhile
+                               // SAFETY: fd 1 stays open for the life of the process (std reopens it on
+                               // /dev/null at start-up if it was closed); it is only borrowed here.
+    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(1) };
+    while !buf.is_empty() {
+        match nix::unistd::write(fd, buf) {
+            Ok(0) => return Err(Errno::EIO),
+            Ok(n) => buf = &buf[n..],
+            Err(Errno::EINTR) => {}
+            Err(Errno::EAGAIN) => {
+                let mut p = [nix::poll::PollFd::new(fd, nix::poll::PollFlags::POLLOUT)];
+                let _ = nix::poll::poll(&mut p, nix::poll::PollTimeout::NONE);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Sink {

@@ -94,7 +94,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             let ev = convert(func, v).map_err(|e| Error::usage(format!("stdin line {}: {e}", i + 1)))?;
             out.emit(&ev);
             if out.is_broken() {
-                break; // stdout's reader has gone: stop, as cat does
+                break; // stdout is gone (or failing): stop, as cat does
             }
         }
         return Ok(());
@@ -218,7 +218,8 @@ fn inet_event(func: Function, input: &str) -> std::result::Result<Event, String>
 pub fn parse_value(s: &str) -> std::result::Result<u64, String> {
     let t = s.trim();
     if let Some(rest) = t.strip_prefix('-') {
-        if parse_value(rest).is_ok() {
+        // `-5` is a negative number; `--json` is not a number at all
+        if rest.starts_with(|c: char| c.is_ascii_digit()) {
             return Err(format!("{s}: negative values have no unsigned representation"));
         }
         return Err(format!("'{s}' is not a number (decimal, 0x hex, 0o octal or 0b binary)"));
@@ -376,6 +377,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::ffi::CString;
+
+    #[test]
+    fn signs_are_refused_without_recursion() {
+        assert_eq!(parse_value("-5").unwrap_err(), "-5: negative values have no unsigned representation");
+        assert!(parse_value("--json").unwrap_err().contains("is not a number"));
+        // a stdin line of dashes: one error, no stack overflow
+        assert!(parse_value(&"-".repeat(1 << 20)).is_err());
+    }
 
     fn libc_aton(s: &str) -> Option<u32> {
         let c = CString::new(s).ok()?;

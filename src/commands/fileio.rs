@@ -115,9 +115,14 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
 
 /// A buffer size: 1 byte .. 64 MiB.
 pub fn parse_buffer_size(s: &str) -> std::result::Result<usize, String> {
+    parse_bounded_size(s, "buffer size")
+}
+
+/// A size of `what` (named in the errors): 1 byte .. 64 MiB.
+pub fn parse_bounded_size(s: &str, what: &str) -> std::result::Result<usize, String> {
     match parse_size(s)? {
-        0 => Err("buffer size must be at least 1 byte".into()),
-        n if n > 64 * 1024 * 1024 => Err(format!("buffer size {s} is over the 64M limit")),
+        0 => Err(format!("{what} must be at least 1 byte")),
+        n if n > 64 * 1024 * 1024 => Err(format!("{what} {s} is over the 64M limit")),
         n => Ok(n as usize),
     }
 }
@@ -451,7 +456,7 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
         } else {
             out.data(&buf[..n]);
             if out.is_broken() {
-                break; // stdout's reader has gone: stop, as cat does
+                break; // stdout is gone (or failing): stop, as cat does
             }
         }
     }

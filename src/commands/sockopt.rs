@@ -709,6 +709,12 @@ fn set(s: &SetArgs, out: &mut Out) -> Result<()> {
                 def.opt.opt_name,
                 crate::error::describe_errno(e)
             )),
+            // 0..6 is anyone's; other priorities are privileged
+            Errno::EPERM if def.opt.opt_name == "SO_PRIORITY" => Error::failed_errno(
+                format!("setsockopt SO_PRIORITY={typed}: {}", crate::error::describe_errno(e)),
+                Some("priorities outside 0..6 need CAP_NET_ADMIN or CAP_NET_RAW".into()),
+                e,
+            ),
             _ => Error::sys(format!("setsockopt {}={typed}", def.opt.opt_name), e),
         })?;
         let (effective, effective_text) =

@@ -89,7 +89,7 @@ pub struct ClientArgs {
     /// Connected UDP socket: connect(), then write/read (hears ICMP errors)
     #[arg(long)]
     pub connect: bool,
-    /// Send TEXT as one datagram and print the reply (repeatable)
+    /// Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)
     #[arg(long = "message", short = 'm', value_name = "TEXT", conflicts_with_all = ["count", "size", "interval", "max_loss"])]
     pub messages: Vec<std::ffi::OsString>,
     /// Send N numbered datagrams and match the replies
@@ -343,9 +343,7 @@ impl Client {
             "is a UDP server listening there? --connect makes ICMP port-unreachable visible".into()
         }
     }
-}
 
-impl Client {
     fn send(&self, data: &[u8]) -> Result<()> {
         let res = if self.connected { sys::write(&self.fd, data) } else { sys::sendto(&self.fd, data, &self.target) };
         match res {

@@ -229,11 +229,8 @@ fn control_characters_in_bad_input_stay_on_one_escaped_line() {
 #[test]
 fn messages_name_the_actual_problem() {
     for (args, want) in [
-        (
-            &["echo-client", "[::1]:9190", "80"][..],
-            "'[::1]:9190': the port is its own argument (HOST PORT: [::1] 9190)",
-        ),
-        (&["echo-client", "127.0.0.1:80", "80"], "the port is its own argument (HOST PORT: 127.0.0.1 80)"),
+        (&["echo-client", "[::1]:9190", "80"][..], "'[::1]:9190': a port does not go in the address; give [::1] alone"),
+        (&["echo-server", "--bind", "127.0.0.1:80", "80"], "give 127.0.0.1 alone (and 80 as PORT)"),
         (
             &["echo-client", "--connections", "1", "--size", "0", "127.0.0.1", "1"],
             "request size must be at least 1 byte",
@@ -243,7 +240,7 @@ fn messages_name_the_actual_problem() {
         (&["byteorder", "htons", "--", "-5"], "-5: negative values have no unsigned representation"),
         (&["echo-client", "--timeout", "0", "127.0.0.1", "1"], "'0': the number of seconds must be above 0"),
         (&["echo-client", "--timeout", "inf", "127.0.0.1", "1"], "'inf' is not a number of seconds"),
-        (&["echo-client", "--timeout", "1e-9", "127.0.0.1", "1"], "under the 1 microsecond"),
+        (&["echo-client", "--timeout", "1e-4", "127.0.0.1", "1"], "under 1 millisecond"),
     ] {
         let o = run(args, b"");
         assert_exit(&o, 2);
@@ -251,6 +248,8 @@ fn messages_name_the_actual_problem() {
         assert!(err.lines().next().unwrap_or_default().contains(want), "{args:?}: {err}");
     }
     // exponent notation is a number of seconds like any other
-    let o = run(&["resolve", "--timeout", "2e0", "127.0.0.1"], b"");
-    assert_exit(&o, 0);
+    // (accepted: the failure is the connect, exit 1, not a usage error)
+    let o = run(&["echo-client", "--timeout", "2e0", "-m", "x", "127.0.0.1", "1"], b"");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("Connection refused"), "{}", stderr(&o));
 }

@@ -181,19 +181,61 @@ fn verbose_levels_add_what_a_student_wants_to_see() {
     s.wait_stderr("INFO model epoll: epoll(7), level-triggered, over non-blocking sockets", 10);
     s.wait_stderr("TCP_NODELAY (on accepted sockets): on; SO_REUSEADDR: on", 10);
     let mut hog = std::net::TcpStream::connect(s.addr()).unwrap();
-    hog.set_write_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    hog.set_nonblocking(true).unwrap();
     let chunk = vec![7u8; 64 * 1024];
-    // the server's send buffer and ours fill up; then it must pause reads
-    let mut sent = 0;
-    while !s.stderr().contains("the client is not reading") && sent < 64 << 20 {
+    // send until the server pauses its reads (the buffers both ways fill
+    // up first); a full socket just means: look again in a moment
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !s.stderr().contains("the client is not reading") && std::time::Instant::now() < deadline {
         use std::io::Write;
-        match hog.write(&chunk) {
-            Ok(n) => sent += n,
-            Err(_) => break,
+        if hog.write(&chunk).is_err() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
-    s.wait_stderr("the client is not reading", 10);
     s.wait_stderr("bytes held, reads paused", 10);
     drop(hog);
     s.stop();
+}
+
+/// A stdout pipe that another process made non-blocking (as some launchers
+/// do) answers a full pipe with EAGAIN: netlab waits for room, as it would
+/// on a blocking pipe, instead of dropping the rest of the output.
+#[test]
+fn a_non_blocking_stdout_pipe_gets_every_byte() {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let d = TempDir::new("nonblock");
+    let p = d.path("big");
+    let data = random_bytes(4 << 20, 77);
+    std::fs::write(&p, &data).unwrap();
+    let (r, w) = nix::unistd::pipe().unwrap();
+    nix::fcntl::fcntl(&w, nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_NONBLOCK)).unwrap();
+    let mut child = netlab()
+        .args(["fileio", "read", &p])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(w))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let the pipe fill up before reading: with less room left than one
+    // 4096-byte write, the writer has met EAGAIN.
+    let capacity = nix::fcntl::fcntl(&r, nix::fcntl::FcntlArg::F_GETPIPE_SZ).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut queued: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int through the pointer.
+        unsafe { libc::ioctl(r.as_raw_fd(), libc::FIONREAD, &mut queued) };
+        if queued > capacity - 4096 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the pipe never filled ({queued} of {capacity})");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut got = Vec::new();
+    std::fs::File::from(r).read_to_end(&mut got).unwrap();
+    let st = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert_eq!(st.code(), Some(0), "{err}");
+    assert!(got == data, "{} of {} bytes came through", got.len(), data.len());
 }

@@ -62,9 +62,23 @@ struct Counts {
     completed: u64,
     errors: u64,
     mismatches: u64,
-    /// the first connection error, told in the final message: what failed
-    /// and its errno (None: the server closed mid-request)
-    first_error: Option<(String, Option<Errno>)>,
+    /// the first connection error, told in the final message
+    first_error: Option<ConnError>,
+}
+
+/// A connection's error: what failed, and its errno (None when there is
+/// none: the server closed mid-request).
+#[derive(Clone, Debug, Default)]
+struct ConnError {
+    what: String,
+    errno: Option<Errno>,
+}
+
+/// Why a connection is given up.
+enum Failure {
+    /// the echo differed from the request
+    Mismatch,
+    Error(ConnError),
 }
 
 /// The payload base of connection `id`: pseudo-random, distinct per
@@ -267,7 +281,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
             plural(counts.errors, "connection"),
             plural(counts.completed, "request")
         );
-        let (what, errno) = counts.first_error.clone().unwrap_or_default();
+        let ConnError { what, errno } = counts.first_error.clone().unwrap_or_default();
         msg.push_str(&format!("; the first: {what}"));
         if let Some(e) = errno {
             msg.push_str(&format!(": {}", crate::error::describe_errno(e)));
@@ -314,32 +328,30 @@ impl Run<'_> {
                 c.state = State::Connecting;
             }
             Err(e) => {
-                self.note_error(format!("connect {}", self.cfg.addr), Some(e));
-                self.counts.errors += 1;
-                let c = &mut self.conns[id];
-                c.state = State::Done;
+                self.count_error(ConnError { what: format!("connect {}", self.cfg.addr), errno: Some(e) });
+                self.conns[id].state = State::Done;
                 self.active -= 1;
             }
         }
         Ok(())
     }
 
-    /// Log a connection's failure (`-v`) and keep the first for the final
-    /// message.
-    fn note_error(&mut self, what: String, errno: Option<Errno>) {
-        match errno {
-            Some(e) => tracing::info!("{what}: {}", crate::error::describe_errno(e)),
-            None => tracing::info!("{what}"),
+    /// Count a connection error, log it (`-v`) and keep the first for the
+    /// final message.
+    fn count_error(&mut self, e: ConnError) {
+        match e.errno {
+            Some(errno) => tracing::info!("{}: {}", e.what, crate::error::describe_errno(errno)),
+            None => tracing::info!("{}", e.what),
         }
-        self.counts.first_error.get_or_insert((what, errno));
+        self.counts.errors += 1;
+        self.counts.first_error.get_or_insert(e);
     }
 
-    /// Give up on a connection (an error, or a mismatch when `mismatch`).
-    fn fail(&mut self, id: usize, mismatch: bool) {
-        if mismatch {
-            self.counts.mismatches += 1;
-        } else {
-            self.counts.errors += 1;
+    /// Give up on a connection.
+    fn fail(&mut self, id: usize, why: Failure) {
+        match why {
+            Failure::Mismatch => self.counts.mismatches += 1,
+            Failure::Error(e) => self.count_error(e),
         }
         let c = &mut self.conns[id];
         c.fd = None; // close(): also leaves the epoll set
@@ -359,10 +371,7 @@ impl Run<'_> {
                 Ok(n) => c.sent += n,
                 Err(Errno::EAGAIN) => break,
                 Err(Errno::EINTR) => continue,
-                Err(e) => {
-                    self.note_error("write".into(), Some(e));
-                    return self.fail(id, false);
-                }
+                Err(e) => return self.fail(id, Failure::Error(ConnError { what: "write".into(), errno: Some(e) })),
             }
         }
         let want = IN | if c.sent < c.req.len() { OUT } else { 0 };
@@ -383,12 +392,12 @@ impl Run<'_> {
                     self.send_some(id);
                 }
                 Ok(e) => {
-                    self.note_error(format!("connect {}", self.cfg.addr), Some(Errno::from_raw(e)));
-                    self.fail(id, false);
+                    let what = format!("connect {}", self.cfg.addr);
+                    self.fail(id, Failure::Error(ConnError { what, errno: Some(Errno::from_raw(e)) }));
                 }
                 Err(e) => {
-                    self.note_error("getsockopt SO_ERROR".into(), Some(e));
-                    self.fail(id, false);
+                    let what = "getsockopt SO_ERROR".into();
+                    self.fail(id, Failure::Error(ConnError { what, errno: Some(e) }));
                 }
             }
             return Ok(());
@@ -402,18 +411,17 @@ impl Run<'_> {
         }
         let Some(fd) = c.fd.as_ref() else { return Ok(()) };
         // Ok(true): the echo is complete; Ok(false): wait for more;
-        // Err(None): a mismatch; Err(Some(what failed, errno)): an error.
-        type Failure = Option<(String, Option<Errno>)>;
+        // Err: give the connection up.
         let outcome: std::result::Result<bool, Failure> = loop {
             let want = (c.req.len() - c.got).min(scratch.len());
             match sys::read(fd, &mut scratch[..want.max(1)]) {
                 Ok(0) => {
                     let what =
                         format!("the server closed a connection mid-request ({} of {} bytes back)", c.got, c.req.len());
-                    break Err(Some((what, None)));
+                    break Err(Failure::Error(ConnError { what, errno: None }));
                 }
                 // more bytes than were sent, or different ones
-                Ok(n) if want == 0 || scratch[..n] != c.req[c.got..c.got + n] => break Err(None),
+                Ok(n) if want == 0 || scratch[..n] != c.req[c.got..c.got + n] => break Err(Failure::Mismatch),
                 Ok(n) => {
                     c.got += n;
                     if c.got == c.req.len() {
@@ -425,20 +433,14 @@ impl Run<'_> {
                 }
                 Err(Errno::EAGAIN) => break Ok(false),
                 Err(Errno::EINTR) => continue,
-                Err(e) => break Err(Some(("read".into(), Some(e)))),
+                Err(e) => break Err(Failure::Error(ConnError { what: "read".into(), errno: Some(e) })),
             }
         };
         match outcome {
             Ok(true) => {}
             Ok(false) => return Ok(()),
-            Err(failure) => {
-                match failure {
-                    None => self.fail(id, true),
-                    Some((what, errno)) => {
-                        self.note_error(what, errno);
-                        self.fail(id, false);
-                    }
-                }
+            Err(why) => {
+                self.fail(id, why);
                 return Ok(());
             }
         }

@@ -109,7 +109,7 @@ const DEFAULT_SIZE: usize = 64;
 
 /// A load-mode request size: 1 byte .. 64 MiB (K/M suffixes).
 fn parse_request_size(s: &str) -> std::result::Result<usize, String> {
-    parse_buffer_size(s).map_err(|e| e.replace("buffer size", "request size"))
+    crate::commands::fileio::parse_bounded_size(s, "request size")
 }
 
 /// Which way the client talks.
@@ -555,7 +555,7 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     if !out.is_json() {
                         out.data(&sockbuf[..n]);
                         if out.is_broken() {
-                            return Ok(()); // stdout's reader has gone: stop, as cat does
+                            return Ok(()); // stdout is gone (or failing): stop, as cat does
                         }
                     }
                 }
@@ -676,7 +676,7 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
                     if !out.is_json() {
                         out.data(&buf[..n]);
                         if out.is_broken() {
-                            return Ok(true); // stdout's reader has gone: stop, as cat does
+                            return Ok(true); // stdout is gone (or failing): stop, as cat does
                         }
                     }
                 }

@@ -74,6 +74,7 @@ pub const DOCS: Docs = Docs {
     ],
     exit_notes: &[
         "0 after SIGINT/SIGTERM or --max-conns (a clean stop)",
+        "1 also when stdout could not be written meanwhile (ENOSPC on a full disk; a closed pipe is not an error)",
         "1 when bind or listen fails (EADDRINUSE names the address and hints at SO_REUSEADDR)",
     ],
 };
@@ -141,7 +142,7 @@ pub struct Args {
     #[arg(long)]
     pub nagle: bool,
     /// At most N clients served at once; more wait in the backlog
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", value_parser = parse_max_clients)]
     pub max_clients: Option<u64>,
     /// Exit 0 after N connections were served; once the Nth is accepted, later clients are refused
     #[arg(long, value_name = "N", value_parser = parse_count)]
@@ -151,7 +152,8 @@ pub struct Args {
     pub idle_timeout: Option<Duration>,
 }
 
-/// Seconds as a positive decimal (`1`, `0.5`, `1e3`), 1 µs at the least.
+/// Seconds as a positive decimal (`1`, `0.5`, `1e3`), 1 ms at the least:
+/// netlab's waits (poll) count in milliseconds.
 pub fn parse_secs(s: &str) -> std::result::Result<Duration, String> {
     let t = s.trim();
     // digits, point and exponent only: no "inf", "nan" or hex floats
@@ -159,8 +161,10 @@ pub fn parse_secs(s: &str) -> std::result::Result<Duration, String> {
         !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
     match t.parse::<f64>() {
         Ok(v) if numeric && v > 1e7 => Err(format!("'{s}' seconds is over the limit of 10000000 (about 115 days)")),
-        Ok(v) if numeric && v >= 1e-6 => Ok(Duration::from_secs_f64(v)),
-        Ok(v) if numeric && v > 0.0 => Err(format!("'{s}' seconds is under the 1 microsecond the system can wait")),
+        Ok(v) if numeric && v >= 1e-3 => Ok(Duration::from_secs_f64(v)),
+        Ok(v) if numeric && v > 0.0 => {
+            Err(format!("'{s}' seconds is under 1 millisecond, the smallest wait (poll counts in milliseconds)"))
+        }
         Ok(_) if numeric => Err(format!("'{s}': the number of seconds must be above 0")),
         _ => Err(format!("'{s}' is not a number of seconds (like 5, 0.5 or 1e3)")),
     }
@@ -172,6 +176,14 @@ fn parse_count(s: &str) -> std::result::Result<u64, String> {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
         Err(_) => Err(format!("'{s}' is not a whole number")),
+    }
+}
+
+/// `--max-clients`: 1 .. 1,000,000 live clients.
+fn parse_max_clients(s: &str) -> std::result::Result<u64, String> {
+    match parse_count(s)? {
+        n if n > 1_000_000 => Err(format!("{n} is over the limit of 1000000 clients at once")),
+        n => Ok(n),
     }
 }
 
@@ -619,4 +631,20 @@ fn open_spare() -> Option<Fd> {
         "O_RDONLY|O_CLOEXEC",
     )
     .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_take_decimals_and_exponents_within_limits() {
+        assert_eq!(parse_secs("1e3"), Ok(Duration::from_secs(1000)));
+        assert_eq!(parse_secs("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_secs("1e-3"), Ok(Duration::from_millis(1)));
+        for bad in ["0", "-0", "-1", "1e-4", "1e400", "inf", "nan", "0x10", "", "1.2.3", "5s"] {
+            assert!(parse_secs(bad).is_err(), "{bad}");
+        }
+        assert!(parse_secs("1e400").unwrap_err().contains("over the limit"));
+    }
 }
