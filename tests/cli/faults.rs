@@ -605,3 +605,48 @@ fn closed_stdout_for_clients() {
     u.stop();
     s.stop();
 }
+
+/// The thread model allocates each client's buffer; when that fails (an
+/// address-space limit here), that one client is closed with reason
+/// "error" and the server, and the client already served, carry on. (An
+/// aborting allocation used to take the whole server down.)
+#[test]
+fn thread_model_survives_a_buffer_it_cannot_allocate() {
+    let _serial = exclusive();
+    // one malloc arena: the address space used is then what the test counts
+    let s = Server::start_cmd(server_cmd("thread", &["--buffer-size", "64M"]).env("MALLOC_ARENA_MAX", "1"));
+    let vm_kb: u64 = std::fs::read_to_string(format!("/proc/{}/status", s.pid))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:")?.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    // room for one 64 MiB buffer and 48 MiB of everything else, not two
+    let limit = (vm_kb + 64 * 1024 + 48 * 1024) * 1024;
+    let rl = libc::rlimit { rlim_cur: limit, rlim_max: limit };
+    // SAFETY: prlimit reads `rl` and writes nothing (old limit pointer null).
+    let rc = unsafe { libc::prlimit(s.pid as i32, libc::RLIMIT_AS, &rl, std::ptr::null_mut()) };
+    assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
+    let echo = |c: &mut TcpStream, d: &[u8]| {
+        c.write_all(d).unwrap();
+        let mut b = vec![0u8; d.len()];
+        c.read_exact(&mut b).unwrap();
+        assert_eq!(b, d);
+    };
+    let mut first = TcpStream::connect(s.addr()).unwrap();
+    first.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    echo(&mut first, b"one");
+    let mut second = TcpStream::connect(s.addr()).unwrap();
+    second.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut b = [0u8; 8];
+    assert!(matches!(second.read(&mut b), Ok(0) | Err(_)), "the second client is closed");
+    s.wait_for("closed", 10, |e| matches!(e, Event::Closed { conn: 2, reason, .. } if reason == "error"));
+    s.wait_stderr("no memory for a 67108864-byte buffer; closing it", 10);
+    echo(&mut first, b"still served");
+    drop(first);
+    s.wait_for("closed", 10, |e| matches!(e, Event::Closed { conn: 1, .. }));
+    let mut third = TcpStream::connect(s.addr()).unwrap();
+    third.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    echo(&mut third, b"memory is back");
+    drop(third);
+    s.stop();
+}

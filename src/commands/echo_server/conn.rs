@@ -98,6 +98,17 @@ impl Conn {
                             // The peer is not reading fast enough: keep the
                             // rest and stop reading until it is flushed.
                             self.pending.clear();
+                            if self.pending.try_reserve_exact(n - w).is_err() {
+                                // out of memory: this client goes, the
+                                // server and the others carry on
+                                tracing::warn!(
+                                    "conn {} {}: no memory to hold {} bytes; closing it",
+                                    self.id,
+                                    self.peer,
+                                    n - w
+                                );
+                                return Next::Close("error");
+                            }
                             self.pending.extend_from_slice(&scratch[w..n]);
                             self.sent = 0;
                             tracing::debug!(

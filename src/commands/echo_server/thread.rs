@@ -90,9 +90,16 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let spawned = std::thread::Builder::new().name(format!("conn {id}")).stack_size(STACK).spawn(move || {
             sys::block_server_signals();
             let started = Instant::now();
-            let mut buf = vec![0u8; buffer_size];
             let counters = SharedBytes { bytes_in: &shared2.bytes_in, bytes_out: &shared2.bytes_out };
-            let end = echo_blocking(&fd, &mut buf, idle, None, &mut || false, Some(&counters));
+            // Out of memory for this client's buffer: this client is
+            // closed, the server and the other clients carry on.
+            let end = match zeroed_buffer(buffer_size) {
+                Some(mut buf) => echo_blocking(&fd, &mut buf, idle, None, &mut || false, Some(&counters)),
+                None => {
+                    tracing::warn!("conn {id} {peer}: no memory for a {buffer_size}-byte buffer; closing it");
+                    super::conn::BlockingEnd { bytes_in: 0, bytes_out: 0, reason: "error" }
+                }
+            };
             shared2.fds.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
             drop(fd);
             let reason = if shared2.stopping.load(Ordering::SeqCst) { "shutdown" } else { end.reason };
@@ -131,4 +138,22 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     srv.reject_backlog(&listener);
     srv.stopped(stop);
     Ok(())
+}
+
+/// A zeroed buffer, or None when the allocation fails (vec! would abort the
+/// whole process instead). Zeroed by the allocator, as vec! does, so the
+/// pages are only touched as reads fill them.
+fn zeroed_buffer(len: usize) -> Option<Vec<u8>> {
+    if len == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(len).ok()?;
+    // SAFETY: the layout has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` comes from the global allocator with this layout (u8,
+    // `len` bytes), and all `len` bytes are initialised (zero).
+    Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
