@@ -7,8 +7,8 @@
 use crate::cli::Docs;
 use crate::commands::echo_server::Model;
 use crate::commands::{byteorder, echo_client, fileio, sockopt};
-use crate::error::{Error, Result};
-use crate::output::{Event, Out};
+use crate::error::{describe_errno, Error, Result};
+use crate::output::{path_text, Event, Out};
 use crate::sys;
 use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, SockType};
@@ -98,7 +98,8 @@ fn step_inet_aton() -> StepResult {
 
 fn step_fileio() -> StepResult {
     let dir = std::env::temp_dir().join(format!("netlab-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
+    // only the demo's own directory is made: TMPDIR itself must exist
+    std::fs::create_dir(&dir).map_err(|e| Error::io(format!("mkdir {}", path_text(&dir)), &e).to_string())?;
     let res = fileio_round_trip(&dir.join("data.txt"));
     let _ = std::fs::remove_dir_all(&dir);
     res
@@ -109,14 +110,14 @@ fn fileio_round_trip(path: &std::path::Path) -> StepResult {
     let data = b"Let's go!\n";
     let flags = fileio::parse_flags("creat,wronly,trunc")?;
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(0o644), &flags.names())
-        .map_err(|e| format!("open {shown}: {}", crate::error::describe_errno(e)))?;
+        .map_err(|e| format!("open {shown}: {}", describe_errno(e)))?;
     let written_fd = fd.raw();
-    fileio::write_all(&fd, data).map_err(|e| format!("write: {e}"))?;
+    fileio::write_all(&fd, data).map_err(|e| format!("write: {}", describe_errno(e)))?;
     drop(fd);
     let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY")
-        .map_err(|e| format!("open {shown}: {}", crate::error::describe_errno(e)))?;
+        .map_err(|e| format!("open {shown}: {}", describe_errno(e)))?;
     let mut buf = [0u8; 64];
-    let n = sys::read(&fd, &mut buf).map_err(|e| format!("read: {e}"))?;
+    let n = sys::read(&fd, &mut buf).map_err(|e| format!("read: {}", describe_errno(e)))?;
     if &buf[..n] != data {
         return Err(format!(
             "read back {:?}, wrote {:?}",
@@ -138,10 +139,14 @@ fn step_fds() -> StepResult {
 
 fn step_sockopt() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Stream, false).map_err(|e| e.to_string())?;
-    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(|e| format!("getsockopt SO_RCVBUF: {e}"))?;
-    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY).map_err(|e| format!("getsockopt TCP_NODELAY: {e}"))?;
-    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000).map_err(|e| format!("setsockopt SO_RCVBUF: {e}"))?;
-    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(|e| format!("getsockopt SO_RCVBUF: {e}"))?;
+    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF)
+        .map_err(|e| format!("getsockopt SO_RCVBUF: {}", describe_errno(e)))?;
+    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY)
+        .map_err(|e| format!("getsockopt TCP_NODELAY: {}", describe_errno(e)))?;
+    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000)
+        .map_err(|e| format!("setsockopt SO_RCVBUF: {}", describe_errno(e)))?;
+    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF)
+        .map_err(|e| format!("getsockopt SO_RCVBUF: {}", describe_errno(e)))?;
     Ok(format!(
         "{} options known; fresh TCP socket: SO_RCVBUF={rcvbuf}, TCP_NODELAY={nodelay}; set SO_RCVBUF=10000, kernel made it {after}",
         sockopt::OPTIONS.len()
@@ -159,7 +164,7 @@ impl Child {
     fn start(args: &[&str]) -> std::result::Result<Child, String> {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
-        let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
+        let exe = std::env::current_exe().map_err(|e| Error::io("cannot find the netlab binary", &e).to_string())?;
         let mut proc = Command::new(exe)
             .arg("--json")
             .args(args)
@@ -218,20 +223,20 @@ fn step_echo(model: Model) -> StepResult {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
     let msg = b"Hello, socket world!";
-    fileio::write_all(&fd, msg).map_err(|e| format!("write: {e}"))?;
+    fileio::write_all(&fd, msg).map_err(|e| format!("write: {}", describe_errno(e)))?;
     let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
     let mut back = Vec::new();
     let mut buf = [0u8; 64];
     loop {
         let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-        if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {e}"))? == 0 {
+        if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {}", describe_errno(e)))? == 0 {
             return Err("no echo within 5 s".to_string());
         }
         match sys::read(&fd, &mut buf) {
             Ok(0) => break,
             Ok(n) => back.extend_from_slice(&buf[..n]),
             Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(format!("read: {e}")),
+            Err(e) => return Err(format!("read: {}", describe_errno(e))),
         }
     }
     if back != msg {
@@ -249,13 +254,13 @@ fn step_udp() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
     let msg = b"datagram";
     let t0 = std::time::Instant::now();
-    sys::sendto(&fd, msg, &addr).map_err(|e| format!("sendto: {e}"))?;
+    sys::sendto(&fd, msg, &addr).map_err(|e| format!("sendto: {}", describe_errno(e)))?;
     let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-    if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {e}"))? == 0 {
+    if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {}", describe_errno(e)))? == 0 {
         return Err("no reply within 5 s".into());
     }
     let mut buf = [0u8; 64];
-    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(|e| format!("recvfrom: {e}"))?;
+    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(|e| format!("recvfrom: {}", describe_errno(e)))?;
     if &buf[..n] != msg || from != Some(addr) {
         return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
     }

@@ -38,3 +38,18 @@ fn demo_passes_every_step() {
     assert_exit(&o, 0);
     assert!(stdout(&o).lines().all(|l| !l.contains("FAIL")), "{}", stdout(&o));
 }
+
+/// The demo makes only its own directory inside TMPDIR: a TMPDIR that does
+/// not exist is a failed step (exit 1, errno named as everywhere else), not
+/// a directory tree created behind the user's back.
+#[test]
+fn a_missing_tmpdir_fails_the_step_and_creates_nothing() {
+    let d = TempDir::new("demo-tmp");
+    let missing = d.0.join("not-there").join("deeper");
+    let o = run_cmd(netlab().arg("demo").env("TMPDIR", &missing), b"");
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    let line = out.lines().find(|l| l.contains("fileio write+read")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.starts_with("[FAIL]") && line.ends_with("No such file or directory (ENOENT)"), "{line}");
+    assert!(!d.0.join("not-there").exists(), "the demo created TMPDIR's parents");
+}
