@@ -146,8 +146,18 @@ pub enum Event {
     Reaped { pid: i32, status: String },
     /// A connection was refused or dropped before it was served.
     Rejected { peer: String, reason: String },
-    /// Counters on SIGUSR1; the server carries on.
-    Stats { conns_now: u64, conns_total: u64, bytes_in: u64, bytes_out: u64, model: String, pid: u32 },
+    /// Counters on SIGUSR1; the server carries on. UDP servers count
+    /// `datagrams` (and no connections).
+    Stats {
+        conns_now: u64,
+        conns_total: u64,
+        bytes_in: u64,
+        bytes_out: u64,
+        model: String,
+        pid: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        datagrams: Option<u64>,
+    },
     /// The server stopped (`signal` is null after --max-conns or
     /// --max-datagrams); UDP servers also count `datagrams`.
     Stopped {
@@ -379,10 +389,16 @@ impl fmt::Display for Event {
             ),
             Event::Reaped { pid, status } => write!(f, "reaped child {pid}: {status}"),
             Event::Rejected { peer, reason } => write!(f, "rejected {peer}: {reason}"),
-            Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid } => write!(
-                f,
-                "stats: {conns_now} connections now, {conns_total} in total, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
-            ),
+            Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid, datagrams } => match datagrams {
+                Some(d) => write!(
+                    f,
+                    "stats: {d} datagrams, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
+                ),
+                None => write!(
+                    f,
+                    "stats: {conns_now} connections now, {conns_total} in total, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
+                ),
+            },
             Event::Stopped { signal, conns, bytes_in, bytes_out, datagrams } => {
                 let by = match signal {
                     Some(s) => format!(" by {s}"),

@@ -395,10 +395,20 @@ pub fn lookup(name: &str, target: Target) -> std::result::Result<&'static OptDef
     if want.is_empty() {
         return Err("empty option name".into());
     }
+    // the full name, or the name without any prefix: `rcvbuf` is SO_RCVBUF,
+    // but `tcp_rcvbuf` names no option
+    let unprefixed = short(&want) == want;
     let matches: Vec<&OptDef> =
-        OPTIONS.iter().filter(|d| d.opt.opt_name == want || short(d.opt.opt_name) == short(&want)).collect();
+        OPTIONS.iter().filter(|d| d.opt.opt_name == want || (unprefixed && short(d.opt.opt_name) == want)).collect();
     let def = match matches.as_slice() {
-        [] => return Err(format!("unknown socket option '{name}' (see `netlab sockopt list`)")),
+        [] => {
+            let near: Vec<&str> =
+                OPTIONS.iter().filter(|d| short(d.opt.opt_name) == short(&want)).map(|d| d.opt.opt_name).collect();
+            return Err(match near.as_slice() {
+                [] => format!("unknown socket option '{name}' (see `netlab sockopt list`)"),
+                _ => format!("unknown socket option '{name}': did you mean {}?", near.join(" or ")),
+            });
+        }
         [one] => *one,
         many => many.iter().find(|d| target.admits(d)).copied().unwrap_or(many[0]),
     };

@@ -41,6 +41,7 @@ pub const DOCS: Docs = Docs {
     events: &[
         ("listening", "addr, port, model (udp), pid, backlog (null: UDP has no listen queue)"),
         ("datagram", "peer, bytes, truncated, replied, note (why not echoed)"),
+        ("stats", "datagrams, bytes_in, bytes_out, model (udp), pid (on SIGUSR1; conns_now and conns_total are 0)"),
         ("stopped", "signal, datagrams, bytes_in, bytes_out"),
         ("connected", "peer, local, connect_ms (--connect)"),
         ("echo", "seq, bytes, rtt_us, data (--message)"),
@@ -129,6 +130,7 @@ fn parse_ms(s: &str) -> std::result::Result<Duration, String> {
     let ok = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.matches('.').count() <= 1;
     match t.parse::<f64>() {
         Ok(v) if ok && v <= 86_400_000.0 => Ok(Duration::from_secs_f64(v / 1000.0)),
+        Ok(_) if ok => Err(format!("'{s}' ms is over the limit of 86400000 (one day)")),
         _ => Err(format!("'{s}' is not a number of milliseconds")),
     }
 }
@@ -229,11 +231,12 @@ fn server(a: &ServerArgs, out: &mut Out) -> Result<()> {
         if signals::take_usr1() {
             out.emit(&Event::Stats {
                 conns_now: 0,
-                conns_total: datagrams,
+                conns_total: 0,
                 bytes_in,
                 bytes_out,
                 model: "udp".into(),
                 pid: std::process::id(),
+                datagrams: Some(datagrams),
             });
         }
         if let Some(sig) = signals::stop_requested() {
@@ -340,7 +343,9 @@ impl Client {
              or drops the datagrams (a datagram larger than its buffer)"
                 .into()
         } else {
-            "is a UDP server listening there? --connect makes ICMP port-unreachable visible".into()
+            "is a UDP server listening there, with a --buffer-size that holds the datagram? \
+             --connect makes ICMP port-unreachable visible"
+                .into()
         }
     }
 
@@ -527,20 +532,28 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
             .map_err(|e| Error::failed(format!("histogram: {e}")))?,
     };
     let mut buf = vec![0u8; 65536];
+    // SIGINT/SIGTERM end the run early with its summary, as ping does.
+    let _signals = crate::signals::Signals::install(false)?;
     let start = Instant::now();
     let mut next = 0u64;
     let mut last_sent = start;
     loop {
+        if crate::signals::stop_requested().is_some() {
+            break;
+        }
         let now = Instant::now();
         if next < count && now >= start + interval * next as u32 {
+            // the round trip starts before sendto: on loopback the reply
+            // can be queued before the call returns
+            let at = Instant::now();
             match c.send(&payload(next, size, token)) {
                 Ok(()) => {}
                 // The local queue is full: this datagram is lost here.
                 Err(e) if matches!(e.errno(), Some(Errno::EAGAIN | Errno::ENOBUFS)) => t.send_failed += 1,
                 Err(e) => return Err(e),
             }
-            t.sent_at[next as usize] = Some(Instant::now());
-            last_sent = Instant::now();
+            t.sent_at[next as usize] = Some(at);
+            last_sent = at;
             next += 1;
         }
         // Take what has arrived after every send, so replies never pile up
@@ -570,8 +583,10 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     if t.send_failed > 0 {
         tracing::warn!("{} datagrams could not be queued (EAGAIN/ENOBUFS): counted as lost", t.send_failed);
     }
+    // after SIGINT/SIGTERM: what was sent so far
+    let count = next;
     let lost = count - t.received;
-    let loss_pct = lost as f64 * 100.0 / count as f64;
+    let loss_pct = if count == 0 { 0.0 } else { lost as f64 * 100.0 / count as f64 };
     let q = |p: f64| (!t.rtts.is_empty()).then(|| t.rtts.value_at_quantile(p));
     out.emit(&Event::Summary(Summary::Udp {
         sent: count,
@@ -590,16 +605,14 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         rtt_max_us: (!t.rtts.is_empty()).then(|| t.rtts.max()),
     }));
     if t.corrupt > 0 {
-        return Err(Error::verify(format!(
-            "{} of {count} replies differed from their datagram (counted as lost)",
-            t.corrupt
-        )));
+        let replies = if t.corrupt == 1 { "reply" } else { "replies" };
+        return Err(Error::verify(format!("{} {replies} did not match any datagram as it was sent", t.corrupt)));
     }
     match a.max_loss {
         Some(max) if loss_pct > max => {
             Err(Error::verify(format!("{loss_pct:.1}% of {count} datagrams lost, over --max-loss {max}%")))
         }
-        None if t.received == 0 => Err(Error::failed_hint(
+        None if t.received == 0 && count > 0 => Err(Error::failed_hint(
             format!("no reply to any of {count} datagrams from {}", c.target),
             c.no_reply_hint(),
         )),

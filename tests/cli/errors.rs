@@ -241,6 +241,8 @@ fn messages_name_the_actual_problem() {
         (&["echo-client", "--timeout", "0", "127.0.0.1", "1"], "'0': the number of seconds must be above 0"),
         (&["echo-client", "--timeout", "inf", "127.0.0.1", "1"], "'inf' is not a number of seconds"),
         (&["echo-client", "--timeout", "1e-4", "127.0.0.1", "1"], "under 1 millisecond"),
+        (&["sockopt", "get", "tcp_rcvbuf"], "unknown socket option 'tcp_rcvbuf': did you mean SO_RCVBUF?"),
+        (&["udp", "client", "--count", "2", "--interval", "99999999999", "::1", "9"], "over the limit of 86400000"),
     ] {
         let o = run(args, b"");
         assert_exit(&o, 2);

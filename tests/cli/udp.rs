@@ -126,7 +126,11 @@ fn corrupt_replies_are_exit_3_not_no_reply() {
     let port = addr.port().to_string();
     let o = run(&["--json", "udp", "client", "--count", "10", "--interval", "1", "127.0.0.1", &port], b"");
     assert_exit(&o, 3);
-    assert!(stderr(&o).starts_with("netlab: udp: 10 of 10 replies differed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("netlab: udp: 10 replies did not match any datagram as it was sent"),
+        "{}",
+        stderr(&o)
+    );
     let evs = events(&o);
     assert!(
         evs.iter().any(|e| matches!(e, Event::Summary(netlab::output::Summary::Udp { corrupt: 10, received: 0, .. }))),
@@ -476,4 +480,46 @@ fn bad_udp_arguments() {
         let o = run(args, b"");
         assert_exit(&o, 2);
     }
+}
+
+/// Ctrl-C (or SIGTERM) during `--count` ends the run with its summary of
+/// what was sent so far, as ping does, instead of dying silently.
+#[test]
+fn interrupted_count_run_still_prints_its_summary() {
+    let s = udp_server(&[]);
+    for sig in [nix::sys::signal::Signal::SIGINT, nix::sys::signal::Signal::SIGTERM] {
+        let before = s.events().iter().filter(|e| matches!(e, Event::Datagram { .. })).count();
+        let child = netlab()
+            .args(["--json", "udp", "client", "--count", "100000", "--interval", "5", "127.0.0.1"])
+            .arg(s.port.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // the client is running once the server has heard from it
+        s.wait_count("datagram", before + 5, 10, |e| matches!(e, Event::Datagram { .. }));
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_exit(&o, 0);
+        let Summary::Udp { sent, received, .. } = summary(&o) else { panic!() };
+        assert!((5..100_000).contains(&sent), "{sig}: sent {sent}");
+        assert!(received >= 4 && received <= sent, "{sig}: {received} of {sent}");
+    }
+    s.stop();
+}
+
+/// SIGUSR1 on the UDP server: a stats event counting datagrams (not
+/// connections, which UDP has none of), agreeing with the stopped summary.
+#[test]
+fn udp_server_stats_count_datagrams() {
+    let s = udp_server(&[]);
+    let o = run(&["udp", "client", "-m", "one", "-m", "two", "-m", "three", "127.0.0.1", &s.port.to_string()], b"");
+    assert_exit(&o, 0);
+    s.wait_count("datagram", 3, 10, |e| matches!(e, Event::Datagram { .. }));
+    s.signal(nix::sys::signal::Signal::SIGUSR1);
+    let st = s.wait_for("stats", 10, |e| matches!(e, Event::Stats { .. }));
+    let Event::Stats { conns_total, bytes_in, bytes_out, datagrams, .. } = st else { unreachable!() };
+    assert_eq!((conns_total, datagrams, bytes_in, bytes_out), (0, Some(3), 11, 11));
+    let evs = s.stop();
+    assert!(matches!(evs.last(), Some(Event::Stopped { datagrams: Some(3), bytes_in: 11, .. })), "{evs:?}");
 }

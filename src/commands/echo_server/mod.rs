@@ -602,6 +602,7 @@ pub fn emit_stats(out: &Out, model: Model, t: Totals) {
         bytes_out: t.bytes_out,
         model: model.name().into(),
         pid: std::process::id(),
+        datagrams: None,
     });
 }
 
