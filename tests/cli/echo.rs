@@ -231,6 +231,35 @@ fn max_conns_exits_zero() {
     });
 }
 
+/// The backlog refused when --max-conns is reached is reported after the
+/// last connection's `accepted`: the events read in the order things
+/// happened.
+#[test]
+fn max_conns_refusals_come_after_the_last_accept() {
+    let mut s = start("iterative", &["--max-conns", "2"]);
+    let mut a = TcpStream::connect(s.addr()).unwrap();
+    s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { conn: 1, .. }));
+    // both wait in the backlog while the first is served
+    let mut b = TcpStream::connect(s.addr()).unwrap();
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    for (client, msg) in [(&mut a, &b"first"[..]), (&mut b, b"second")] {
+        client.write_all(msg).unwrap();
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut back = Vec::new();
+        client.read_to_end(&mut back).unwrap();
+        assert_eq!(back, msg);
+    }
+    let mut buf = [0u8; 4];
+    assert!(matches!(c.read(&mut buf), Ok(0) | Err(_)), "the third is refused");
+    assert_eq!(s.wait_exit(10), Some(0));
+    let evs = s.events();
+    let at = |pred: &dyn Fn(&Event) -> bool| evs.iter().position(pred).unwrap_or_else(|| panic!("{evs:?}"));
+    let accepted2 = at(&|e| matches!(e, Event::Accepted { conn: 2, .. }));
+    let rejected = at(&|e| matches!(e, Event::Rejected { reason, .. } if reason == "--max-conns reached"));
+    assert!(accepted2 < rejected, "{evs:?}");
+}
+
 #[test]
 fn after_max_conns_later_clients_are_refused_not_left_hanging() {
     for_each_model(|m| {

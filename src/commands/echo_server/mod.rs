@@ -285,6 +285,10 @@ pub struct Server<'a> {
     last_emfile_log: Option<Instant>,
     /// --max-conns reached: the listener was shut, later clients are refused
     stopped_listening: bool,
+    /// `rejected` events of the backlog refused when --max-conns was
+    /// reached, held until that last connection's `accepted` is out (the
+    /// events then read in the order things happened)
+    held_rejects: Vec<Event>,
 }
 
 /// How long accepting pauses after running out of descriptors.
@@ -330,6 +334,7 @@ impl<'a> Server<'a> {
             spare: open_spare(),
             last_emfile_log: None,
             stopped_listening: false,
+            held_rejects: Vec::new(),
         })
     }
 
@@ -363,7 +368,7 @@ impl<'a> Server<'a> {
     /// handshake with a server that will never accept them.
     fn stop_listening(&mut self, listener: &Fd) {
         self.stopped_listening = true;
-        self.refuse_waiting(listener, "--max-conns reached");
+        self.held_rejects = Self::refuse_waiting(listener, "--max-conns reached");
         if let Err(e) = sys::shutdown(listener, nix::sys::socket::Shutdown::Read) {
             tracing::debug!("shutdown of the listener: {}", crate::error::describe_errno(e));
         }
@@ -461,8 +466,13 @@ impl<'a> Server<'a> {
         self.paused_until = Some(now + EMFILE_PAUSE);
     }
 
-    pub fn emit_accepted(&self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
+    pub fn emit_accepted(&mut self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
         self.out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
+        if id == self.next_id {
+            for ev in self.held_rejects.drain(..) {
+                self.out.emit(&ev);
+            }
+        }
     }
 
     /// Close the connection in `slot` (if it is still there) and account
@@ -565,20 +575,25 @@ impl<'a> Server<'a> {
     /// and refuse it with a `rejected` event, rather than letting the
     /// kernel reset it unseen when the listener closes.
     pub fn reject_backlog(&mut self, listener: &Fd) {
-        self.refuse_waiting(listener, "server stopping");
+        for ev in self.held_rejects.drain(..).chain(Self::refuse_waiting(listener, "server stopping")) {
+            self.out.emit(&ev);
+        }
     }
 
-    fn refuse_waiting(&mut self, listener: &Fd, reason: &str) {
+    /// Accept and close what waits in the backlog; its `rejected` events.
+    fn refuse_waiting(listener: &Fd, reason: &str) -> Vec<Event> {
+        let mut refused = Vec::new();
         for _ in 0..4096 {
             match sys::accept(listener, true) {
                 Ok((fd, peer)) => {
-                    self.out.emit(&Event::Rejected { peer: peer.to_string(), reason: reason.into() });
+                    refused.push(Event::Rejected { peer: peer.to_string(), reason: reason.into() });
                     drop(fd);
                 }
                 Err(Errno::EINTR | Errno::ECONNABORTED) => continue,
                 Err(_) => break,
             }
         }
+        refused
     }
 
     pub fn stopped(&self, signal: Option<&str>) {
