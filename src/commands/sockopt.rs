@@ -791,6 +791,10 @@ fn explain(def: &OptDef, val: &Val, effective: &Value) -> (Option<String>, Optio
                 "IPV6_UNICAST_HOPS" | "IPV6_TCLASS" | "IPV6_MULTICAST_HOPS" => {
                     "-1 means the default, which reads back as the value in use"
                 }
+                "TCP_DEFER_ACCEPT" => {
+                    "the kernel keeps a number of SYN-ACK retransmissions (the first after 1 s, then doubling) \
+                     and reads back the seconds that many cover"
+                }
                 _ => "the kernel adjusted the value",
             };
             (Some(format!("{why} ({req} -> {e})")), None)

@@ -121,6 +121,17 @@ fn set_tiny_buffer_hits_the_minimum() {
     assert!(reason.as_deref().unwrap().contains("minimum"), "{reason:?}");
 }
 
+/// TCP_DEFER_ACCEPT is kept as SYN-ACK retransmissions: 5 s reads back as
+/// the 7 s that three retransmissions (1 + 2 + 4) cover, and says why.
+#[test]
+fn defer_accept_rounding_is_explained() {
+    let evs = json(&["set", "TCP_DEFER_ACCEPT=5"]);
+    let Event::SockoptSet { effective, reason, .. } = &evs[0] else { panic!() };
+    if effective.as_i64() != Some(5) {
+        assert!(reason.as_deref().unwrap().contains("SYN-ACK retransmissions"), "{effective} {reason:?}");
+    }
+}
+
 #[test]
 fn set_several_kinds() {
     let evs =
