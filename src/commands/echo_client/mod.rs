@@ -58,6 +58,7 @@ pub const DOCS: Docs = Docs {
         "0 also for a load run ended early by SIGINT/SIGTERM (Ctrl-C): its summary is printed",
         "1 when the connection fails (refused, timed out, unreachable) or an echo stalls past --timeout",
         "3 when what came back differs from what was sent: different or extra bytes, or the server closed or reset the connection before echoing everything",
+        "load mode: 3 when any echo differed (mismatches); 1 when connections failed, including ones the server closed or reset mid-request (errors: a load run measures a server, and the summary counts both)",
     ],
 };
 
