@@ -7,7 +7,9 @@
 //! on. Any other write failure (ENOSPC on a full disk, EIO) also stops the
 //! output, but is kept: the command ends with `write stdout: …` and exit 1,
 //! as `cat` does, so a script never takes truncated results for a success; a
-//! server warns at once and carries on serving. Servers switch to buffered mode and call [`Out::flush`] before they
+//! server warns at once and carries on serving.
+//!
+//! Servers switch to buffered mode and call [`Out::flush`] before they
 //! block, so a busy server pays one write(2) per loop turn, not per event.
 //!
 //! The JSON schema is this enum: field names as written, variant names in
