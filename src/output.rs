@@ -583,8 +583,8 @@ impl Out {
     }
 
     /// A write to stdout failed for a reason other than its reader going
-    /// away (EPIPE, ECONNRESET): the results
-    /// are incomplete, and the command must not exit 0.
+    /// away (EPIPE, ECONNRESET): the results are incomplete, and the
+    /// command must not exit 0.
     pub fn write_failure(&self) -> Option<Errno> {
         self.sink().failure
     }
@@ -687,10 +687,11 @@ impl Sink {
 /// write(2) all of `buf` to fd 1. A stdout that someone else made
 /// non-blocking (EAGAIN) is waited for, as a blocking one would be.
 fn write_stdout(mut buf: &[u8]) -> std::result::Result<(), Errno> {
+    // std's lock: nothing else in the process writes fd 1 meanwhile
     let stdout = io::stdout();
-    let _lock = stdout.lock(); // nothing else in the process writes fd 1 meanwhile
-                               // SAFETY: fd 1 stays open for the life of the process (std reopens it on
-                               // /dev/null at start-up if it was closed); it is only borrowed here.
+    let _lock = stdout.lock();
+    // SAFETY: fd 1 stays open for the life of the process (std reopens it on
+    // /dev/null at start-up if it was closed); it is only borrowed here.
     let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(1) };
     while !buf.is_empty() {
         match nix::unistd::write(fd, buf) {
@@ -771,6 +772,15 @@ pub fn path_text(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
 
 fn offset_text(offset: Option<i64>) -> String {
     offset.map_or_else(|| "none (not seekable: a pipe, FIFO, socket or terminal)".into(), |o| o.to_string())
+}
+
+/// min, p50, p90, p99 and max of a histogram (microseconds in a summary);
+/// all None when nothing was measured: no measurement is not 0.
+pub fn quantiles(h: &hdrhistogram::Histogram<u64>) -> [Option<u64>; 5] {
+    if h.is_empty() {
+        return [None; 5];
+    }
+    [h.min(), h.value_at_quantile(0.50), h.value_at_quantile(0.90), h.value_at_quantile(0.99), h.max()].map(Some)
 }
 
 /// One NDJSON line (without the newline).

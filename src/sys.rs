@@ -520,37 +520,31 @@ pub fn waitpid_any_blocking() -> std::result::Result<Option<(i32, String)>, Errn
 
 /// waitpid(pid, &status, 0): wait for that child to end (EINTR retried).
 pub fn waitpid_child(pid: nix::unistd::Pid) -> std::result::Result<nix::sys::wait::WaitStatus, Errno> {
-    let res = loop {
-        match nix::sys::wait::waitpid(pid, None) {
+    loop {
+        match waitpid(pid, false) {
             Err(Errno::EINTR) => continue,
-            other => break other,
+            other => return other,
         }
-    };
-    traced(
-        res,
-        || format!("waitpid({pid}, 0)"),
-        |st| describe_wait(*st).map_or_else(|| "0".into(), |(p, how)| format!("{p} ({how})")),
-    )
+    }
 }
 
 fn waitpid_any(nohang: bool) -> std::result::Result<Option<(i32, String)>, Errno> {
-    use nix::sys::wait::{waitpid, WaitPidFlag};
-    use nix::unistd::Pid;
-    let flags = if nohang { Some(WaitPidFlag::WNOHANG) } else { None };
-    // Traced as the kernel answered: `= 0` (children, none exited yet) and
-    // `= -1 ECHILD` (no children at all) are different answers.
-    let res = traced(
-        waitpid(Pid::from_raw(-1), flags).map(describe_wait),
-        || format!("waitpid(-1, {})", if nohang { "WNOHANG" } else { "0" }),
-        |r| match r {
-            Some((pid, st)) => format!("{pid} ({st})"),
-            None => "0".into(),
-        },
-    );
-    match res {
+    match waitpid(nix::unistd::Pid::from_raw(-1), nohang) {
+        Ok(st) => Ok(describe_wait(st)),
         Err(Errno::ECHILD) => Ok(None),
-        other => other,
+        Err(e) => Err(e),
     }
+}
+
+/// waitpid(2), traced as the kernel answered: `= 0` (children, none exited
+/// yet) and `= -1 ECHILD` (no children at all) are different answers.
+fn waitpid(pid: nix::unistd::Pid, nohang: bool) -> std::result::Result<nix::sys::wait::WaitStatus, Errno> {
+    let flags = nohang.then_some(nix::sys::wait::WaitPidFlag::WNOHANG);
+    traced(
+        nix::sys::wait::waitpid(pid, flags),
+        || format!("waitpid({pid}, {})", if nohang { "WNOHANG" } else { "0" }),
+        |st| describe_wait(*st).map_or_else(|| "0".into(), |(p, how)| format!("{p} ({how})")),
+    )
 }
 
 // ---------------------------------------------------------------- signals, pipes, waiting

@@ -106,7 +106,7 @@ fn step_fileio() -> StepResult {
 }
 
 fn fileio_round_trip(path: &std::path::Path) -> StepResult {
-    let shown = crate::output::path_text(path);
+    let shown = path_text(path);
     let data = b"Let's go!\n";
     let flags = fileio::parse_flags("creat,wronly,trunc")?;
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(0o644), &flags.names())

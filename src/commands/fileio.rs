@@ -308,9 +308,9 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     }
 }
 
-/// Open with everything explained; returns the fd and the `open` event.
-fn open_explained(path: &Path, flags: OpenFlags, mode: Option<u32>) -> Result<(Fd, Event)> {
-    let shown = path_text(path);
+/// Open with everything explained (`shown`: the path as text, for messages
+/// and the event); returns the fd and the `open` event.
+fn open_explained(path: &Path, shown: &str, flags: OpenFlags, mode: Option<u32>) -> Result<(Fd, Event)> {
     let umask = sys::current_umask();
     // Did O_CREAT create it? Only if it was not there before (O_EXCL makes
     // this certain; without it the answer can race, which is fine here).
@@ -322,7 +322,7 @@ fn open_explained(path: &Path, flags: OpenFlags, mode: Option<u32>) -> Result<(F
     let file_mode = sys::fstat_mode(&fd).map_err(|e| Error::sys(format!("fstat {shown}"), e))?;
     let shown_mode = flags.other.contains(OFlag::O_CREAT).then(|| format!("{mode_bits:04o}"));
     let ev = Event::Open {
-        path: shown.into_owned(),
+        path: shown.to_string(),
         flags: flags.names(),
         flags_octal: flags.octal(),
         mode: shown_mode,
@@ -348,9 +348,9 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
     }
     let mode = parse_mode(&a.mode).map_err(Error::usage)?;
 
-    let (fd, open_ev) = open_explained(&a.path, flags, Some(mode))?;
-    out.emit(&open_ev);
     let path = path_text(&a.path);
+    let (fd, open_ev) = open_explained(&a.path, &path, flags, Some(mode))?;
+    out.emit(&open_ev);
     let write_err = |e| Error::sys(format!("write {path}"), e);
     let (mut bytes, mut calls, mut partial) = (0u64, 0u64, 0u64);
     match &a.data {
@@ -424,9 +424,9 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
     if a.nofollow {
         flags.other |= OFlag::O_NOFOLLOW;
     }
-    let (fd, open_ev) = open_explained(&a.path, flags, None)?;
-    out.emit_note(&open_ev);
     let path = path_text(&a.path);
+    let (fd, open_ev) = open_explained(&a.path, &path, flags, None)?;
+    out.emit_note(&open_ev);
     if let Some(off) = a.offset {
         let off = i64::try_from(off).map_err(|_| Error::usage("offset too large"))?;
         sys::seek(&fd, off).map_err(|e| Error::sys(format!("lseek {path}"), e))?;

@@ -587,7 +587,7 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
     let count = next;
     let lost = count - t.received;
     let loss_pct = if count == 0 { 0.0 } else { lost as f64 * 100.0 / count as f64 };
-    let q = |p: f64| (!t.rtts.is_empty()).then(|| t.rtts.value_at_quantile(p));
+    let [rtt_min_us, rtt_p50_us, rtt_p90_us, rtt_p99_us, rtt_max_us] = crate::output::quantiles(&t.rtts);
     out.emit(&Event::Summary(Summary::Udp {
         sent: count,
         received: t.received,
@@ -598,11 +598,11 @@ fn count_mode(c: &mut Client, a: &ClientArgs, count: u64, out: &Out) -> Result<(
         late: t.late,
         corrupt: t.corrupt,
         ignored: c.ignored,
-        rtt_min_us: (!t.rtts.is_empty()).then(|| t.rtts.min()),
-        rtt_p50_us: q(0.50),
-        rtt_p90_us: q(0.90),
-        rtt_p99_us: q(0.99),
-        rtt_max_us: (!t.rtts.is_empty()).then(|| t.rtts.max()),
+        rtt_min_us,
+        rtt_p50_us,
+        rtt_p90_us,
+        rtt_p99_us,
+        rtt_max_us,
     }));
     if t.corrupt > 0 {
         let replies = if t.corrupt == 1 { "reply" } else { "replies" };

@@ -418,22 +418,45 @@ pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// One process as /proc/PID/stat describes it.
+/// One process (or thread) as /proc/PID/stat describes it.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcStat {
     pub state: char,
     pub ppid: u32,
+    /// the kernel's task flags (PF_EXITING = 0x4, …)
+    pub flags: u64,
     /// user + system CPU, in clock ticks
     pub cpu_ticks: u64,
 }
 
 /// /proc/PID/stat of one process, if it still exists.
 pub fn proc_stat(pid: u32) -> Option<ProcStat> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses
+    parse_stat(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// /proc/PID/task/TID/stat of every thread of `pid`.
+pub fn task_stats(pid: u32) -> Vec<ProcStat> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    dir.filter_map(|e| parse_stat(&std::fs::read_to_string(e.ok()?.path().join("stat")).ok()?)).collect()
+}
+
+fn parse_stat(stat: &str) -> Option<ProcStat> {
+    // "pid (comm) state ppid pgrp session tty_nr tpgid flags …": comm may
+    // hold spaces and parentheses
     let f: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
     let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    Some(ProcStat { state: f.first()?.chars().next()?, ppid: num(1) as u32, cpu_ticks: num(11) + num(12) })
+    Some(ProcStat {
+        state: f.first()?.chars().next()?,
+        ppid: num(1) as u32,
+        flags: num(6),
+        cpu_ticks: num(11) + num(12),
+    })
+}
+
+/// A field of /proc/PID/status (`VmRSS`, `CapEff`, …), its value trimmed.
+pub fn proc_status(pid: u32, key: &str) -> Option<String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| Some(l.strip_prefix(key)?.strip_prefix(':')?.trim().to_string()))
 }
 
 /// Every process whose parent is `pid`.

@@ -24,12 +24,13 @@ fn cpu_ticks(pid: u32) -> u64 {
     proc_stat(pid).map_or(0, |p| p.cpu_ticks) + children_of(pid).iter().map(|c| c.cpu_ticks).sum::<u64>()
 }
 
+/// A `kB` figure of /proc/PID/status (`VmRSS`, `VmSize`); 0 if unreadable.
+fn status_kb(pid: u32, key: &str) -> u64 {
+    proc_status(pid, key).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or(0)
+}
+
 fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:").and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
+    status_kb(pid, "VmRSS")
 }
 
 fn fd_count(pid: u32) -> usize {
@@ -44,14 +45,7 @@ fn fd_count(pid: u32) -> usize {
 /// is a thread the server still counts as live.
 fn threads_of(pid: u32) -> usize {
     const PF_EXITING: u64 = 0x4;
-    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return 0 };
-    dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
-        .filter(|stat| {
-            // fields after "(comm)": state ppid pgrp session tty_nr tpgid flags
-            let flags = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(6)?.parse::<u64>().ok());
-            flags.is_some_and(|f| f & PF_EXITING == 0)
-        })
-        .count()
+    task_stats(pid).iter().filter(|t| t.flags & PF_EXITING == 0).count()
 }
 
 /// Echo a little, retrying until `deadline` (the server may still be
@@ -615,11 +609,8 @@ fn thread_model_survives_a_buffer_it_cannot_allocate() {
     let _serial = exclusive();
     // one malloc arena: the address space used is then what the test counts
     let s = Server::start_cmd(server_cmd("thread", &["--buffer-size", "64M"]).env("MALLOC_ARENA_MAX", "1"));
-    let vm_kb: u64 = std::fs::read_to_string(format!("/proc/{}/status", s.pid))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmSize:")?.split_whitespace().next()?.parse().ok())
-        .unwrap();
+    let vm_kb = status_kb(s.pid, "VmSize");
+    assert!(vm_kb > 0, "no VmSize for the server");
     // room for one 64 MiB buffer and 48 MiB of everything else, not two
     let limit = (vm_kb + 64 * 1024 + 48 * 1024) * 1024;
     let rl = libc::rlimit { rlim_cur: limit, rlim_max: limit };

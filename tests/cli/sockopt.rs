@@ -213,11 +213,7 @@ fn bad_options_are_usage_errors() {
 fn priority_beyond_six_is_the_kernels_call() {
     // what the kernel checks: CAP_NET_ADMIN (12) or CAP_NET_RAW (13) in the
     // effective set, not whether the user is root
-    let cap_eff = std::fs::read_to_string("/proc/self/status")
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("CapEff:").map(|v| u64::from_str_radix(v.trim(), 16).unwrap()))
-        .unwrap();
+    let cap_eff = u64::from_str_radix(&proc_status(std::process::id(), "CapEff").unwrap(), 16).unwrap();
     let o = run(&["sockopt", "set", "priority=7"], b"");
     if cap_eff & (1 << 12 | 1 << 13) != 0 {
         assert_exit(&o, 0);

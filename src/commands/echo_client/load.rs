@@ -241,7 +241,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     let elapsed = start.elapsed().as_secs_f64();
     drop(idle);
     let (counts, hist) = (&r.counts, &r.hist);
-    let q = |p: f64| (!hist.is_empty()).then(|| hist.value_at_quantile(p));
+    let [_, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us] = crate::output::quantiles(hist);
     out.emit(&Event::Summary(Summary::Load {
         connections: cfg.connections as u64,
         idle: cfg.idle as u64,
@@ -251,10 +251,10 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
         duration_s: (elapsed * 1000.0).round() / 1000.0,
         rps: (counts.completed as f64 / elapsed).round(),
         mbps: ((counts.completed as f64 * cfg.size as f64 / elapsed / 1e6) * 100.0).round() / 100.0,
-        latency_p50_us: q(0.50),
-        latency_p90_us: q(0.90),
-        latency_p99_us: q(0.99),
-        latency_max_us: (!hist.is_empty()).then(|| hist.max()),
+        latency_p50_us,
+        latency_p90_us,
+        latency_p99_us,
+        latency_max_us,
         errors: counts.errors,
         mismatches: counts.mismatches,
         unfinished,

@@ -240,12 +240,9 @@ pub fn listen(cfg: &Config) -> Result<Fd> {
     }
     sys::bind(&fd, &cfg.addr)?;
     sys::listen(&fd, cfg.backlog)?;
-    if effective_backlog(cfg.backlog) < cfg.backlog {
-        tracing::warn!(
-            "--backlog {} is capped by the kernel at net.core.somaxconn = {}",
-            cfg.backlog,
-            effective_backlog(cfg.backlog)
-        );
+    let granted = effective_backlog(cfg.backlog);
+    if granted < cfg.backlog {
+        tracing::warn!("--backlog {} is capped by the kernel at net.core.somaxconn = {granted}", cfg.backlog);
     }
     Ok(fd)
 }
@@ -341,7 +338,7 @@ impl<'a> Server<'a> {
     /// Whether another connection may be accepted now (--max-conns not
     /// reached, --max-clients not full, not backing off).
     pub fn may_accept(&mut self, live: u64) -> bool {
-        if self.stopped_listening || self.cfg.max_conns.is_some_and(|m| self.served >= m) {
+        if self.stopped_listening {
             return false;
         }
         if self.cfg.max_clients.is_some_and(|m| live >= m) {
@@ -359,7 +356,7 @@ impl<'a> Server<'a> {
 
     /// --max-conns reached and every connection finished: time to stop.
     pub fn done(&self, live: u64) -> bool {
-        (self.stopped_listening || self.cfg.max_conns.is_some_and(|m| self.served >= m)) && live == 0
+        self.stopped_listening && live == 0
     }
 
     /// --max-conns is reached: refuse what waits in the backlog (with

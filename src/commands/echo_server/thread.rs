@@ -54,8 +54,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             }
         }
         srv.totals.conns_now = workers.len() as u64;
-        srv.totals.bytes_in = shared.bytes_in.load(Ordering::Relaxed);
-        srv.totals.bytes_out = shared.bytes_out.load(Ordering::Relaxed);
         let live = workers.len() as u64;
         if srv.done(live) {
             break None;
@@ -73,10 +71,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let mut b = [0u8; 256];
             while matches!(sys::read(&wake_r, &mut b), Ok(n) if n > 0) {}
         }
-        // the workers count as they go: take their latest figures
-        srv.totals.bytes_in = shared.bytes_in.load(Ordering::Relaxed);
-        srv.totals.bytes_out = shared.bytes_out.load(Ordering::Relaxed);
-        if let Some(sig) = srv.check_signals() {
+        // the workers count every byte as it moves (totals are set at the end)
+        let moved = || (shared.bytes_in.load(Ordering::Relaxed), shared.bytes_out.load(Ordering::Relaxed));
+        if let Some(sig) = srv.check_signals_live(moved) {
             break Some(sig);
         }
         if !accepting || fds[2].revents == 0 {
