@@ -29,13 +29,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         let accepting = srv.may_accept(live);
         pfds[1].events = if accepting { libc::POLLIN } else { 0 };
-        for (p, c) in pfds[2..].iter_mut().zip(&conns) {
-            if let Some(c) = c {
-                p.events =
-                    (if c.wants_read() { libc::POLLIN } else { 0 }) | (if c.wants_write() { libc::POLLOUT } else { 0 });
-            }
-            p.revents = 0;
-        }
         out.flush();
         let ready = match sys::poll(&mut pfds, srv.wait_ms(accepting).unwrap_or(-1)) {
             Ok(n) => n,
@@ -61,15 +54,17 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 if next == Next::Keep && rev & !libc::POLLOUT != 0 && c.wants_read() {
                     next = c.on_readable(&mut scratch);
                 }
-                if let Next::Close(reason) = next {
-                    srv.close_slot(&mut conns[i], &mut live, reason);
+                match next {
+                    Next::Close(reason) => srv.close_slot(&mut conns[i], &mut live, reason),
+                    Next::Keep => pfds[2 + i].events = events(c),
                 }
             }
         }
         srv.expire_idle(&mut conns, &mut live);
-        // Compact: drop closed slots (order does not matter to poll).
+        // Compact when something closed: drop the empty slots (order does
+        // not matter to poll).
         let mut i = 0;
-        while i < conns.len() {
+        while conns.len() as u64 > live && i < conns.len() {
             if conns[i].is_none() {
                 conns.swap_remove(i);
                 pfds.swap_remove(2 + i);
@@ -92,4 +87,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     };
     srv.shut_down(conns, &listener, stop);
     Ok(())
+}
+
+/// The poll events a connection waits for now.
+fn events(c: &Conn) -> i16 {
+    (if c.wants_read() { libc::POLLIN } else { 0 }) | (if c.wants_write() { libc::POLLOUT } else { 0 })
 }

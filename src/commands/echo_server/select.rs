@@ -15,7 +15,7 @@ use crate::output::{Event, Out};
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::select::FdSet;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{BorrowedFd, RawFd};
 use std::time::Duration;
 
 /// select(2)'s limit: fd_set is a bitmap of this many bits.
@@ -30,48 +30,39 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         return refuse_all(listener, srv, out);
     }
     out.set_buffered(true);
+    // Connections indexed by descriptor number, no trailing empty slots, so
+    // `conns.len()` bounds the descriptors select() must look at.
     let mut conns: Vec<Option<Conn>> = Vec::new();
     let mut live: u64 = 0;
     let mut scratch = vec![0u8; cfg.buffer_size];
     let pid = std::process::id();
+    let (sig_fd, lis_fd) = (srv.signals.fd().raw(), listener.raw());
+    // What each descriptor waits for, kept up to date as it changes (as the
+    // course's `reads = allfds` copy does), so a wake-up costs the ready
+    // descriptors, not a walk over every connection.
+    let mut want = Interest::default();
+    want.set(sig_fd, true, false);
     let stop = loop {
         if srv.done(live) {
             break None;
         }
         let accepting = srv.may_accept(live);
-        // SAFETY (all borrow_raw below): each descriptor is owned by the
-        // listener, the signal pipe or a Conn, all alive across select().
-        let mut rset = FdSet::new();
-        let mut wset = FdSet::new();
-        let mut maxfd = srv.signals.fd().raw();
-        rset.insert(unsafe { BorrowedFd::borrow_raw(srv.signals.fd().raw()) });
-        if accepting {
-            rset.insert(unsafe { BorrowedFd::borrow_raw(listener.raw()) });
-            maxfd = maxfd.max(listener.raw());
-        }
-        for c in conns.iter().flatten() {
-            let raw = c.fd.raw();
-            if c.wants_read() {
-                rset.insert(unsafe { BorrowedFd::borrow_raw(raw) });
-            }
-            if c.wants_write() {
-                wset.insert(unsafe { BorrowedFd::borrow_raw(raw) });
-            }
-            maxfd = maxfd.max(raw);
-        }
+        want.set(lis_fd, accepting, false);
+        let nfds = (conns.len() as i32).max(sig_fd + 1).max(lis_fd + 1);
+        let (mut rset, mut wset) = (want.read, want.write);
         let timeout = srv.wait_ms(accepting).map(|ms| Duration::from_millis(ms as u64));
         out.flush();
-        let ready = match sys::select(maxfd + 1, &mut rset, &mut wset, timeout) {
+        let ready = match sys::select(nfds, &mut rset, &mut wset, timeout) {
             Ok(n) => n,
             Err(Errno::EINTR) => 0,
             Err(e) => return Err(Error::sys("select", e)),
         };
-        if ready > 0 && rset.contains(unsafe { BorrowedFd::borrow_raw(srv.signals.fd().raw()) }) || ready == 0 {
+        if ready == 0 || rset.contains(borrow(sig_fd)) {
             if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                 break Some(sig);
             }
         }
-        if accepting && rset.contains(unsafe { BorrowedFd::borrow_raw(listener.raw()) }) {
+        if accepting && rset.contains(borrow(lis_fd)) {
             for _ in 0..ACCEPTS_PER_WAKE {
                 let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
                 if fd.raw() >= FD_SETSIZE {
@@ -88,6 +79,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 if conns.len() <= slot {
                     conns.resize_with(slot + 1, || None);
                 }
+                want.set(fd.raw(), true, false);
                 conns[slot] = Some(Conn::new(fd, id, peer, cfg.idle_timeout.is_some()));
                 live += 1;
                 if !srv.may_accept(live) {
@@ -95,24 +87,49 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 }
             }
         }
-        if ready > 0 {
-            for slot in conns.iter_mut() {
-                let Some(c) = slot.as_mut() else { continue };
-                // SAFETY: c owns the descriptor.
-                let b = unsafe { BorrowedFd::borrow_raw(c.fd.raw()) };
-                let mut next = Next::Keep;
-                if wset.contains(b) {
-                    next = c.on_writable();
-                }
-                if next == Next::Keep && rset.contains(b) {
-                    next = c.on_readable(&mut scratch);
-                }
-                if let Next::Close(reason) = next {
+        // One pass over the descriptors select() looked at, ending once
+        // every ready bit is seen (the listener's and the signal pipe's
+        // have no slot).
+        let writes = wset != FdSet::new();
+        let mut left = ready;
+        for fd in 0..nfds {
+            if left == 0 {
+                break;
+            }
+            let readable = rset.contains(borrow(fd));
+            let writable = writes && wset.contains(borrow(fd));
+            if !readable && !writable {
+                continue;
+            }
+            left = left.saturating_sub(usize::from(readable) + usize::from(writable));
+            let Some(slot) = conns.get_mut(fd as usize) else { continue };
+            let Some(c) = slot.as_mut() else { continue };
+            let mut next = Next::Keep;
+            if writable {
+                next = c.on_writable();
+            }
+            if next == Next::Keep && readable {
+                next = c.on_readable(&mut scratch);
+            }
+            match next {
+                Next::Close(reason) => {
                     srv.close_slot(slot, &mut live, reason);
+                    want.set(fd, false, false);
+                }
+                Next::Keep => want.set(fd, c.wants_read(), c.wants_write()),
+            }
+        }
+        if cfg.idle_timeout.is_some() {
+            srv.expire_idle(&mut conns, &mut live);
+            for (fd, slot) in conns.iter().enumerate() {
+                if slot.is_none() {
+                    want.set(fd as i32, false, false);
                 }
             }
         }
-        srv.expire_idle(&mut conns, &mut live);
+        while conns.last().is_some_and(Option::is_none) {
+            conns.pop();
+        }
     };
     srv.shut_down(conns, &listener, stop);
     Ok(())
@@ -151,4 +168,32 @@ fn refuse_all(listener: Fd, mut srv: Server<'_>, out: &Out) -> Result<()> {
     srv.reject_backlog(&listener);
     srv.stopped(stop);
     Ok(())
+}
+
+/// What select() watches, one bit per descriptor and direction.
+#[derive(Default)]
+struct Interest {
+    read: FdSet<'static>,
+    write: FdSet<'static>,
+}
+
+impl Interest {
+    /// Watch `fd` for reading and/or writing (both false: not at all).
+    fn set(&mut self, fd: RawFd, read: bool, write: bool) {
+        for (set, on) in [(&mut self.read, read), (&mut self.write, write)] {
+            if on {
+                set.insert(borrow(fd));
+            } else {
+                set.remove(borrow(fd));
+            }
+        }
+    }
+}
+
+/// A descriptor as nix's FdSet takes it.
+fn borrow(fd: RawFd) -> BorrowedFd<'static> {
+    // SAFETY: only the bit numbered `fd` is used (select() reads the sets);
+    // every descriptor put in a set is owned by the listener, the signal
+    // pipe or a Conn, and taken out of the sets when the Conn is closed.
+    unsafe { BorrowedFd::borrow_raw(fd) }
 }
