@@ -878,3 +878,35 @@ pub fn block_server_signals() {
     }
     let _ = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
 }
+
+/// sched_getscheduler(2) for the calling thread (nix has no wrapper).
+pub fn sched_getscheduler() -> std::result::Result<i32, Errno> {
+    // SAFETY: takes a thread id (0: the caller) and touches no memory.
+    let res = Errno::result(unsafe { libc::sched_getscheduler(0) });
+    traced(res, || "sched_getscheduler(0)".into(), |p| format!("{p} ({})", sched_policy_name(*p)))
+}
+
+/// sched_setscheduler(2) for the calling thread, priority 0 (the only one
+/// SCHED_OTHER, SCHED_BATCH and SCHED_IDLE take; nix has no wrapper).
+pub fn sched_setscheduler(policy: i32) -> std::result::Result<(), Errno> {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: `param` is a valid sched_param that outlives the call; Linux
+    // reads it and applies the policy to the calling thread only.
+    let res = Errno::result(unsafe { libc::sched_setscheduler(0, policy, &param) }).map(drop);
+    traced(
+        res,
+        || format!("sched_setscheduler(0, {}, {{sched_priority=0}})", sched_policy_name(policy)),
+        |_| "0".into(),
+    )
+}
+
+fn sched_policy_name(p: i32) -> &'static str {
+    match p {
+        libc::SCHED_OTHER => "SCHED_OTHER",
+        libc::SCHED_BATCH => "SCHED_BATCH",
+        libc::SCHED_IDLE => "SCHED_IDLE",
+        libc::SCHED_FIFO => "SCHED_FIFO",
+        libc::SCHED_RR => "SCHED_RR",
+        _ => "SCHED_?",
+    }
+}

@@ -421,12 +421,16 @@ pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
 /// One process (or thread) as /proc/PID/stat describes it.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcStat {
+    /// the process id (for a task of /proc/PID/task: the thread id)
+    pub pid: u32,
     pub state: char,
     pub ppid: u32,
     /// the kernel's task flags (PF_EXITING = 0x4, …)
     pub flags: u64,
     /// user + system CPU, in clock ticks
     pub cpu_ticks: u64,
+    /// scheduling policy (SCHED_OTHER 0, SCHED_BATCH 3, SCHED_IDLE 5, …)
+    pub policy: u64,
 }
 
 /// /proc/PID/stat of one process, if it still exists.
@@ -443,13 +447,16 @@ pub fn task_stats(pid: u32) -> Vec<ProcStat> {
 fn parse_stat(stat: &str) -> Option<ProcStat> {
     // "pid (comm) state ppid pgrp session tty_nr tpgid flags …": comm may
     // hold spaces and parentheses
-    let f: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+    let (head, tail) = stat.rsplit_once(") ")?;
+    let f: Vec<&str> = tail.split_whitespace().collect();
     let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     Some(ProcStat {
+        pid: head.split_whitespace().next()?.parse().ok()?,
         state: f.first()?.chars().next()?,
         ppid: num(1) as u32,
         flags: num(6),
         cpu_ticks: num(11) + num(12),
+        policy: num(38),
     })
 }
 

@@ -641,3 +641,60 @@ fn thread_model_survives_a_buffer_it_cannot_allocate() {
     drop(third);
     s.stop();
 }
+
+/// The thread model's workers started once there are as many as CPUs run
+/// under SCHED_BATCH (a worker woken by its client waits for the running
+/// thread instead of preempting it); the accepting thread and the first
+/// workers keep the default policy, and a server started under another
+/// policy (here SCHED_IDLE, as `chrt --idle 0` would) keeps it everywhere.
+#[test]
+fn thread_workers_beyond_the_cpus_run_under_sched_batch() {
+    const SCHED_OTHER: u64 = 0;
+    const SCHED_BATCH: u64 = 3;
+    const SCHED_IDLE: u64 = 5;
+    // the server inherits this process's CPU affinity
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let clients = cpus + 2;
+    for inherited in [SCHED_OTHER, SCHED_IDLE] {
+        let mut cmd = server_cmd("thread", &[]);
+        if inherited == SCHED_IDLE {
+            // SAFETY: sched_setscheduler is async-signal-safe; runs in the
+            // child before exec, and SCHED_IDLE needs no privilege.
+            unsafe {
+                cmd.pre_exec(|| {
+                    let param = libc::sched_param { sched_priority: 0 };
+                    if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let s = Server::start_cmd(&mut cmd);
+        // Each client echoed once, in turn: every worker is past its setup.
+        let open: Vec<TcpStream> = (0..clients as u8)
+            .map(|i| {
+                let mut c = TcpStream::connect(s.addr()).unwrap();
+                c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                c.write_all(&[i]).unwrap();
+                let mut b = [0u8; 1];
+                c.read_exact(&mut b).unwrap();
+                assert_eq!(b[0], i);
+                c
+            })
+            .collect();
+        let tasks = task_stats(s.pid);
+        let main = tasks.iter().find(|t| t.pid == s.pid).expect("the main thread");
+        let mut workers: Vec<u64> = tasks.iter().filter(|t| t.pid != s.pid).map(|t| t.policy).collect();
+        workers.sort();
+        let expected = if inherited == SCHED_OTHER {
+            [vec![SCHED_OTHER; cpus], vec![SCHED_BATCH; 2]].concat()
+        } else {
+            vec![SCHED_IDLE; clients]
+        };
+        assert_eq!(main.policy, inherited, "the accepting thread keeps the policy it started with");
+        assert_eq!(workers, expected, "policies of the {clients} workers on {cpus} CPUs");
+        drop(open);
+        s.stop();
+    }
+}

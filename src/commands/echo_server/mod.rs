@@ -116,7 +116,9 @@ impl Model {
             Model::Select => "select(2) over non-blocking sockets; descriptors >= FD_SETSIZE (1024) are refused",
             Model::Poll => "poll(2) over non-blocking sockets, no descriptor limit but the process's",
             Model::Epoll => "epoll(7), level-triggered, over non-blocking sockets",
-            Model::Thread => "a thread per connection (128 KiB stack), blocking read/write",
+            Model::Thread => {
+                "a thread per connection (128 KiB stack), blocking read/write; workers beyond the CPU count run under SCHED_BATCH"
+            }
         }
     }
 }
