@@ -642,21 +642,23 @@ fn thread_model_survives_a_buffer_it_cannot_allocate() {
     s.stop();
 }
 
-/// The thread model's workers started once there are as many as CPUs run
-/// under SCHED_BATCH (a worker woken by its client waits for the running
-/// thread instead of preempting it); the accepting thread and the first
-/// workers keep the default policy, and a server started under another
-/// policy (here SCHED_IDLE, as `chrt --idle 0` would) keeps it everywhere.
+/// The thread model's workers and the fork model's children started once
+/// there are as many as CPUs run under SCHED_BATCH (one woken by its client
+/// waits for the running thread instead of preempting it); the accepting
+/// thread and the first ones keep the default policy, and a server started
+/// under another policy (here SCHED_IDLE, as `chrt --idle 0` would) keeps
+/// it everywhere.
 #[test]
-fn thread_workers_beyond_the_cpus_run_under_sched_batch() {
+fn workers_beyond_the_cpus_run_under_sched_batch() {
     const SCHED_OTHER: u64 = 0;
     const SCHED_BATCH: u64 = 3;
     const SCHED_IDLE: u64 = 5;
     // the server inherits this process's CPU affinity
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let clients = cpus + 2;
-    for inherited in [SCHED_OTHER, SCHED_IDLE] {
-        let mut cmd = server_cmd("thread", &[]);
+    for (m, inherited) in [("thread", SCHED_OTHER), ("thread", SCHED_IDLE), ("fork", SCHED_OTHER), ("fork", SCHED_IDLE)]
+    {
+        let mut cmd = server_cmd(m, &[]);
         if inherited == SCHED_IDLE {
             // SAFETY: sched_setscheduler is async-signal-safe; runs in the
             // child before exec, and SCHED_IDLE needs no privilege.
@@ -683,17 +685,20 @@ fn thread_workers_beyond_the_cpus_run_under_sched_batch() {
                 c
             })
             .collect();
-        let tasks = task_stats(s.pid);
-        let main = tasks.iter().find(|t| t.pid == s.pid).expect("the main thread");
-        let mut workers: Vec<u64> = tasks.iter().filter(|t| t.pid != s.pid).map(|t| t.policy).collect();
+        let main = proc_stat(s.pid).expect("the server");
+        let mut workers: Vec<u64> = if m == "thread" {
+            task_stats(s.pid).iter().filter(|t| t.pid != s.pid).map(|t| t.policy).collect()
+        } else {
+            children_of(s.pid).iter().map(|c| c.policy).collect()
+        };
         workers.sort();
         let expected = if inherited == SCHED_OTHER {
             [vec![SCHED_OTHER; cpus], vec![SCHED_BATCH; 2]].concat()
         } else {
             vec![SCHED_IDLE; clients]
         };
-        assert_eq!(main.policy, inherited, "the accepting thread keeps the policy it started with");
-        assert_eq!(workers, expected, "policies of the {clients} workers on {cpus} CPUs");
+        assert_eq!(main.policy, inherited, "{m}: the accepting thread keeps the policy it started with");
+        assert_eq!(workers, expected, "{m}: policies of the {clients} clients' servers on {cpus} CPUs");
         drop(open);
         s.stop();
     }

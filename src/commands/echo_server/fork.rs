@@ -8,7 +8,8 @@
 //! copy-on-write fault, so it formats no events and allocates nothing. Its
 //! byte counts go to its slot in a shared anonymous mapping and its reason
 //! for ending to its exit status; the parent turns both into the `closed`
-//! event when it reaps the child.
+//! event when it reaps the child. Children started while as many as there
+//! are CPUs already serve run under SCHED_BATCH (see `echo_server::run_as_batch`).
 //!
 //! Try it: `netlab --trace echo-server --model fork 9190`, connect twice,
 //! and watch `fork() = …`, `[pid N] close(3) = 0`, `waitpid(-1, WNOHANG)`.
@@ -91,6 +92,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     // (socket, peer, connection id, counter slot, child pid or -errno)
     let mut batch: Vec<(Fd, SocketAddr, u64, usize, i32)> = Vec::with_capacity(BATCH);
     out.set_buffered(true);
+    // Children beyond this many run under SCHED_BATCH (see echo_server::run_as_batch).
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stop = loop {
         reap(&mut live, &mut free_slots, &shared, &mut srv);
         srv.totals.conns_now = live.len() as u64;
@@ -150,7 +153,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             batch.push((fd, peer, id, slot, 0));
         }
         let batch_fds: Vec<i32> = batch.iter().map(|b| b.0.raw()).collect();
-        for (fd, _, _, slot, pid) in batch.iter_mut() {
+        for (i, (fd, _, _, slot, pid)) in batch.iter_mut().enumerate() {
+            let run_as_batch = live.len() + i >= cpus;
             // No flush before fork(): the child never writes to stdout (it
             // leaves with _exit, so its copy of the buffer is never written).
             // SAFETY: netlab is single-threaded here (no runtime, no threads
@@ -168,6 +172,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                         for other in batch_fds.iter().filter(|f| **f != fd.raw()) {
                             let _ = sys::close_number(*other);
                         }
+                    }
+                    if run_as_batch {
+                        super::run_as_batch();
                     }
                     let (bytes_in, bytes_out) = shared.slot(*slot);
                     let counters = SharedBytes { bytes_in, bytes_out };

@@ -112,7 +112,9 @@ impl Model {
     fn how(self) -> &'static str {
         match self {
             Model::Iterative => "one client at a time; the others wait in the listen backlog",
-            Model::Fork => "a child process per connection, reaped on SIGCHLD with waitpid(-1, WNOHANG)",
+            Model::Fork => {
+                "a child process per connection, reaped on SIGCHLD with waitpid(-1, WNOHANG); children beyond the CPU count run under SCHED_BATCH"
+            }
             Model::Select => "select(2) over non-blocking sockets; descriptors >= FD_SETSIZE (1024) are refused",
             Model::Poll => "poll(2) over non-blocking sockets, no descriptor limit but the process's",
             Model::Epoll => "epoll(7), level-triggered, over non-blocking sockets",
@@ -646,6 +648,28 @@ fn open_spare() -> Option<Fd> {
         "O_RDONLY|O_CLOEXEC",
     )
     .ok()
+}
+
+/// Put the calling thread (a thread-model worker, a fork-model child) under
+/// SCHED_BATCH, if it runs under the default policy (a server started with
+/// `chrt` keeps what it was given). The models do it for the clients served
+/// while as many as there are CPUs already are: from then on they queue for
+/// a CPU anyway, and a SCHED_BATCH thread woken by its client's data does
+/// not preempt the one running but waits for it to block, so each CPU goes
+/// from one ready client to the next and a peer on the same CPU is not
+/// interrupted mid-batch (BENCHMARKS.md). The first clients keep the
+/// default: a lone ping-pong client is answered sooner when its server
+/// preempts.
+pub fn run_as_batch() {
+    match sys::sched_getscheduler() {
+        Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {
+            if let Err(e) = sys::sched_setscheduler(libc::SCHED_BATCH) {
+                tracing::debug!("sched_setscheduler SCHED_BATCH: {}", crate::error::describe_errno(e));
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::debug!("sched_getscheduler: {}", crate::error::describe_errno(e)),
+    }
 }
 
 #[cfg(test)]

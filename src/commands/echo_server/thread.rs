@@ -5,7 +5,7 @@
 //! SIGINT/SIGTERM the main thread shuts every client socket down, which
 //! wakes its worker, and joins them all. Workers started once there are
 //! as many as CPUs run under SCHED_BATCH (`sched_setscheduler`): see
-//! `run_as_batch`.
+//! `echo_server::run_as_batch`.
 //!
 //! Try it: `netlab --trace echo-server --model thread 9190` (trace lines of
 //! a worker carry its name, `[conn N]`).
@@ -49,7 +49,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let wake_w = Arc::new(wake_w);
     let mut workers: HashMap<u64, std::thread::JoinHandle<()>> = HashMap::new();
     let pid = std::process::id();
-    // Workers beyond this many run under SCHED_BATCH (see run_as_batch).
+    // Workers beyond this many run under SCHED_BATCH (see echo_server::run_as_batch).
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stop = loop {
         while let Ok(id) = done_rx.try_recv() {
@@ -92,7 +92,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let spawned = std::thread::Builder::new().name(format!("conn {id}")).stack_size(STACK).spawn(move || {
             sys::block_server_signals();
             if batch {
-                run_as_batch();
+                super::run_as_batch();
             }
             let started = Instant::now();
             let counters = SharedBytes { bytes_in: &shared2.bytes_in, bytes_out: &shared2.bytes_out };
@@ -143,27 +143,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     srv.reject_backlog(&listener);
     srv.stopped(stop);
     Ok(())
-}
-
-/// Put the calling worker under SCHED_BATCH, if it runs under the default
-/// policy (a server started with `chrt` keeps what it was given). Done for
-/// the workers started while as many as there are CPUs already run: from
-/// then on workers queue for a CPU anyway, and a SCHED_BATCH thread woken
-/// by its client's data does not preempt the thread that is running but
-/// waits for it to block, so each CPU goes from one ready worker to the
-/// next and a peer on the same CPU is not interrupted mid-batch (+28 %
-/// req/s on `c50_512`, BENCHMARKS.md). The first workers keep the default:
-/// a lone ping-pong client is answered sooner when its worker preempts.
-fn run_as_batch() {
-    match sys::sched_getscheduler() {
-        Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {
-            if let Err(e) = sys::sched_setscheduler(libc::SCHED_BATCH) {
-                tracing::debug!("sched_setscheduler SCHED_BATCH: {}", crate::error::describe_errno(e));
-            }
-        }
-        Ok(_) => {}
-        Err(e) => tracing::debug!("sched_getscheduler: {}", crate::error::describe_errno(e)),
-    }
 }
 
 /// A zeroed buffer, or None when the allocation fails (vec! would abort the
