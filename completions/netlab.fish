@@ -42,11 +42,11 @@ complete -c netlab -n "__fish_netlab_needs_command" -f -a "fileio" -d 'Low-level
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "demo" -d 'A guided tour: every command once on loopback, one line per step'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l model -d 'Server model' -r -f -a "iterative\t'one client at a time; the rest wait in the listen backlog'
-fork\t'a child process per connection'
+fork\t'a child process per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)'
 select\t'one process multiplexing with select(2)'
 poll\t'one process multiplexing with poll(2): no FD_SETSIZE limit'
 epoll\t'one thread with a level-triggered epoll(7) set: idle connections cost nothing'
-thread\t'a thread per connection'"
+thread\t'a thread per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)'"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r

@@ -84,7 +84,7 @@ pub const DOCS: Docs = Docs {
 pub enum Model {
     /// one client at a time; the rest wait in the listen backlog
     Iterative,
-    /// a child process per connection
+    /// a child process per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)
     Fork,
     /// one process multiplexing with select(2)
     Select,
@@ -92,7 +92,7 @@ pub enum Model {
     Poll,
     /// one thread with a level-triggered epoll(7) set: idle connections cost nothing
     Epoll,
-    /// a thread per connection
+    /// a thread per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)
     Thread,
 }
 
