@@ -985,3 +985,44 @@ fn stats_count_live_connections_bytes() {
         s.stop();
     }
 }
+
+/// The socket accept() returned has TCP_NODELAY, unless --nagle: read back
+/// from the server's own descriptor (pidfd_getfd copies it into this test
+/// process), in every model, so it holds however the server gets it there.
+#[test]
+fn accepted_sockets_have_tcp_nodelay_unless_nagle() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    /// A copy of descriptor `fd` of process `pid` (Linux 5.6+, and
+    /// permission to ptrace it: the server is this test's descendant).
+    fn steal(pid: u32, fd: i32) -> OwnedFd {
+        // SAFETY: plain syscalls on integers; each result is checked and a
+        // descriptor they return is owned by nobody else.
+        unsafe {
+            let pidfd = libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0);
+            assert!(pidfd >= 0, "pidfd_open({pid}): {}", std::io::Error::last_os_error());
+            let pidfd = OwnedFd::from_raw_fd(pidfd as i32);
+            let copy = libc::syscall(libc::SYS_pidfd_getfd, std::os::fd::AsRawFd::as_raw_fd(&pidfd), fd, 0);
+            assert!(copy >= 0, "pidfd_getfd({pid}, {fd}): {}", std::io::Error::last_os_error());
+            OwnedFd::from_raw_fd(copy as i32)
+        }
+    }
+    for_each_model(|m| {
+        for (extra, want) in [(&[][..], true), (&["--nagle"][..], false)] {
+            let s = start(m, extra);
+            let mut c = TcpStream::connect(s.addr()).unwrap();
+            // one echo: the connection is being served, its socket open
+            c.write_all(b"x").unwrap();
+            let mut b = [0u8; 1];
+            c.read_exact(&mut b).unwrap();
+            let Event::Accepted { fd, pid, .. } = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }))
+            else {
+                unreachable!()
+            };
+            let sock = steal(pid, fd);
+            let nodelay = nix::sys::socket::getsockopt(&sock, nix::sys::socket::sockopt::TcpNoDelay).unwrap();
+            assert_eq!(nodelay, want, "{m} {extra:?}: TCP_NODELAY of the accepted socket");
+            drop(c);
+            s.stop();
+        }
+    });
+}

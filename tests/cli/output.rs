@@ -179,7 +179,7 @@ fn a_server_with_a_failing_stdout_serves_on_and_exits_1() {
 fn verbose_levels_add_what_a_student_wants_to_see() {
     let s = Server::start(&["-vv", "echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
     s.wait_stderr("INFO model epoll: epoll(7), level-triggered, over non-blocking sockets", 10);
-    s.wait_stderr("TCP_NODELAY (on accepted sockets): on; SO_REUSEADDR: on", 10);
+    s.wait_stderr("TCP_NODELAY (set on the listener, inherited by accepted sockets): on; SO_REUSEADDR: on", 10);
     let mut hog = std::net::TcpStream::connect(s.addr()).unwrap();
     hog.set_nonblocking(true).unwrap();
     let chunk = vec![7u8; 64 * 1024];

@@ -236,11 +236,18 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     }
 }
 
-/// socket → SO_REUSEADDR → bind → listen, each narrated by --trace.
+/// socket → SO_REUSEADDR → TCP_NODELAY → bind → listen, each narrated by
+/// --trace. TCP_NODELAY is set once, on the listening socket: Linux copies
+/// it to every socket accept() returns, which saves a setsockopt per
+/// connection (the test `accepted_sockets_have_tcp_nodelay_unless_nagle`
+/// reads it back from the accepted sockets themselves).
 pub fn listen(cfg: &Config) -> Result<Fd> {
     let fd = sys::socket(sys::family_of(&cfg.addr), SockType::Stream, false)?;
     if cfg.reuseaddr {
         sys::setsockopt_int(&fd, &sys::SO_REUSEADDR, 1).map_err(|e| Error::sys("setsockopt SO_REUSEADDR", e))?;
+    }
+    if cfg.nodelay {
+        sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1).map_err(|e| Error::sys("setsockopt TCP_NODELAY", e))?;
     }
     sys::bind(&fd, &cfg.addr)?;
     sys::listen(&fd, cfg.backlog)?;
@@ -317,7 +324,7 @@ impl<'a> Server<'a> {
         out.flush();
         tracing::info!("model {}: {}", cfg.model.name(), cfg.model.how());
         tracing::info!(
-            "buffer {} bytes; TCP_NODELAY (on accepted sockets): {}; SO_REUSEADDR: {}; max clients: {}; idle timeout: {}",
+            "buffer {} bytes; TCP_NODELAY (set on the listener, inherited by accepted sockets): {}; SO_REUSEADDR: {}; max clients: {}; idle timeout: {}",
             cfg.buffer_size,
             if cfg.nodelay { "on" } else { "off (--nagle)" },
             if cfg.reuseaddr { "on" } else { "off" },
@@ -381,18 +388,14 @@ impl<'a> Server<'a> {
             .map(|t| t.saturating_duration_since(Instant::now()).as_millis().min(i32::MAX as u128) as i32 + 1)
     }
 
-    /// accept(2) with the policy every model shares: TCP_NODELAY (unless
-    /// --nagle), an `accepted` event, and EMFILE/ENFILE handled by
-    /// rejecting one pending connection through the spare descriptor and
-    /// pausing accept briefly (no busy loop). `Ok(None)`: nothing to accept.
+    /// accept(2) with the policy every model shares: an `accepted` event,
+    /// and EMFILE/ENFILE handled by rejecting one pending connection
+    /// through the spare descriptor and pausing accept briefly (no busy
+    /// loop). `Ok(None)`: nothing to accept. (TCP_NODELAY comes with the
+    /// socket, from the listener: see `listen`.)
     pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, SocketAddr, u64)>> {
         match sys::accept(listener, nonblock) {
             Ok((fd, peer)) => {
-                if self.cfg.nodelay {
-                    if let Err(e) = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1) {
-                        tracing::debug!("setsockopt TCP_NODELAY for {peer}: {}", crate::error::describe_errno(e));
-                    }
-                }
                 self.next_id += 1;
                 self.served += 1;
                 self.totals.conns_total += 1;
