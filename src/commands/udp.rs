@@ -127,11 +127,16 @@ fn parse_dgram_size(s: &str) -> std::result::Result<usize, String> {
 /// Milliseconds: a non-negative decimal (`0`, `10`, `2.5`).
 fn parse_ms(s: &str) -> std::result::Result<Duration, String> {
     let t = s.trim();
-    let ok = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') && t.matches('.').count() <= 1;
+    // the number syntax of the seconds options: digits, point and exponent
+    // (no "inf", "nan" or hex floats)
+    let numeric =
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
     match t.parse::<f64>() {
-        Ok(v) if ok && v <= 86_400_000.0 => Ok(Duration::from_secs_f64(v / 1000.0)),
-        Ok(_) if ok => Err(format!("'{s}' ms is over the limit of 86400000 (one day)")),
-        _ => Err(format!("'{s}' is not a number of milliseconds")),
+        Ok(v) if numeric && v == 0.0 => Ok(Duration::ZERO),
+        Ok(v) if numeric && v < 0.0 => Err(format!("'{s}': milliseconds cannot be negative")),
+        Ok(v) if numeric && v <= 86_400_000.0 => Ok(Duration::from_secs_f64(v / 1000.0)),
+        Ok(_) if numeric => Err(format!("'{s}' ms is over the limit of 86400000 (one day)")),
+        _ => Err(format!("'{s}' is not a number of milliseconds (like 100, 0.5 or 1e3)")),
     }
 }
 
@@ -645,6 +650,23 @@ mod tests {
         for ok in ["127.0.0.1:5000", "[::1]:5000", "10.0.0.255:5000"] {
             assert!(refuse_reply(&p(ok), &[]).is_none(), "{ok}");
         }
+    }
+
+    #[test]
+    fn milliseconds_take_the_seconds_options_number_syntax() {
+        assert_eq!(parse_ms("100"), Ok(Duration::from_millis(100)));
+        assert_eq!(parse_ms("1e3"), Ok(Duration::from_secs(1)));
+        assert_eq!(parse_ms("2.5E+1"), Ok(Duration::from_micros(25_000)));
+        assert_eq!(parse_ms("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_ms("-0"), Ok(Duration::ZERO));
+        assert!(parse_ms("-5").unwrap_err().contains("cannot be negative"));
+        assert!(parse_ms("-1e-9").unwrap_err().contains("cannot be negative"));
+        assert!(parse_ms("1e400").unwrap_err().contains("over the limit"));
+        assert!(parse_ms("86400001").unwrap_err().contains("over the limit"));
+        for bad in ["", "inf", "nan", "0x10", "1.2.3", "5ms", "e", "-"] {
+            assert!(parse_ms(bad).unwrap_err().contains("not a number of milliseconds"), "{bad}");
+        }
+        assert!(parse_timeout_ms("0").unwrap_err().contains("more than 0 ms"));
     }
 
     #[test]

@@ -243,6 +243,8 @@ fn messages_name_the_actual_problem() {
         (&["echo-client", "--timeout", "1e-4", "127.0.0.1", "1"], "under 1 millisecond"),
         (&["sockopt", "get", "tcp_rcvbuf"], "unknown socket option 'tcp_rcvbuf': did you mean SO_RCVBUF?"),
         (&["udp", "client", "--count", "2", "--interval", "99999999999", "::1", "9"], "over the limit of 86400000"),
+        (&["udp", "client", "--count", "2", "--interval=-5", "::1", "9"], "'-5': milliseconds cannot be negative"),
+        (&["udp", "client", "--timeout", "inf", "::1", "9"], "'inf' is not a number of milliseconds"),
     ] {
         let o = run(args, b"");
         assert_exit(&o, 2);
