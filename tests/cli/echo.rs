@@ -329,6 +329,44 @@ fn idle_timeout_drops_a_silent_client() {
     });
 }
 
+/// A silent client dropped by --idle-timeout while another, connected after
+/// it (a higher descriptor), keeps talking: the multiplexing models stop
+/// watching the closed descriptor (select() would fail with EBADF) and the
+/// active client is served throughout.
+#[test]
+fn idle_timeout_leaves_the_active_clients_alone() {
+    for m in ["select", "poll", "epoll"] {
+        let s = start(m, &["--idle-timeout", "1"]);
+        let silent = TcpStream::connect(s.addr()).unwrap();
+        let mut active = TcpStream::connect(s.addr()).unwrap();
+        active.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut ping = |round: u8| {
+            active.write_all(&[round]).unwrap_or_else(|e| panic!("{m}: round {round}: {e}"));
+            let mut b = [0u8; 1];
+            active.read_exact(&mut b).unwrap_or_else(|e| panic!("{m}: round {round}: {e}"));
+            assert_eq!(b[0], round, "{m}");
+        };
+        // A byte every 100 ms keeps `active` well inside its 1 s; at most
+        // 100 rounds (10 s) for the silent one to be dropped.
+        let dropped = |e: &Event| matches!(e, Event::Closed { reason, .. } if reason == "timeout");
+        let mut round = 0u8;
+        while !s.events().iter().any(dropped) {
+            assert!(round < 100, "{m}: the silent client was never dropped");
+            ping(round);
+            round += 1;
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for _ in 0..5 {
+            ping(round);
+            round += 1;
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(s.events().iter().filter(|e| dropped(e)).count(), 1, "{m}: only the silent client is dropped");
+        drop((silent, active));
+        s.stop();
+    }
+}
+
 #[test]
 fn text_events_are_grepable_lines() {
     let mut cmd = netlab();
