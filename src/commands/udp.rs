@@ -124,7 +124,7 @@ fn parse_dgram_size(s: &str) -> std::result::Result<usize, String> {
     Ok(n as usize)
 }
 
-/// Milliseconds: a non-negative decimal (`0`, `10`, `2.5`).
+/// Milliseconds: a non-negative number (`0`, `10`, `2.5`, `1e3`).
 fn parse_ms(s: &str) -> std::result::Result<Duration, String> {
     let t = s.trim();
     // the number syntax of the seconds options: digits, point and exponent

@@ -650,6 +650,9 @@ fn thread_model_survives_a_buffer_it_cannot_allocate() {
 /// it everywhere.
 #[test]
 fn workers_beyond_the_cpus_run_under_sched_batch() {
+    // serialized with the heavy tests: a SCHED_IDLE server gets no CPU
+    // while they keep the machine busy
+    let _serial = exclusive();
     const SCHED_OTHER: u64 = 0;
     const SCHED_BATCH: u64 = 3;
     const SCHED_IDLE: u64 = 5;
@@ -660,8 +663,9 @@ fn workers_beyond_the_cpus_run_under_sched_batch() {
     {
         let mut cmd = server_cmd(m, &[]);
         if inherited == SCHED_IDLE {
-            // SAFETY: sched_setscheduler is async-signal-safe; runs in the
-            // child before exec, and SCHED_IDLE needs no privilege.
+            // SAFETY: runs in the child before exec; glibc's
+            // sched_setscheduler is a bare system call (no locks, no
+            // allocation), and SCHED_IDLE needs no privilege.
             unsafe {
                 cmd.pre_exec(|| {
                     let param = libc::sched_param { sched_priority: 0 };
@@ -701,5 +705,72 @@ fn workers_beyond_the_cpus_run_under_sched_batch() {
         assert_eq!(workers, expected, "{m}: policies of the {clients} clients' servers on {cpus} CPUs");
         drop(open);
         s.stop();
+    }
+}
+
+/// SIGTERM stops a multiplexing server with --idle-timeout while a client
+/// keeps it busy: its signal pipe stays watched through the idle-timeout
+/// bookkeeping (a server that lost it would go on until the client left).
+#[test]
+fn signals_are_seen_while_busy_with_idle_timeout() {
+    for m in ["select", "poll", "epoll"] {
+        let mut s = Server::start_cmd(&mut server_cmd(m, &["--idle-timeout", "30"]));
+        let mut chatty = TcpStream::connect(s.addr()).unwrap();
+        chatty.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        // Echoes back to back until the server goes away (bounded: 20 s).
+        let rounds = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted = rounds.clone();
+        let talker = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            let mut b = [0u8; 1];
+            while Instant::now() < deadline {
+                if chatty.write_all(b"x").is_err() || chatty.read(&mut b).map_or(true, |n| n == 0) {
+                    break;
+                }
+                counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        // a hundred echoes: the idle bookkeeping has run many times over
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while rounds.load(std::sync::atomic::Ordering::Relaxed) < 100 {
+            assert!(Instant::now() < deadline, "{m}: the client is not being served");
+            std::thread::yield_now();
+        }
+        s.signal(Signal::SIGTERM);
+        assert_eq!(s.wait_exit(5), Some(0), "{m}: SIGTERM while a client is busy");
+        talker.join().unwrap();
+        let evs = s.events();
+        assert!(
+            matches!(evs.last(), Some(Event::Stopped { signal: Some(sig), .. }) if sig == "SIGTERM"),
+            "{m}: {:?}",
+            evs.last()
+        );
+    }
+}
+
+/// --max-conns reached (the listener shut down) while a client is still
+/// served: the server waits without spinning, in every model (poll and
+/// epoll report POLLHUP/EPOLLHUP for such a listener whatever is asked).
+#[test]
+fn no_busy_loop_once_max_conns_is_reached() {
+    let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as u64;
+    for m in MODELS {
+        let s = Server::start_cmd(&mut server_cmd(m, &["--max-conns", "1"]));
+        let mut c = TcpStream::connect(s.addr()).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        c.write_all(b"x").unwrap();
+        let mut b = [0u8; 1];
+        c.read_exact(&mut b).unwrap();
+        let t0 = cpu_ticks(s.pid);
+        std::thread::sleep(Duration::from_secs(1));
+        let used = cpu_ticks(s.pid) - t0;
+        assert!(used * 100 < 20 * hz, "{m}: {used} ticks of CPU in 1 s with one idle client (busy loop?)");
+        // the client is still served, and its leaving ends the server
+        c.write_all(b"y").unwrap();
+        c.read_exact(&mut b).unwrap();
+        assert_eq!(&b, b"y", "{m}");
+        drop(c);
+        let mut s = s;
+        assert_eq!(s.wait_exit(10), Some(0), "{m}: exit once the --max-conns client is done");
     }
 }

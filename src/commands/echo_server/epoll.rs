@@ -51,8 +51,11 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         let accepting = srv.may_accept(live);
         if accepting != listening {
-            let ev = if accepting { IN } else { 0 };
-            ctl(libc::EPOLL_CTL_MOD, listener.raw(), ev, LISTENER)?;
+            // Out of the set while not accepting, not just interest 0: epoll
+            // reports EPOLLHUP whatever the interest, and a listener shut
+            // down at --max-conns has it for good (a busy loop).
+            let (op, ev) = if accepting { (libc::EPOLL_CTL_ADD, IN) } else { (libc::EPOLL_CTL_DEL, 0) };
+            ctl(op, listener.raw(), ev, LISTENER)?;
             listening = accepting;
         }
         out.flush();

@@ -516,15 +516,19 @@ impl<'a> Server<'a> {
         }
     }
 
-    /// Close every connection silent for longer than --idle-timeout.
-    pub fn expire_idle(&mut self, conns: &mut [Option<Conn>], live: &mut u64) {
-        let Some(limit) = self.cfg.idle_timeout else { return };
+    /// Close every connection silent for longer than --idle-timeout; the
+    /// indexes of the slots it emptied (no allocation when none).
+    pub fn expire_idle(&mut self, conns: &mut [Option<Conn>], live: &mut u64) -> Vec<usize> {
+        let mut emptied = Vec::new();
+        let Some(limit) = self.cfg.idle_timeout else { return emptied };
         let now = Instant::now();
-        for slot in conns.iter_mut() {
+        for (i, slot) in conns.iter_mut().enumerate() {
             if slot.as_ref().is_some_and(|c| c.idle_for(now, limit)) {
                 self.close_slot(slot, live, "timeout");
+                emptied.push(i);
             }
         }
+        emptied
     }
 
     /// Account for and announce a finished connection.

@@ -28,7 +28,10 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             break None;
         }
         let accepting = srv.may_accept(live);
-        pfds[1].events = if accepting { libc::POLLIN } else { 0 };
+        // A negative fd makes poll skip the entry: events 0 alone would
+        // still report POLLHUP, which a listener shut down at --max-conns
+        // has for good (a busy loop).
+        pfds[1].fd = if accepting { listener.raw() } else { -1 };
         out.flush();
         let ready = match sys::poll(&mut pfds, srv.wait_ms(accepting).unwrap_or(-1)) {
             Ok(n) => n,

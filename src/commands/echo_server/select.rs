@@ -119,13 +119,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 Next::Keep => want.set(fd, c.wants_read(), c.wants_write()),
             }
         }
-        if cfg.idle_timeout.is_some() {
-            srv.expire_idle(&mut conns, &mut live);
-            for (fd, slot) in conns.iter().enumerate() {
-                if slot.is_none() {
-                    want.set(fd as i32, false, false);
-                }
-            }
+        // (slots are descriptor numbers)
+        for fd in srv.expire_idle(&mut conns, &mut live) {
+            want.set(fd as RawFd, false, false);
         }
         while conns.last().is_some_and(Option::is_none) {
             conns.pop();
@@ -190,10 +186,13 @@ impl Interest {
     }
 }
 
-/// A descriptor as nix's FdSet takes it.
+/// A descriptor number as nix's FdSet takes it.
 fn borrow(fd: RawFd) -> BorrowedFd<'static> {
-    // SAFETY: only the bit numbered `fd` is used (select() reads the sets);
-    // every descriptor put in a set is owned by the listener, the signal
-    // pipe or a Conn, and taken out of the sets when the Conn is closed.
+    // SAFETY: the FdSet methods use the number only as a bit index and never
+    // read, write or close through it, so it need not be open when a bit is
+    // tested (nix's own FdSet::fds iterator borrows every number of its
+    // range the same way). Every descriptor put into a set is owned by the
+    // listener, the signal pipe or a Conn, and taken out of the sets when
+    // the Conn is closed, so select() itself only ever sees open ones.
     unsafe { BorrowedFd::borrow_raw(fd) }
 }
