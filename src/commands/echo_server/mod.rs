@@ -442,16 +442,18 @@ impl<'a> Server<'a> {
     fn out_of_descriptors(&mut self, listener: &Fd, e: Errno) {
         let now = Instant::now();
         if self.last_emfile_log.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1)) {
-            tracing::warn!(
-                "accept: {}; {}pausing accept for {} ms (the others wait in the backlog)",
-                crate::error::describe_errno(e),
-                if self.spare.is_some() {
-                    "refusing one waiting connection through the spare descriptor, then "
-                } else {
-                    ""
-                },
-                EMFILE_PAUSE.as_millis()
-            );
+            let ms = EMFILE_PAUSE.as_millis();
+            if self.spare.is_some() {
+                tracing::warn!(
+                    "accept: {}; refusing one waiting connection through the spare descriptor, then pausing accept for {ms} ms (the others wait in the backlog; one more is refused after each pause until descriptors free up)",
+                    crate::error::describe_errno(e)
+                );
+            } else {
+                tracing::warn!(
+                    "accept: {}; pausing accept for {ms} ms (the others wait in the backlog)",
+                    crate::error::describe_errno(e)
+                );
+            }
             self.last_emfile_log = Some(now);
         }
         // The spare-descriptor trick: free one fd, accept the connection
