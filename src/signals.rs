@@ -38,7 +38,7 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
     let saved = nix::errno::Errno::last_raw();
     match sig {
-        libc::SIGINT | libc::SIGTERM => STOP.store(sig, Ordering::SeqCst),
+        libc::SIGINT | libc::SIGTERM => record_stop(&STOP, sig),
         libc::SIGUSR1 => USR1.store(true, Ordering::SeqCst),
         libc::SIGCHLD => CHLD.store(true, Ordering::SeqCst),
         _ => {}
@@ -98,7 +98,14 @@ impl Signals {
     }
 }
 
-/// SIGINT or SIGTERM was received: its name.
+/// Remember the signal that asked to stop: the first one, which is what
+/// `stopped` reports, however many follow before the loop notices.
+/// Lock-free, so safe in a handler.
+fn record_stop(stop: &AtomicI32, sig: libc::c_int) {
+    let _ = stop.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
+}
+
+/// SIGINT or SIGTERM was received: the name of the first.
 pub fn stop_requested() -> Option<&'static str> {
     match STOP.load(Ordering::SeqCst) {
         0 => None,
@@ -122,4 +129,22 @@ pub fn take_chld() -> bool {
 pub fn in_forked_child() -> bool {
     let owner = OWNER.load(Ordering::Relaxed);
     owner != 0 && owner != std::process::id() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_stop_signal_is_the_one_reported() {
+        let stop = AtomicI32::new(0);
+        record_stop(&stop, libc::SIGTERM);
+        record_stop(&stop, libc::SIGINT);
+        record_stop(&stop, libc::SIGTERM);
+        assert_eq!(stop.load(Ordering::SeqCst), libc::SIGTERM);
+        let stop = AtomicI32::new(0);
+        record_stop(&stop, libc::SIGINT);
+        record_stop(&stop, libc::SIGTERM);
+        assert_eq!(stop.load(Ordering::SeqCst), libc::SIGINT);
+    }
 }
