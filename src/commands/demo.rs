@@ -7,7 +7,7 @@
 use crate::cli::Docs;
 use crate::commands::echo_server::Model;
 use crate::commands::{byteorder, echo_client, fileio, sockopt};
-use crate::error::{describe_errno, Error, Result};
+use crate::error::{Error, Result};
 use crate::output::{path_text, Event, Out};
 use crate::sys;
 use nix::fcntl::OFlag;
@@ -29,6 +29,12 @@ pub const DOCS: Docs = Docs {
 pub struct Args {}
 
 type StepResult = std::result::Result<String, String>;
+
+/// A failed system call `op`, as a step's error text (`write: Broken pipe (EPIPE)`).
+fn os(op: &str) -> impl FnOnce(nix::errno::Errno) -> String + '_ {
+    move |e| Error::sys(op, e).to_string()
+}
+
 /// A demo step: its name and the function that runs it.
 type Step = (&'static str, fn() -> StepResult);
 
@@ -110,14 +116,13 @@ fn fileio_round_trip(path: &std::path::Path) -> StepResult {
     let data = b"Let's go!\n";
     let flags = fileio::parse_flags("creat,wronly,trunc")?;
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(0o644), &flags.names())
-        .map_err(|e| format!("open {shown}: {}", describe_errno(e)))?;
+        .map_err(os(&format!("open {shown}")))?;
     let written_fd = fd.raw();
-    fileio::write_all(&fd, data).map_err(|e| format!("write: {}", describe_errno(e)))?;
+    fileio::write_all(&fd, data).map_err(os("write"))?;
     drop(fd);
-    let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY")
-        .map_err(|e| format!("open {shown}: {}", describe_errno(e)))?;
+    let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY").map_err(os(&format!("open {shown}")))?;
     let mut buf = [0u8; 64];
-    let n = sys::read(&fd, &mut buf).map_err(|e| format!("read: {}", describe_errno(e)))?;
+    let n = sys::read(&fd, &mut buf).map_err(os("read"))?;
     if &buf[..n] != data {
         return Err(format!(
             "read back {:?}, wrote {:?}",
@@ -139,14 +144,10 @@ fn step_fds() -> StepResult {
 
 fn step_sockopt() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Stream, false).map_err(|e| e.to_string())?;
-    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF)
-        .map_err(|e| format!("getsockopt SO_RCVBUF: {}", describe_errno(e)))?;
-    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY)
-        .map_err(|e| format!("getsockopt TCP_NODELAY: {}", describe_errno(e)))?;
-    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000)
-        .map_err(|e| format!("setsockopt SO_RCVBUF: {}", describe_errno(e)))?;
-    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF)
-        .map_err(|e| format!("getsockopt SO_RCVBUF: {}", describe_errno(e)))?;
+    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(os("getsockopt SO_RCVBUF"))?;
+    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY).map_err(os("getsockopt TCP_NODELAY"))?;
+    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000).map_err(os("setsockopt SO_RCVBUF"))?;
+    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(os("getsockopt SO_RCVBUF"))?;
     Ok(format!(
         "{} options known; fresh TCP socket: SO_RCVBUF={rcvbuf}, TCP_NODELAY={nodelay}; set SO_RCVBUF=10000, kernel made it {after}",
         sockopt::OPTIONS.len()
@@ -223,20 +224,20 @@ fn step_echo(model: Model) -> StepResult {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
     let msg = b"Hello, socket world!";
-    fileio::write_all(&fd, msg).map_err(|e| format!("write: {}", describe_errno(e)))?;
+    fileio::write_all(&fd, msg).map_err(os("write"))?;
     let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
     let mut back = Vec::new();
     let mut buf = [0u8; 64];
     loop {
         let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-        if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {}", describe_errno(e)))? == 0 {
+        if sys::poll(&mut p, 5000).map_err(os("poll"))? == 0 {
             return Err("no echo within 5 s".to_string());
         }
         match sys::read(&fd, &mut buf) {
             Ok(0) => break,
             Ok(n) => back.extend_from_slice(&buf[..n]),
             Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(format!("read: {}", describe_errno(e))),
+            Err(e) => return Err(os("read")(e)),
         }
     }
     if back != msg {
@@ -254,13 +255,13 @@ fn step_udp() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
     let msg = b"datagram";
     let t0 = std::time::Instant::now();
-    sys::sendto(&fd, msg, &addr).map_err(|e| format!("sendto: {}", describe_errno(e)))?;
+    sys::sendto(&fd, msg, &addr).map_err(os("sendto"))?;
     let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-    if sys::poll(&mut p, 5000).map_err(|e| format!("poll: {}", describe_errno(e)))? == 0 {
+    if sys::poll(&mut p, 5000).map_err(os("poll"))? == 0 {
         return Err("no reply within 5 s".into());
     }
     let mut buf = [0u8; 64];
-    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(|e| format!("recvfrom: {}", describe_errno(e)))?;
+    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(os("recvfrom"))?;
     if &buf[..n] != msg || from != Some(addr) {
         return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
     }

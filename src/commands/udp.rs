@@ -126,17 +126,12 @@ fn parse_dgram_size(s: &str) -> std::result::Result<usize, String> {
 
 /// Milliseconds: a non-negative number (`0`, `10`, `2.5`, `1e3`).
 fn parse_ms(s: &str) -> std::result::Result<Duration, String> {
-    let t = s.trim();
-    // the number syntax of the seconds options: digits, point and exponent
-    // (no "inf", "nan" or hex floats)
-    let numeric =
-        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    match t.parse::<f64>() {
-        Ok(v) if numeric && v == 0.0 => Ok(Duration::ZERO),
-        Ok(v) if numeric && v < 0.0 => Err(format!("'{s}': milliseconds cannot be negative")),
-        Ok(v) if numeric && v <= 86_400_000.0 => Ok(Duration::from_secs_f64(v / 1000.0)),
-        Ok(_) if numeric => Err(format!("'{s}' ms is over the limit of 86400000 (one day)")),
-        _ => Err(format!("'{s}' is not a number of milliseconds (like 100, 0.5 or 1e3)")),
+    match crate::commands::echo_server::plain_number(s) {
+        Some(0.0) => Ok(Duration::ZERO),
+        Some(v) if v < 0.0 => Err(format!("'{s}': milliseconds cannot be negative")),
+        Some(v) if v <= 86_400_000.0 => Ok(Duration::from_secs_f64(v / 1000.0)),
+        Some(_) => Err(format!("'{s}' ms is over the limit of 86400000 (one day)")),
+        None => Err(format!("'{s}' is not a number of milliseconds (like 100, 0.5 or 1e3)")),
     }
 }
 

@@ -92,8 +92,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     // (socket, peer, connection id, counter slot, child pid or -errno)
     let mut batch: Vec<(Fd, SocketAddr, u64, usize, i32)> = Vec::with_capacity(BATCH);
     out.set_buffered(true);
-    // Children beyond this many run under SCHED_BATCH (see echo_server::run_as_batch).
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let batch_after = super::batch_after();
     let stop = loop {
         reap(&mut live, &mut free_slots, &shared, &mut srv);
         srv.totals.conns_now = live.len() as u64;
@@ -154,7 +153,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         let batch_fds: Vec<i32> = batch.iter().map(|b| b.0.raw()).collect();
         for (i, (fd, _, _, slot, pid)) in batch.iter_mut().enumerate() {
-            let run_as_batch = live.len() + i >= cpus;
+            let run_as_batch = live.len() + i >= batch_after;
             // No flush before fork(): the child never writes to stdout (it
             // leaves with _exit, so its copy of the buffer is never written).
             // SAFETY: netlab is single-threaded here (no runtime, no threads

@@ -159,19 +159,25 @@ pub struct Args {
 /// Seconds as a positive decimal (`1`, `0.5`, `1e3`), 1 ms at the least:
 /// netlab's waits (poll) count in milliseconds.
 pub fn parse_secs(s: &str) -> std::result::Result<Duration, String> {
-    let t = s.trim();
-    // digits, point and exponent only: no "inf", "nan" or hex floats
-    let numeric =
-        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    match t.parse::<f64>() {
-        Ok(v) if numeric && v > 1e7 => Err(format!("'{s}' seconds is over the limit of 10000000 (about 115 days)")),
-        Ok(v) if numeric && v >= 1e-3 => Ok(Duration::from_secs_f64(v)),
-        Ok(v) if numeric && v > 0.0 => {
+    match plain_number(s) {
+        Some(v) if v > 1e7 => Err(format!("'{s}' seconds is over the limit of 10000000 (about 115 days)")),
+        Some(v) if v >= 1e-3 => Ok(Duration::from_secs_f64(v)),
+        Some(v) if v > 0.0 => {
             Err(format!("'{s}' seconds is under 1 millisecond, the smallest wait (poll counts in milliseconds)"))
         }
-        Ok(_) if numeric => Err(format!("'{s}': the number of seconds must be above 0")),
-        _ => Err(format!("'{s}' is not a number of seconds (like 5, 0.5 or 1e3)")),
+        Some(_) => Err(format!("'{s}': the number of seconds must be above 0")),
+        None => Err(format!("'{s}' is not a number of seconds (like 5, 0.5 or 1e3)")),
     }
+}
+
+/// The number syntax of the duration options (`5`, `0.5`, `1e3`, `-2`):
+/// digits, point, sign and exponent only, so no "inf", "nan" or hex floats.
+/// Range checks are the caller's.
+pub fn plain_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let numeric =
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    t.parse::<f64>().ok().filter(|_| numeric)
 }
 
 /// A count that must be at least 1 (`--max-conns`).
@@ -669,6 +675,12 @@ fn open_spare() -> Option<Fd> {
 /// interrupted mid-batch (BENCHMARKS.md). The first clients keep the
 /// default: a lone ping-pong client is answered sooner when its server
 /// preempts.
+/// How many clients are served before new ones run under SCHED_BATCH
+/// (see [`run_as_batch`]): one per CPU this process may run on.
+pub fn batch_after() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 pub fn run_as_batch() {
     match sys::sched_getscheduler() {
         Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {

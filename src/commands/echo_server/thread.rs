@@ -49,8 +49,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let wake_w = Arc::new(wake_w);
     let mut workers: HashMap<u64, std::thread::JoinHandle<()>> = HashMap::new();
     let pid = std::process::id();
-    // Workers beyond this many run under SCHED_BATCH (see echo_server::run_as_batch).
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let batch_after = super::batch_after();
     let stop = loop {
         while let Ok(id) = done_rx.try_recv() {
             if let Some(h) = workers.remove(&id) {
@@ -88,7 +87,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         shared.fds.lock().unwrap_or_else(|p| p.into_inner()).insert(id, fd.raw());
         let (out2, shared2, done2, wake2) = (out.clone(), shared.clone(), done_tx.clone(), wake_w.clone());
         let (buffer_size, idle) = (cfg.buffer_size, cfg.idle_timeout);
-        let batch = workers.len() >= cpus;
+        let batch = workers.len() >= batch_after;
         let spawned = std::thread::Builder::new().name(format!("conn {id}")).stack_size(STACK).spawn(move || {
             sys::block_server_signals();
             if batch {
