@@ -324,6 +324,23 @@ pub fn echo_through(addr: std::net::SocketAddr, data: &[u8]) -> Vec<u8> {
     back
 }
 
+/// A connection to `addr` whose reads give up after 5 s.
+pub fn connect(addr: std::net::SocketAddr) -> std::net::TcpStream {
+    let c = std::net::TcpStream::connect(addr).expect("connect");
+    c.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    c
+}
+
+/// Write `data` on an open connection and read as many bytes back: one
+/// request and its echo (panics if the connection fails).
+pub fn echo_on(c: &mut std::net::TcpStream, data: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    c.write_all(data).expect("write");
+    let mut back = vec![0u8; data.len()];
+    c.read_exact(&mut back).expect("read echo");
+    back
+}
+
 /// Why tests that need root and iproute2 cannot run here, if they cannot.
 pub fn netns_unavailable() -> Option<String> {
     if !nix::unistd::geteuid().is_root() {

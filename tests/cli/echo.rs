@@ -338,14 +338,8 @@ fn idle_timeout_leaves_the_active_clients_alone() {
     for m in ["select", "poll", "epoll"] {
         let s = start(m, &["--idle-timeout", "1"]);
         let silent = TcpStream::connect(s.addr()).unwrap();
-        let mut active = TcpStream::connect(s.addr()).unwrap();
-        active.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        let mut ping = |round: u8| {
-            active.write_all(&[round]).unwrap_or_else(|e| panic!("{m}: round {round}: {e}"));
-            let mut b = [0u8; 1];
-            active.read_exact(&mut b).unwrap_or_else(|e| panic!("{m}: round {round}: {e}"));
-            assert_eq!(b[0], round, "{m}");
-        };
+        let mut active = connect(s.addr());
+        let mut ping = |round: u8| assert_eq!(echo_on(&mut active, &[round]), [round], "{m}: round {round}");
         // A byte every 100 ms keeps `active` well inside its 1 s; at most
         // 100 rounds (10 s) for the silent one to be dropped.
         let dropped = |e: &Event| matches!(e, Event::Closed { reason, .. } if reason == "timeout");
@@ -1051,11 +1045,9 @@ fn accepted_sockets_have_tcp_nodelay_unless_nagle() {
     for m in MODELS {
         for (extra, want) in [(&[][..], true), (&["--nagle"][..], false)] {
             let s = start(m, extra);
-            let mut c = TcpStream::connect(s.addr()).unwrap();
+            let mut c = connect(s.addr());
             // one echo: the connection is being served, its socket open
-            c.write_all(b"x").unwrap();
-            let mut b = [0u8; 1];
-            c.read_exact(&mut b).unwrap();
+            echo_on(&mut c, b"x");
             let Event::Accepted { fd, pid, .. } = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }))
             else {
                 unreachable!()

@@ -617,12 +617,7 @@ fn thread_model_survives_a_buffer_it_cannot_allocate() {
     // SAFETY: prlimit reads `rl` and writes nothing (old limit pointer null).
     let rc = unsafe { libc::prlimit(s.pid as i32, libc::RLIMIT_AS, &rl, std::ptr::null_mut()) };
     assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
-    let echo = |c: &mut TcpStream, d: &[u8]| {
-        c.write_all(d).unwrap();
-        let mut b = vec![0u8; d.len()];
-        c.read_exact(&mut b).unwrap();
-        assert_eq!(b, d);
-    };
+    let echo = |c: &mut TcpStream, d: &[u8]| assert_eq!(echo_on(c, d), d);
     let mut first = TcpStream::connect(s.addr()).unwrap();
     first.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     echo(&mut first, b"one");
@@ -680,12 +675,8 @@ fn workers_beyond_the_cpus_run_under_sched_batch() {
         // Each client echoed once, in turn: every worker is past its setup.
         let open: Vec<TcpStream> = (0..clients as u8)
             .map(|i| {
-                let mut c = TcpStream::connect(s.addr()).unwrap();
-                c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-                c.write_all(&[i]).unwrap();
-                let mut b = [0u8; 1];
-                c.read_exact(&mut b).unwrap();
-                assert_eq!(b[0], i);
+                let mut c = connect(s.addr());
+                assert_eq!(echo_on(&mut c, &[i]), [i]);
                 c
             })
             .collect();
@@ -756,19 +747,14 @@ fn no_busy_loop_once_max_conns_is_reached() {
     let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as u64;
     for m in MODELS {
         let s = Server::start_cmd(&mut server_cmd(m, &["--max-conns", "1"]));
-        let mut c = TcpStream::connect(s.addr()).unwrap();
-        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        c.write_all(b"x").unwrap();
-        let mut b = [0u8; 1];
-        c.read_exact(&mut b).unwrap();
+        let mut c = connect(s.addr());
+        echo_on(&mut c, b"x");
         let t0 = cpu_ticks(s.pid);
         std::thread::sleep(Duration::from_secs(1));
         let used = cpu_ticks(s.pid) - t0;
         assert!(used * 100 < 20 * hz, "{m}: {used} ticks of CPU in 1 s with one idle client (busy loop?)");
         // the client is still served, and its leaving ends the server
-        c.write_all(b"y").unwrap();
-        c.read_exact(&mut b).unwrap();
-        assert_eq!(&b, b"y", "{m}");
+        assert_eq!(echo_on(&mut c, b"y"), b"y", "{m}");
         drop(c);
         let mut s = s;
         assert_eq!(s.wait_exit(10), Some(0), "{m}: exit once the --max-conns client is done");
