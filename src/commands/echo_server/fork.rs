@@ -151,8 +151,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             bytes_out.store(0, Ordering::Relaxed);
             batch.push((fd, peer, id, slot, 0));
         }
-        let batch_fds: Vec<i32> = batch.iter().map(|b| b.0.raw()).collect();
-        for (i, (fd, _, _, slot, pid)) in batch.iter_mut().enumerate() {
+        for i in 0..batch.len() {
+            let (fd, slot) = (&batch[i].0, batch[i].3);
             let run_as_batch = live.len() + i >= batch_after;
             // No flush before fork(): the child never writes to stdout (it
             // leaves with _exit, so its copy of the buffer is never written).
@@ -168,14 +168,16 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     // _exit) and never uses again.
                     unsafe {
                         let _ = sys::close_number(listener.raw());
-                        for other in batch_fds.iter().filter(|f| **f != fd.raw()) {
-                            let _ = sys::close_number(*other);
+                        for (j, other) in batch.iter().enumerate() {
+                            if j != i {
+                                let _ = sys::close_number(other.0.raw());
+                            }
                         }
                     }
                     if run_as_batch {
                         super::run_as_batch();
                     }
-                    let (bytes_in, bytes_out) = shared.slot(*slot);
+                    let (bytes_in, bytes_out) = shared.slot(slot);
                     let counters = SharedBytes { bytes_in, bytes_out };
                     let end = echo_blocking(fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
                     let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
@@ -190,8 +192,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     // closes the child's remaining descriptors.
                     unsafe { libc::_exit(code) };
                 }
-                Ok(ForkResult::Parent { child }) => *pid = child.as_raw(),
-                Err(e) => *pid = -(e as i32),
+                Ok(ForkResult::Parent { child }) => batch[i].4 = child.as_raw(),
+                Err(e) => batch[i].4 = -(e as i32),
             }
         }
         for (fd, peer, id, slot, pid) in batch.drain(..) {
