@@ -665,6 +665,12 @@ fn open_spare() -> Option<Fd> {
     .ok()
 }
 
+/// How many clients are served before new ones run under SCHED_BATCH
+/// (see [`run_as_batch`]): one per CPU this process may run on.
+pub fn batch_after() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Put the calling thread (a thread-model worker, a fork-model child) under
 /// SCHED_BATCH, if it runs under the default policy (a server started with
 /// `chrt` keeps what it was given). The models do it for the clients served
@@ -675,12 +681,6 @@ fn open_spare() -> Option<Fd> {
 /// interrupted mid-batch (BENCHMARKS.md). The first clients keep the
 /// default: a lone ping-pong client is answered sooner when its server
 /// preempts.
-/// How many clients are served before new ones run under SCHED_BATCH
-/// (see [`run_as_batch`]): one per CPU this process may run on.
-pub fn batch_after() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
 pub fn run_as_batch() {
     match sys::sched_getscheduler() {
         Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {
