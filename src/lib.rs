@@ -92,8 +92,19 @@ fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            return error::EXIT_OK;
+            // Help cut short by its reader (`| head`) is fine; help that
+            // could not be written (a full disk) is a failure, as for cat.
+            return match e.print() {
+                Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let why = match err.raw_os_error() {
+                        Some(n) => error::describe_errno(nix::errno::Errno::from_raw(n)),
+                        None => err.to_string(),
+                    };
+                    output::stderr_line(&format!("netlab: write stdout: {why}"));
+                    error::EXIT_FAILURE
+                }
+                _ => error::EXIT_OK,
+            };
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();

@@ -301,7 +301,7 @@ fn join(v: &[String]) -> String {
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Event::Error { command, message, .. } => write!(f, "error: {command}: {message}"),
+            Event::Error { command, message, .. } => write!(f, "error: {command}: {}", printable(message)),
             Event::HostOrder { order, value, memory, network_memory } => write!(
                 f,
                 "host byte order: {order}\nvalue: {value}\nin memory: {} (lowest address first)\nnetwork byte order (big-endian): {}",
@@ -362,13 +362,13 @@ impl fmt::Display for Event {
             Event::Read { fd, bytes, calls, offset, .. } => {
                 write!(f, "read: {bytes} bytes from fd {fd} in {calls} call(s)\noffset: {}", offset_text(*offset))
             }
-            Event::Fd { fd, kind, detail } => write!(f, "fd {fd:<3} {kind:<12} {detail}"),
+            Event::Fd { fd, kind, detail } => write!(f, "fd {fd:<3} {kind:<12} {}", printable(detail)),
             Event::SockoptInfo { level, option, kind, applies_to, access, description } => {
                 write!(f, "{level:<13} {option:<20} {kind:<8} {applies_to:<8} {access:<3} {description}")
             }
             Event::Sockopt { socket, level, option, text, .. } => write!(f, "{socket:<5} {level:<13} {option:<20} {text}"),
             Event::SockoptSet { socket, level, option, requested_text, effective_text, reason, sysctl, .. } => {
-                write!(f, "{socket} {level} {option}\nrequested: {requested_text}\neffective: {effective_text}")?;
+                write!(f, "{socket} {level} {option}\nrequested: {}\neffective: {effective_text}", printable(requested_text))?;
                 if let Some(r) = reason {
                     write!(f, "\nwhy: {r}")?;
                 }
@@ -423,9 +423,10 @@ impl fmt::Display for Event {
                 Ok(())
             }
             Event::Host { query, official_name, aliases, addrtype, length, addresses, source } => {
-                writeln!(f, "query: {query}")?;
-                writeln!(f, "official name: {official_name}")?;
-                writeln!(f, "aliases: {}", if aliases.is_empty() { "(none)".to_string() } else { aliases.join(" ") })?;
+                writeln!(f, "query: {}", printable(query))?;
+                writeln!(f, "official name: {}", printable(official_name))?;
+                let aliases = if aliases.is_empty() { "(none)".to_string() } else { aliases.join(" ") };
+                writeln!(f, "aliases: {}", printable(&aliases))?;
                 writeln!(f, "address type: {addrtype}")?;
                 writeln!(f, "address length: {length}")?;
                 write!(f, "addresses: {}", addresses.join(" "))?;
@@ -435,17 +436,21 @@ impl fmt::Display for Event {
                 Ok(())
             }
             Event::Reverse { query, name, source } => {
-                write!(f, "query: {query}\nname: {name}")?;
+                write!(f, "query: {}\nname: {}", printable(query), printable(name))?;
                 if let Some(s) = source {
                     write!(f, "\nsource: {s}")?;
                 }
                 Ok(())
             }
-            Event::ResolveFailed { query, message, .. } => write!(f, "query: {query}\nerror: {message}"),
+            Event::ResolveFailed { query, message, .. } => {
+                write!(f, "query: {}\nerror: {}", printable(query), printable(message))
+            }
             Event::Connected { peer, local, connect_ms } => {
                 write!(f, "connected to {peer} from {local} in {connect_ms:.3} ms")
             }
-            Event::Echo { data, .. } => write!(f, "Message from server: {}", data.trim_end_matches(['\n', '\r'])),
+            Event::Echo { data, .. } => {
+                write!(f, "Message from server: {}", printable(data.trim_end_matches(['\n', '\r'])))
+            }
             Event::Summary(Summary::Stream { bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms }) => {
                 write!(
                     f,

@@ -416,6 +416,7 @@ pub fn open(path: &Path, flags: OFlag, mode: Mode, shown_flags: &str) -> std::re
         res,
         || {
             let path = crate::output::path_text(path);
+            let path = crate::output::printable(&path);
             if flags.contains(OFlag::O_CREAT) {
                 format!("open(\"{path}\", {shown_flags}, {:04o})", mode.bits())
             } else {
@@ -429,7 +430,7 @@ pub fn open(path: &Path, flags: OFlag, mode: Mode, shown_flags: &str) -> std::re
 /// unlink(2).
 pub fn unlink(path: &Path) -> std::result::Result<(), Errno> {
     let res = nix::unistd::unlink(path);
-    traced(res, || format!("unlink(\"{}\")", crate::output::path_text(path)), |_| "0".into())
+    traced(res, || format!("unlink(\"{}\")", crate::output::printable(&crate::output::path_text(path))), |_| "0".into())
 }
 
 /// lseek(fd, 0, SEEK_CUR): where the file offset is now.

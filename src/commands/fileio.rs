@@ -274,8 +274,9 @@ fn parse_symbolic(s: &str) -> std::result::Result<u32, String> {
             mask |= match c {
                 'u' => 0o4700,
                 'g' => 0o2070,
-                'o' => 0o0007,
-                'a' => 0o6777,
+                // the sticky bit goes with "others", as chmod(1) has it
+                'o' => 0o1007,
+                'a' => 0o7777,
                 _ => return Err(format!("'{c}' is not u, g, o or a")),
             };
         }
@@ -290,7 +291,7 @@ fn parse_symbolic(s: &str) -> std::result::Result<u32, String> {
                 _ => return Err(format!("'{c}' is not r, w, x, s or t")),
             };
         }
-        let who_bits = mask & (bits | if perms.contains('t') { 0o1000 } else { 0 });
+        let who_bits = mask & bits;
         match op {
             b'=' => mode = (mode & !(mask & 0o777)) | who_bits,
             b'+' => mode |= who_bits,
@@ -314,7 +315,8 @@ fn open_explained(path: &Path, shown: &str, flags: OpenFlags, mode: Option<u32>)
     let umask = sys::current_umask();
     // Did O_CREAT create it? Only if it was not there before (O_EXCL makes
     // this certain; without it the answer can race, which is fine here).
-    let existed = std::fs::symlink_metadata(path).is_ok();
+    // (open follows a symbolic link, so a dangling one is created through.)
+    let existed = std::fs::metadata(path).is_ok();
     let mode_bits = mode.unwrap_or(0);
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(mode_bits), &flags.names())
         .map_err(|e| Error::sys(format!("open {shown}"), e))?;
@@ -548,6 +550,13 @@ mod tests {
         assert_eq!(parse_mode("a=rwx"), Ok(0o777));
         assert_eq!(parse_mode("u=rwx,go=rx"), Ok(0o755));
         assert_eq!(parse_mode("S_IRUSR|S_IWUSR"), Ok(0o600));
+        // t is the sticky bit for o or a (or no who at all), as chmod sets it
+        assert_eq!(parse_mode("o+t"), Ok(0o1000));
+        assert_eq!(parse_mode("a+t"), Ok(0o1000));
+        assert_eq!(parse_mode("u=rwx,+t"), Ok(0o1700));
+        assert_eq!(parse_mode("a=rwxt"), Ok(0o1777));
+        assert_eq!(parse_mode("u+t"), Ok(0));
+        assert_eq!(parse_mode("u+s,g+s,o+s"), Ok(0o6000));
         for bad in ["", "0888", "99999", "u=rwz", "q=r", "rw", "S_IBOGUS", "0o"] {
             assert!(parse_mode(bad).is_err(), "{bad:?}");
         }

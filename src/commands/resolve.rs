@@ -154,7 +154,7 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
                 Ok(name) => Answer::Reverse(Event::Reverse {
                     query: query.to_string(),
                     name,
-                    source: source_of(&ip.to_string(), true),
+                    source: source_of(&ip.to_string(), true, libc::AF_UNSPEC),
                 }),
                 Err(code) => Answer::Failed {
                     message: if code == libc::EAI_NONAME {
@@ -181,7 +181,7 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
                     }
                 }
             };
-            let source = source_of(name, false);
+            let source = source_of(name, false, af);
             let mut events = Vec::new();
             for (af, label, len) in [(libc::AF_INET, "AF_INET", 4u32), (libc::AF_INET6, "AF_INET6", 16)] {
                 let addrs: Vec<String> = info
@@ -211,12 +211,20 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
 }
 
 /// Which NSS source answers `key` (a name, or an address for reverse
-/// lookups), as far as can be told: "files" if the hosts file has it and
-/// files comes first in nsswitch.conf, else the next source listed.
-pub fn source_of(key: &str, is_addr: bool) -> Option<String> {
+/// lookups), as far as can be told from /etc/hosts and nsswitch.conf.
+pub fn source_of(key: &str, is_addr: bool, af: i32) -> Option<String> {
     let order = nss_hosts_order();
     tracing::info!("nsswitch.conf hosts: {} (the source is the first that can answer {key})", order.join(" "));
     let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    let me = nix::unistd::gethostname().ok().map(|h| h.to_string_lossy().into_owned());
+    source_in(&hosts, &order, me.as_deref(), key, is_addr, af)
+}
+
+/// source_of on given files: "files" if the hosts text has `key` (a name:
+/// on a line whose address is of family `af`, any for AF_UNSPEC, as
+/// glibc's files module matches) and files comes first in `order`, else
+/// the next source listed.
+fn source_in(hosts: &str, order: &[String], me: Option<&str>, key: &str, is_addr: bool, af: i32) -> Option<String> {
     let in_files = hosts.lines().any(|line| {
         let line = line.split('#').next().unwrap_or("");
         let mut cols = line.split_whitespace();
@@ -224,7 +232,12 @@ pub fn source_of(key: &str, is_addr: bool) -> Option<String> {
         if is_addr {
             addr.parse::<IpAddr>().ok() == key.parse::<IpAddr>().ok() && cols.next().is_some()
         } else {
-            cols.any(|n| n.eq_ignore_ascii_case(key.trim_end_matches('.')))
+            let family_fits = match addr.parse::<IpAddr>() {
+                Ok(IpAddr::V4(_)) => af != libc::AF_INET6,
+                Ok(IpAddr::V6(_)) => af != libc::AF_INET,
+                Err(_) => false,
+            };
+            family_fits && cols.any(|n| n.eq_ignore_ascii_case(key.trim_end_matches('.')))
         }
     });
     for src in order {
@@ -232,9 +245,8 @@ pub fn source_of(key: &str, is_addr: bool) -> Option<String> {
             "files" if in_files => return Some("files".into()),
             "files" => continue,
             "myhostname" => {
-                let me = nix::unistd::gethostname().ok().map(|h| h.to_string_lossy().into_owned());
                 let special = ["localhost", "localhost.localdomain", "_gateway", "_outbound"];
-                if !is_addr && (me.as_deref() == Some(key) || special.contains(&key) || key.ends_with(".localhost")) {
+                if !is_addr && (me == Some(key) || special.contains(&key) || key.ends_with(".localhost")) {
                     return Some("myhostname".into());
                 }
             }
@@ -253,4 +265,30 @@ fn nss_hosts_order() -> Vec<String> {
         }
     }
     vec!["dns".into(), "files".into()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name the hosts file lists for IPv4 only is answered by files for
+    /// IPv4 and for either family, by the next source for IPv6.
+    #[test]
+    fn the_hosts_file_answers_only_for_the_families_it_lists() {
+        let hosts = "127.0.0.1 localhost\n10.0.0.7 lab-a.test alias-a # a comment\n::1 ip6-localhost\n";
+        let order: Vec<String> = ["files", "dns"].map(String::from).to_vec();
+        let src = |key: &str, is_addr: bool, af: i32| source_in(hosts, &order, Some("box"), key, is_addr, af);
+        assert_eq!(src("lab-a.test", false, libc::AF_INET).as_deref(), Some("files"));
+        assert_eq!(src("alias-a", false, libc::AF_UNSPEC).as_deref(), Some("files"));
+        assert_eq!(src("LAB-A.test.", false, libc::AF_INET).as_deref(), Some("files"));
+        assert_eq!(src("lab-a.test", false, libc::AF_INET6).as_deref(), Some("dns"));
+        assert_eq!(src("ip6-localhost", false, libc::AF_INET6).as_deref(), Some("files"));
+        assert_eq!(src("ip6-localhost", false, libc::AF_INET).as_deref(), Some("dns"));
+        assert_eq!(src("comment", false, libc::AF_UNSPEC).as_deref(), Some("dns"));
+        assert_eq!(src("10.0.0.7", true, libc::AF_UNSPEC).as_deref(), Some("files"));
+        assert_eq!(src("10.0.0.8", true, libc::AF_UNSPEC).as_deref(), Some("dns"));
+        let myhost: Vec<String> = ["files", "myhostname"].map(String::from).to_vec();
+        assert_eq!(source_in(hosts, &myhost, Some("box"), "box", false, libc::AF_INET6).as_deref(), Some("myhostname"));
+        assert_eq!(source_in(hosts, &myhost, Some("box"), "other", false, libc::AF_INET6), None);
+    }
 }

@@ -130,6 +130,23 @@ fn nofollow_refuses_symlinks() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret");
 }
 
+/// open(O_CREAT) follows a dangling symbolic link and creates its target:
+/// netlab says the file was created and that the mode was applied.
+#[test]
+fn write_through_a_dangling_symlink_creates_the_target() {
+    let d = TempDir::new("fio");
+    let target = d.path("made");
+    let link = d.path("l");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = with_umask("022", &["--json", "fileio", "write", &link, "--mode", "0600", "--data", "x"]);
+    assert_exit(&o, 0);
+    let Event::Open { created, final_mode, .. } = open_event(&events(&o)) else { panic!() };
+    assert!(created, "the target did not exist before open()");
+    assert_eq!(final_mode.as_deref(), Some("0600"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"x");
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777, 0o600);
+}
+
 #[test]
 fn os_errors_name_path_and_errno() {
     let d = TempDir::new("fio");

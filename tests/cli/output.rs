@@ -32,6 +32,32 @@ fn every_json_line_parses_into_the_event_enum() {
     }
 }
 
+/// Text a user or a resolver supplied (a name, a value, a file name) is
+/// shown with its control characters escaped: a newline in it does not
+/// start a line of its own, an escape sequence does not reach the terminal.
+#[test]
+fn control_characters_in_user_text_stay_escaped() {
+    let o = run(&["resolve", "localhost", "a\nb\u{1b}[2J"], b"");
+    assert_exit(&o, 2);
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l == "query: a\\nb\\u{1b}[2J"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.lines().any(|l| l.starts_with('b')), "{out}");
+    let o = run(&["sockopt", "set", "linger=on:\n5"], b"");
+    assert_exit(&o, 0);
+    assert!(stdout(&o).lines().any(|l| l == "requested: on:\\n5"), "{}", stdout(&o));
+    let d = TempDir::new("ctl");
+    let odd = d.path("in\nfile");
+    std::fs::write(&odd, "").unwrap();
+    let o = netlab().args(["fileio", "fds"]).stdin(std::fs::File::open(&odd).unwrap()).output().unwrap();
+    let fd0 = stdout(&o).lines().find(|l| l.starts_with("fd 0")).map(str::to_string);
+    assert!(fd0.as_deref().is_some_and(|l| l.ends_with("in\\nfile")), "{}", stdout(&o));
+    let s = Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    let o = run(&["echo-client", "-m", "a\nb\u{1b}[31m", "127.0.0.1", &s.port.to_string()], b"");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Message from server: a\\nb\\u{1b}[31m\n");
+    s.stop();
+}
+
 #[test]
 fn global_flags_after_the_subcommand() {
     let before = run(&["--json", "byteorder", "htons", "1"], b"");
@@ -137,6 +163,9 @@ fn a_failing_stdout_is_exit_1_not_a_silent_success() {
         &["--json", "sockopt", "get"],
         &["echo-client", "-m", "hi", "127.0.0.1", &port],
         &["echo-client", "127.0.0.1", &port],
+        &["--help"],
+        &["resolve", "--help"],
+        &["--version"],
     ] {
         // through sh: run_cmd pipes stdout, the redirection replaces it
         let mut sh = std::process::Command::new("sh");
