@@ -649,6 +649,78 @@ fn client_split_trace_shows_fork_child_and_waitpid() {
     h.join().unwrap();
 }
 
+/// --split with a stdin that stays open: the command ends (exit 3) as soon
+/// as the server closes, a slow stdin is not a --timeout, and the writer
+/// child never outlives the command, even one killed with SIGKILL.
+#[test]
+fn split_ends_with_the_connection_not_with_stdin() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::Instant;
+    let start = |port: u16, extra: &[&str]| {
+        let mut cmd = netlab();
+        cmd.args(["--trace", "echo-client", "--split"]).args(extra).args(["127.0.0.1", &port.to_string()]);
+        let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // the writer's pid, from the trace's fork() line
+        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        let writer = loop {
+            line.clear();
+            assert!(err.read_line(&mut line).unwrap() > 0, "no fork() line");
+            if let Some(pid) = line.trim().strip_prefix("fork() = ") {
+                break pid.parse::<u32>().unwrap();
+            }
+        };
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+        (child, writer)
+    };
+    let gone = |pid: u32| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while proc_stat(pid).is_some_and(|p| p.state != 'Z') {
+            assert!(Instant::now() < deadline, "the writer {pid} outlived the command");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // 1. The server echoes one read and closes; stdin stays open.
+    let (addr, h) = odd_server(1, |mut c| {
+        let mut b = [0u8; 64];
+        let n = c.read(&mut b).unwrap();
+        c.write_all(&b[..n]).unwrap();
+    });
+    let (mut child, writer) = start(addr.port(), &["--timeout", "30"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"hello\n").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "--split waits for stdin after the server closed");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(3));
+    gone(writer);
+    drop(stdin);
+    h.join().unwrap();
+    // 2. stdin slower than --timeout, the echo prompt: not a timeout.
+    let s = Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    let (mut child, _) = start(s.port, &["--timeout", "1"]);
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    stdin.write_all(b"late\n").unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!((o.status.code(), o.stdout.as_slice()), (Some(0), &b"late\n"[..]));
+    // 3. The command killed outright: its writer goes with it.
+    let (mut child, writer) = start(s.port, &[]);
+    let stdin = child.stdin.take().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    gone(writer);
+    drop(stdin);
+    s.stop();
+}
+
 #[test]
 fn a_server_that_closes_at_once_is_always_exit_3() {
     // FIN or RST may reach the client first (a race inside TCP): the echo is

@@ -584,10 +584,17 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let t0 = Instant::now();
     let (copy_r, copy_w) = sys::pipe()?;
     out.flush();
+    let parent = nix::unistd::getpid();
     // SAFETY: single-threaded here; the child only does read/write/_exit.
     match unsafe { sys::fork() }.map_err(|e| Error::sys("fork", e))? {
         ForkResult::Child => {
             crate::logging::mark_forked_child();
+            // The writer ends with the command, however the command ends
+            // (otherwise a child blocked on stdin outlives a killed parent).
+            if sys::die_with_parent().is_err() || nix::unistd::getppid() != parent {
+                // SAFETY: leave at once, without the parent's destructors.
+                unsafe { libc::_exit(1) };
+            }
             drop(copy_r);
             let _ = sys::set_nonblocking(&copy_w, false);
             let mut buf = vec![0u8; cfg.buffer_size];
@@ -607,8 +614,11 @@ fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     Err(_) => break 1,
                 }
             };
-            let _ = sys::shutdown(fd, Shutdown::Write);
+            // The copy closes first: when the reader sees the echo end, a
+            // copy still open means stdin had not ended (the server closed
+            // early), a closed one that everything was sent.
             drop(copy_w);
+            let _ = sys::shutdown(fd, Shutdown::Write);
             // SAFETY: the child's copy of the socket is closed here and
             // never used again (the parent's `Fd` is not dropped in the
             // child, which leaves with _exit).
@@ -650,7 +660,11 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
         if copy_open {
             fds.push(sys::pollfd(copy.raw(), libc::POLLIN));
         }
-        let timeout = cfg.timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as i32);
+        // --timeout waits for echoes only: a slow stdin is not a silent server
+        let timeout = match cfg.timeout {
+            Some(t) if v.received < v.sent => t.as_millis().min(i32::MAX as u128) as i32,
+            _ => -1,
+        };
         match sys::poll(&mut fds, timeout) {
             Ok(0) => {
                 return Err(Error::failed(format!("no echo for {} s", cfg.timeout.map_or(0.0, |t| t.as_secs_f64()))))
@@ -690,17 +704,23 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
             }
         }
     }
+    // The echo has ended: take what the writer has copied so far, without
+    // waiting for it (it may be blocked on a stdin that has not ended).
     while copy_open {
         match sys::read(copy, &mut buf) {
             Ok(0) => copy_open = false,
             Ok(n) => v.sent(&buf[..n]),
-            Err(Errno::EAGAIN) => {
-                let mut p = [sys::pollfd(copy.raw(), libc::POLLIN)];
-                let _ = sys::poll(&mut p, 1000);
-            }
             Err(Errno::EINTR) => {}
+            Err(Errno::EAGAIN) => break,
             Err(e) => return Err(Error::sys("read pipe", e)),
         }
+    }
+    if copy_open {
+        // stdin has not ended: the server closed while there was more to send
+        if v.sent == 0 {
+            return Err(Error::verify("the server closed the connection before any of stdin was sent"));
+        }
+        return Err(ended_early(ended.unwrap_or("closed"), v.received, v.sent));
     }
     if let Some(how) = ended.filter(|_| v.received < v.sent) {
         return Err(ended_early(how, v.received, v.sent));
