@@ -985,6 +985,79 @@ fn load_mode_ctrl_c_ends_early_with_the_summary() {
     s.stop();
 }
 
+/// A failed request does not retire its connection: the next request goes
+/// out on a new one, so the run does all it was asked for and counts every
+/// failure (here a server that closes each connection after 10 echoes).
+#[test]
+fn load_mode_carries_on_after_a_connection_fails() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    let h = std::thread::spawn(move || {
+        for c in l.incoming().take(40) {
+            let mut c = c.unwrap();
+            std::thread::spawn(move || {
+                let mut b = [0u8; 16];
+                for _ in 0..10 {
+                    if c.read_exact(&mut b).is_err() || c.write_all(&b).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let o = run(
+        &["--json", "echo-client", "--connections", "2", "--size", "16", "--requests", "100", "127.0.0.1", &port],
+        b"",
+    );
+    assert_exit(&o, 1);
+    let netlab::output::Summary::Load { requests, errors, mismatches, unfinished, .. } = load_summary(&o) else {
+        unreachable!()
+    };
+    assert_eq!(requests + errors + mismatches + unfinished, 100, "every request is accounted for: {}", stdout(&o));
+    assert!(requests >= 80 && errors >= 5, "requests {requests}, errors {errors}");
+    assert!(stderr(&o).contains("the server closed a connection mid-request"), "{}", stderr(&o));
+    // unblock the acceptor: the connections it still waits for
+    for _ in 0..40 {
+        if TcpStream::connect(format!("127.0.0.1:{port}")).is_err() {
+            break;
+        }
+    }
+    h.join().unwrap();
+}
+
+/// Ctrl-C while the idle connections are still being opened (here the
+/// server never answers the first one's probe) ends the run at once, with
+/// its summary and exit 0, not after --timeout.
+#[test]
+fn load_mode_ctrl_c_while_opening_idle_connections() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = std::thread::spawn(move || {
+        let c = l.accept().unwrap().0;
+        tx.send(()).unwrap();
+        // hold it, silent, until the client has gone
+        let _ = (&c).read(&mut [0u8; 16]);
+        let _ = (&c).read(&mut [0u8; 16]);
+    });
+    let child = netlab()
+        .args(["--json", "echo-client", "--idle", "5", "--duration", "2", "--timeout", "60", "127.0.0.1", &port])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(10)).expect("the first idle connection");
+    let t0 = std::time::Instant::now();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(10), "SIGINT took {:?}", t0.elapsed());
+    assert_exit(&o, 0);
+    let netlab::output::Summary::Load { requests, errors, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!((requests, errors), (0, 0));
+    h.join().unwrap();
+}
+
 #[test]
 fn load_mode_detects_corruption_and_refusal() {
     let (addr, h) = slow_echo_server(4096, Some(5000));

@@ -129,3 +129,29 @@ fn rate_limited_link_keeps_tcp_exact() {
         s.stop();
     }
 }
+
+/// A name with two addresses, the first refusing (::1, where nothing
+/// listens): load mode goes to the first address that answers, as every
+/// other mode does.
+#[test]
+fn load_mode_tries_each_address_of_a_name() {
+    require_netns!("load_mode_tries_each_address_of_a_name");
+    let ns = Netns::new("dual");
+    ns.etc("hosts", "127.0.0.1 localhost\n::1 dual.lab\n127.0.0.1 dual.lab\n");
+    let s = server_in(&ns, &["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    let port = s.port.to_string();
+    let o = run_cmd(
+        ns.netlab().args(["--json", "-v", "echo-client", "--connections", "2", "--requests", "20", "dual.lab", &port]),
+        b"",
+    );
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(err.contains(&format!("connecting to [::1]:{port} (address 1 of 2)")), "{err}");
+    assert!(err.contains("trying the next address"), "{err}");
+    assert!(
+        events(&o).iter().any(|e| matches!(e, Event::Summary(Summary::Load { requests: 20, errors: 0, .. }))),
+        "{}",
+        stdout(&o)
+    );
+    s.stop();
+}

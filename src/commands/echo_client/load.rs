@@ -113,24 +113,51 @@ fn start_connect(addr: &SocketAddr) -> std::result::Result<Fd, Errno> {
 }
 
 /// Open the idle connections (blocking, one echo each to prove the server
-/// serves them), kept open until the run ends.
-fn open_idle(cfg: &LoadConfig) -> Result<Vec<Fd>> {
+/// serves them), kept open until the run ends. Ctrl-C stops the opening
+/// (the run then ends at once, with its summary).
+fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<Fd>> {
+    let stopped = || crate::signals::stop_requested().is_some();
     let mut v = Vec::with_capacity(cfg.idle);
     for i in 0..cfg.idle {
-        let fd = super::connect_one(&cfg.addr, Some(cfg.timeout))
-            .map_err(|e| Error::failed(format!("idle connection {}: {e}", i + 1)))?;
+        let fd = match super::connect_one(&cfg.addr, Some(cfg.timeout)) {
+            Ok(fd) => fd,
+            Err(_) if stopped() => break,
+            Err(e) => {
+                let msg = format!("idle connection {}: {e}", i + 1);
+                return Err(match e.errno() {
+                    Some(errno) => Error::failed_errno(msg, crate::error::errno_hint("connect", errno), errno),
+                    None => Error::failed(msg),
+                });
+            }
+        };
         let probe = [b'i'];
         crate::commands::fileio::write_all(&fd, &probe).map_err(|e| Error::sys("write", e))?;
         let mut b = [0u8; 1];
-        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-        let ms = cfg.timeout.as_millis().min(i32::MAX as u128) as i32;
-        if sys::poll(&mut p, ms).map_err(|e| Error::sys("poll", e))? == 0
-            || sys::read(&fd, &mut b) != Ok(1)
-            || b != probe
-        {
+        // the echo, or a signal (the pipe: one caught just before poll()
+        // is not lost)
+        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.fd().raw(), libc::POLLIN)];
+        let deadline = Instant::now() + cfg.timeout;
+        let ready = loop {
+            let ms = deadline.saturating_duration_since(Instant::now()).as_millis().min(i32::MAX as u128) as i32;
+            match sys::poll(&mut p, ms) {
+                Ok(0) => break false,
+                Ok(_) if p[0].revents != 0 => break true,
+                Ok(_) | Err(Errno::EINTR) => {
+                    signals.drain();
+                    if stopped() {
+                        return Ok(v);
+                    }
+                }
+                Err(e) => return Err(Error::sys("poll", e)),
+            }
+        };
+        if !ready || sys::read(&fd, &mut b) != Ok(1) || b != probe {
             return Err(Error::failed(format!("idle connection {} was not echoed", i + 1)));
         }
         v.push(fd);
+        if stopped() {
+            break;
+        }
     }
     Ok(v)
 }
@@ -145,6 +172,9 @@ struct Run<'a> {
     deadline: Option<Instant>,
     /// connections with a request in flight (not Done)
     active: usize,
+    /// connections that failed once established, to start over on a new
+    /// connection (after this round of events)
+    restart: Vec<usize>,
 }
 
 /// How long requests in flight at the end of --duration may take to finish.
@@ -154,8 +184,8 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     // Ctrl-C ends the run early with its summary, as iperf3 does. The
     // handler only sets a flag; epoll_wait returns EINTR, or at the latest
     // after its 250 ms. Installed first: no connection exists before it.
-    let _signals = crate::signals::Signals::install(false)?;
-    let idle = open_idle(cfg)?;
+    let signals = crate::signals::Signals::install(false)?;
+    let idle = open_idle(cfg, &signals)?;
     let start = Instant::now();
     let mut r = Run {
         cfg,
@@ -177,7 +207,10 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
             .map_err(|e| Error::failed(format!("histogram: {e}")))?,
         deadline: cfg.duration.map(|d| start + d),
         active: 0,
+        restart: Vec::new(),
     };
+    // a latency beyond the first minute grows the histogram, not lost
+    r.hist.auto(true);
     for id in 0..r.conns.len() {
         if r.may_issue() {
             r.begin(id)?;
@@ -220,6 +253,13 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
         for ev in &events[..n] {
             let (id, flags) = (ev.u64 as usize, ev.events);
             r.step(id, flags, &mut scratch)?;
+        }
+        // A failed request does not retire its connection: the next one
+        // goes out on a fresh connection while the run may still issue.
+        while let Some(id) = r.restart.pop() {
+            if r.may_issue() {
+                r.begin(id)?;
+            }
         }
         if progress && Instant::now() >= next_progress {
             let el = start.elapsed().as_secs_f64();
@@ -298,9 +338,12 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
 }
 
 impl Run<'_> {
-    /// Another request may start: under --requests and before --duration.
+    /// Another request may start: under --requests, before --duration, and
+    /// no Ctrl-C.
     fn may_issue(&self) -> bool {
-        self.cfg.requests.is_none_or(|n| self.counts.issued < n) && self.deadline.is_none_or(|d| Instant::now() < d)
+        self.cfg.requests.is_none_or(|n| self.counts.issued < n)
+            && self.deadline.is_none_or(|d| Instant::now() < d)
+            && crate::signals::stop_requested().is_none()
     }
 
     /// Start the next request on connection `id`, connecting first if it
@@ -347,7 +390,9 @@ impl Run<'_> {
         self.counts.first_error.get_or_insert(e);
     }
 
-    /// Give up on a connection.
+    /// Give up on a connection's request: count it and close the socket.
+    /// One that had connected starts over on a new connection; one whose
+    /// connect failed is retired (no server there to retry against).
     fn fail(&mut self, id: usize, why: Failure) {
         match why {
             Failure::Mismatch => self.counts.mismatches += 1,
@@ -357,6 +402,9 @@ impl Run<'_> {
         c.fd = None; // close(): also leaves the epoll set
         if c.state != State::Done {
             self.active -= 1;
+        }
+        if c.state == State::Busy {
+            self.restart.push(id);
         }
         c.state = State::Done;
     }

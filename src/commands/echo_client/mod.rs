@@ -183,6 +183,13 @@ impl Config {
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     let cfg = Config::from_args(args)?;
     match &cfg.mode {
+        Mode::Load(l) if cfg.addrs.len() > 1 => {
+            // The name has several addresses: the run goes to the first that
+            // answers, as every other mode's connection does.
+            let (probe, addr) = connect_any(&cfg.addrs, Some(l.timeout))?;
+            drop(probe);
+            load::run(&load::LoadConfig { addr, ..l.clone() }, out)
+        }
         Mode::Load(l) => load::run(l, out),
         Mode::Prompt => prompt(&connect(&cfg, out)?, &cfg, out),
         Mode::Messages(m) => messages(&connect(&cfg, out)?, m, &cfg, out),
@@ -252,6 +259,10 @@ pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
                         ))
                     }
                     Ok(_) => break,
+                    // a stop signal caught (load mode's Ctrl-C) ends the wait
+                    Err(Errno::EINTR) if crate::signals::stop_requested().is_some() => {
+                        return Err(Error::sys(op, Errno::EINTR))
+                    }
                     Err(Errno::EINTR) => continue,
                     Err(e) => return Err(Error::sys(op, e)),
                 }
