@@ -841,6 +841,40 @@ fn client_prompt_mode_on_a_tty() {
     s.stop();
 }
 
+/// Prompt mode on a terminal checks as much as --message does: a line that
+/// is not UTF-8 is sent as typed, and bytes after the last echo are exit 3.
+#[test]
+fn client_prompt_mode_sends_bytes_as_typed_and_checks_for_extra_ones() {
+    let on_pty = |port: u16, typed: &[u8]| {
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let mut cmd = netlab();
+        cmd.args(["echo-client", "--timeout", "10", "127.0.0.1", &port.to_string()]);
+        cmd.stdin(std::process::Stdio::from(pty.slave));
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().unwrap();
+        let mut master = std::fs::File::from(pty.master);
+        master.write_all(typed).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let s = start("select", &[]);
+    let o = on_pty(s.port, b"\xff\xfe abc\nQ\n");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Message from server: \u{fffd}\u{fffd} abc\n");
+    s.stop();
+    // a server that adds a byte after each echo
+    let (addr, h) = odd_server(1, |mut c| {
+        let mut b = [0u8; 64];
+        let n = c.read(&mut b).unwrap();
+        c.write_all(&b[..n]).unwrap();
+        c.write_all(b"X").unwrap();
+        let _ = c.read(&mut b);
+    });
+    let o = on_pty(addr.port(), b"hello\nQ\n");
+    assert_exit(&o, 3);
+    assert!(stderr(&o).contains("the server sent 1 bytes more than its echoes"), "{}", stderr(&o));
+    h.join().unwrap();
+}
+
 // ---------------------------------------------------------------- load mode
 
 fn load_summary(o: &std::process::Output) -> netlab::output::Summary {

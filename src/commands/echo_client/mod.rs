@@ -422,22 +422,25 @@ fn prompt(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut seq = 0u64;
     loop {
         stderr_text("Input message(Q to quit): ");
-        let mut line = String::new();
-        match lines.read_line(&mut line) {
+        // bytes, as typed: a line need not be UTF-8 to be echoed
+        let mut line = Vec::new();
+        match lines.read_until(b'\n', &mut line) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => return Err(Error::io("read stdin", &e)),
         }
-        if matches!(line.trim_end_matches(['\n', '\r']), "q" | "Q") {
+        let typed = line.strip_suffix(b"\n").unwrap_or(&line);
+        if matches!(typed.strip_suffix(b"\r").unwrap_or(typed), b"q" | b"Q") {
             break;
         }
         seq += 1;
-        let (got, rtt) = round_trip(fd, line.as_bytes(), cfg.timeout)?;
+        let (got, rtt) = round_trip(fd, &line, cfg.timeout)?;
         out.emit(&echo_event(seq, &got, rtt));
-        check(seq, line.as_bytes(), &got)?;
+        check(seq, &line, &got)?;
     }
     let _ = sys::shutdown(fd, Shutdown::Write);
-    Ok(())
+    // as with --message: nothing may follow the last echo
+    extra_bytes(fd)
 }
 
 /// Compares what comes back with what went out, byte by byte.
