@@ -442,6 +442,13 @@ fn messages(c: &mut Client, msgs: &[std::ffi::OsString], timeout: Duration, out:
             }
             c.wait(left)?;
             if let Some(n) = c.recv(&mut buf)? {
+                // UDP may duplicate or delay: a copy of an earlier reply is
+                // not this message's reply
+                let got = &buf[..n];
+                if got != m.as_bytes() && msgs[..i].iter().any(|p| p.as_bytes() == got) {
+                    tracing::info!("a late or duplicated reply to an earlier message; ignored");
+                    continue;
+                }
                 break n;
             }
         };

@@ -109,6 +109,29 @@ fn replies_are_never_larger_than_requests() {
     s.stop();
 }
 
+/// A duplicated reply to an earlier message is not taken for the next
+/// message's reply (--count mode counts it as a duplicate; -m skips it).
+#[test]
+fn duplicated_replies_are_skipped_in_message_mode() {
+    // a UDP echo that answers every datagram twice
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let addr = sock.local_addr().unwrap();
+    let h = std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        for _ in 0..3 {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else { return };
+            sock.send_to(&buf[..n], from).unwrap();
+            sock.send_to(&buf[..n], from).unwrap();
+        }
+    });
+    let port = addr.port().to_string();
+    let o = run(&["udp", "client", "-m", "one", "-m", "two", "-m", "three", "127.0.0.1", &port], b"");
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "Message from server: one\nMessage from server: two\nMessage from server: three\n");
+    h.join().unwrap();
+}
+
 #[test]
 fn corrupt_replies_are_exit_3_not_no_reply() {
     // a UDP "echo" that flips the last byte of every datagram
