@@ -203,16 +203,7 @@ pub const OPTIONS: &[OptDef] = &[
         "close(): wait up to N s for unsent data; on:0 resets (RST)"
     ),
     opt!(SOL_SOCKET, SO_BROADCAST, Bool, Udp, Any, true, None, "allow sending to a broadcast address"),
-    opt!(
-        SOL_SOCKET,
-        SO_RCVLOWAT,
-        Int,
-        Both,
-        Any,
-        true,
-        Some((1, i32::MAX as i64)),
-        "bytes needed before a read is woken"
-    ),
+    opt!(SOL_SOCKET, SO_RCVLOWAT, Int, Both, Any, true, None, "bytes needed before a read is woken (0 means 1)"),
     opt!(SOL_SOCKET, SO_SNDLOWAT, Int, Both, Any, false, None, "send low-water mark (fixed at 1 on Linux)"),
     opt!(
         SOL_SOCKET,
@@ -258,7 +249,16 @@ pub const OPTIONS: &[OptDef] = &[
         None,
         "disable Nagle's algorithm: send small segments at once"
     ),
-    opt!(IPPROTO_TCP, TCP_MAXSEG, Int, Tcp, Any, true, Some((88, 32767)), "maximum segment size (MSS) in bytes"),
+    opt!(
+        IPPROTO_TCP,
+        TCP_MAXSEG,
+        Int,
+        Tcp,
+        Any,
+        true,
+        Some((0, 32767)),
+        "maximum segment size (MSS) in bytes, 88 or more; 0 = the route's"
+    ),
     opt!(
         IPPROTO_TCP,
         TCP_KEEPIDLE,
@@ -313,9 +313,27 @@ pub const OPTIONS: &[OptDef] = &[
         None,
         "congestion control algorithm (see net.ipv4.tcp_allowed_congestion_control)"
     ),
-    opt!(IPPROTO_IP, IP_TTL, Int, Both, V4, true, Some((1, 255)), "time to live of outgoing packets (hops)"),
+    opt!(
+        IPPROTO_IP,
+        IP_TTL,
+        Int,
+        Both,
+        V4,
+        true,
+        Some((-1, 255)),
+        "time to live of outgoing packets (hops; -1 = default)"
+    ),
     opt!(IPPROTO_IP, IP_TOS, Int, Both, V4, true, Some((0, 255)), "type of service / DSCP byte"),
-    opt!(IPPROTO_IP, IP_MULTICAST_TTL, Int, Udp, V4, true, Some((0, 255)), "TTL of outgoing multicast datagrams"),
+    opt!(
+        IPPROTO_IP,
+        IP_MULTICAST_TTL,
+        Int,
+        Udp,
+        V4,
+        true,
+        Some((-1, 255)),
+        "TTL of outgoing multicast datagrams (-1 = default, 1)"
+    ),
     opt!(IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Udp, V4, true, None, "deliver our own multicast datagrams back to us"),
     opt!(IPPROTO_IPV6, IPV6_V6ONLY, Bool, Both, V6, true, None, "IPv6 only: do not accept IPv4-mapped peers"),
     opt!(
@@ -511,8 +529,14 @@ pub fn parse_value(def: &OptDef, s: &str) -> std::result::Result<Val, String> {
         Kind::Int | Kind::Bytes | Kind::Secs | Kind::Millis => {
             let n = parse_int(s).map_err(|e| format!("{name}: {e}"))?;
             let (lo, hi) = def.range.unwrap_or((i32::MIN as i64, i32::MAX as i64));
-            if n < lo || n > hi {
-                return Err(format!("{name}={s}: out of range {lo}..{hi}"));
+            // values inside the range that the kernel refuses all the same
+            let (hole, allowed) = match name {
+                "IP_TTL" => (n == 0, "1..255, or -1 for the default".to_string()),
+                "TCP_MAXSEG" => ((1..88).contains(&n), "88..32767, or 0 for the route's MSS".to_string()),
+                _ => (false, format!("{lo}..{hi}")),
+            };
+            if n < lo || n > hi || hole {
+                return Err(format!("{name}={s}: out of range {allowed}"));
             }
             Val::Int(n)
         }
@@ -784,12 +808,20 @@ fn explain(def: &OptDef, val: &Val, effective: &Value) -> (Option<String>, Optio
         (_, Val::Int(req)) if eff.is_some_and(|e| e != *req) => {
             let e = eff.unwrap_or(0);
             let why = match def.opt.opt_name {
+                "TCP_MAXSEG" if *req == 0 => {
+                    "0 drops the limit you set; the route's MSS applies (the default, 536, until connected)"
+                }
                 "TCP_MAXSEG" => {
                     "the kernel clamps the MSS to what the route allows; on a connected socket the path MTU decides"
                 }
                 "IP_TOS" => "the kernel keeps the two ECN bits of the TOS byte for itself on TCP sockets",
-                "IPV6_UNICAST_HOPS" | "IPV6_TCLASS" | "IPV6_MULTICAST_HOPS" => {
+                "IPV6_UNICAST_HOPS" | "IPV6_TCLASS" | "IPV6_MULTICAST_HOPS" | "IP_TTL" | "IP_MULTICAST_TTL" => {
                     "-1 means the default, which reads back as the value in use"
+                }
+                "SO_RCVLOWAT" if *req == 0 => "0 means 1 (socket(7))",
+                "SO_RCVLOWAT" => {
+                    "TCP caps the mark at half the largest receive buffer (net.ipv4.tcp_rmem, or SO_RCVBUF \
+                     when set); a negative value asks for INT_MAX"
                 }
                 "TCP_DEFER_ACCEPT" => {
                     "the kernel keeps a number of SYN-ACK retransmissions (the first after 1 s, then doubling) \
@@ -855,7 +887,16 @@ mod tests {
         assert_eq!(parse_value(d, "500ms"), Ok(Val::Timeval(500_000)));
         assert!(parse_value(d, "soon").is_err());
         assert!(parse_value(lookup("type", TCP4).unwrap(), "1").is_err());
-        assert!(parse_value(lookup("ttl", TCP4).unwrap(), "0").is_err());
+        // what the kernel takes, and only that (ip(7), tcp(7), socket(7))
+        let ttl = lookup("ttl", TCP4).unwrap();
+        assert!(parse_value(ttl, "0").unwrap_err().contains("1..255, or -1 for the default"));
+        assert_eq!(parse_value(ttl, "-1"), Ok(Val::Int(-1)));
+        assert!(parse_value(ttl, "256").is_err() && parse_value(ttl, "-2").is_err());
+        let mss = lookup("maxseg", TCP4).unwrap();
+        assert_eq!(parse_value(mss, "0"), Ok(Val::Int(0)));
+        assert!(parse_value(mss, "87").is_err() && parse_value(mss, "88").is_ok());
+        assert_eq!(parse_value(lookup("rcvlowat", TCP4).unwrap(), "0"), Ok(Val::Int(0)));
+        assert_eq!(parse_value(lookup("multicast_ttl", UDP4).unwrap(), "-1"), Ok(Val::Int(-1)));
         assert!(parse_value(lookup("nodelay", TCP4).unwrap(), "maybe").is_err());
     }
 

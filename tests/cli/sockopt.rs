@@ -167,6 +167,35 @@ fn set_udp_and_ipv6() {
     );
 }
 
+/// The special values the kernel takes are taken, and what they mean is
+/// said: -1 restores the default TTL, 0 clears the MSS limit, a low-water
+/// mark of 0 means 1.
+#[test]
+fn special_values_the_kernel_takes() {
+    let default_ttl: i64 =
+        std::fs::read_to_string("/proc/sys/net/ipv4/ip_default_ttl").unwrap().trim().parse().unwrap();
+    let evs = json(&["set", "ttl=-1", "maxseg=0", "rcvlowat=0"]);
+    let got: Vec<(String, serde_json::Value, bool)> = evs
+        .iter()
+        .map(|e| match e {
+            Event::SockoptSet { option, effective, reason, .. } => {
+                (option.clone(), effective.clone(), reason.is_some())
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("IP_TTL".into(), serde_json::json!(default_ttl), true),
+            ("TCP_MAXSEG".into(), serde_json::json!(536), true),
+            ("SO_RCVLOWAT".into(), serde_json::json!(1), true),
+        ]
+    );
+    let evs = json(&["set", "--type", "udp", "multicast_ttl=-1"]);
+    assert!(matches!(&evs[0], Event::SockoptSet { effective, .. } if effective == &serde_json::json!(1)), "{evs:?}");
+}
+
 #[test]
 fn text_mode_is_aligned_and_explains() {
     let o = run(&["sockopt", "set", "rcvbuf=100000"], b"");
