@@ -94,7 +94,13 @@ fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             // Help cut short by its reader (`| head`) is fine; help that
             // could not be written (a full disk) is a failure, as for cat.
-            return match e.print() {
+            // (a stdout closed at start holds the runtime's /dev/null)
+            let printed = if output::closed_at_start(1) {
+                Err(std::io::Error::from_raw_os_error(libc::EBADF))
+            } else {
+                e.print()
+            };
+            return match printed {
                 Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
                     let why = match err.raw_os_error() {
                         Some(n) => error::describe_errno(nix::errno::Errno::from_raw(n)),

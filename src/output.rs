@@ -7,7 +7,9 @@
 //! on. Any other write failure (ENOSPC on a full disk, EIO) also stops the
 //! output, but is kept: the command ends with `write stdout: …` and exit 1,
 //! as `cat` does, so a script never takes truncated results for a success; a
-//! server warns at once and carries on serving.
+//! server warns at once and carries on serving. A stdout closed before
+//! netlab started (`>&-`) is such a failure too (EBADF), although Rust's
+//! runtime has put /dev/null there (see main.rs).
 //!
 //! Servers switch to buffered mode and call [`Out::flush`] before they
 //! block, so a busy server pays one write(2) per loop turn, not per event.
@@ -62,8 +64,9 @@ pub enum Event {
     InetAddr {
         function: String,
         input: String,
-        /// inet_aton's return value (1 valid, 0 invalid); for inet_addr, 1
-        /// unless INADDR_NONE came back
+        /// whether the string is a valid address: inet_aton's return value
+        /// (1 or 0). For inet_addr too, so 255.255.255.255 is ok although
+        /// inet_addr returns INADDR_NONE for it (a note says so).
         ok: bool,
         /// canonical dotted-quad form
         #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -706,9 +709,30 @@ impl Sink {
     }
 }
 
+/// Descriptors 0, 1 and 2 that were closed when netlab started (bit n for
+/// descriptor n; see main.rs): Rust's runtime put /dev/null there.
+static CLOSED_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Record which standard descriptors were closed at start (the binary's
+/// `main` calls this first).
+pub fn set_closed_at_start(mask: u8) {
+    CLOSED_AT_START.store(mask & 0b111, Ordering::Relaxed);
+}
+
+/// Whether descriptor `fd` (0, 1 or 2) was closed when netlab started.
+pub fn closed_at_start(fd: i32) -> bool {
+    (0..3).contains(&fd) && CLOSED_AT_START.load(Ordering::Relaxed) & (1 << fd) != 0
+}
+
 /// write(2) all of `buf` to fd 1. A stdout that someone else made
-/// non-blocking (EAGAIN) is waited for, as a blocking one would be.
+/// non-blocking (EAGAIN) is waited for, as a blocking one would be. A
+/// stdout closed at start (`>&-`) fails as it would have (EBADF), not into
+/// the /dev/null the runtime put there: results that go nowhere are not a
+/// success.
 fn write_stdout(mut buf: &[u8]) -> std::result::Result<(), Errno> {
+    if closed_at_start(1) {
+        return Err(Errno::EBADF);
+    }
     // std's lock: nothing else in the process writes fd 1 meanwhile
     let stdout = io::stdout();
     let _lock = stdout.lock();

@@ -490,6 +490,18 @@ fn describe_fd(fd: i32) -> String {
 /// The course's fd demo: 0/1/2, then a file, a TCP socket and a UDP
 /// socket get the lowest free numbers, in turn; a closed number is reused.
 fn fds(out: &mut Out) -> Result<()> {
+    // `<&-` or `2>&-`: close again what Rust's runtime reopened on
+    // /dev/null, so the demo shows the state the user made (the file below
+    // then takes the lowest free number: 0).
+    for fd in [0, 2] {
+        if crate::output::closed_at_start(fd) {
+            // SAFETY: nothing in this process holds 0 or 2 as its own
+            // descriptor; stdin is not read here, stderr writes fail quietly.
+            unsafe {
+                let _ = sys::close_number(fd);
+            }
+        }
+    }
     for (fd, kind) in [(0, "stdin"), (1, "stdout"), (2, "stderr")] {
         out.emit(&Event::Fd { fd, kind: kind.into(), detail: describe_fd(fd) });
     }

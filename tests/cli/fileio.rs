@@ -184,6 +184,26 @@ fn fds_shows_lowest_free_numbers() {
     assert!(err.lines().any(|l| l == "socket(AF_INET, SOCK_STREAM, 0) = 4"), "{err}");
 }
 
+/// With stdin closed (`<&-`), the demo shows descriptor 0 closed and the
+/// file takes it: the lowest free number, as the course has it (Rust's
+/// runtime had put /dev/null there; netlab closes it again).
+#[test]
+fn fds_with_stdin_closed_hands_out_0() {
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c").arg("exec \"$@\" <&-").arg("sh").arg(bin()).args(["--json", "fileio", "fds"]);
+    let o = sh.output().unwrap();
+    assert_exit(&o, 0);
+    let fds: Vec<(i32, String, String)> = events(&o)
+        .into_iter()
+        .map(|e| match e {
+            Event::Fd { fd, kind, detail } => (fd, kind, detail),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!((fds[0].0, fds[0].2.as_str()), (0, "closed"), "{fds:?}");
+    assert_eq!((fds[3].0, fds[3].1.as_str()), (0, "file"), "{fds:?}");
+}
+
 #[test]
 fn trace_is_c_notation_in_text() {
     let o = run(&["--trace", "fileio", "fds"], b"");

@@ -167,15 +167,20 @@ fn a_failing_stdout_is_exit_1_not_a_silent_success() {
         &["resolve", "--help"],
         &["--version"],
     ] {
-        // through sh: run_cmd pipes stdout, the redirection replaces it
-        let mut sh = std::process::Command::new("sh");
-        sh.arg("-c").arg("exec \"$@\" > /dev/full").arg("sh").arg(bin()).args(args);
-        let o = run_cmd(&mut sh, b"streamed");
-        assert_exit(&o, 1);
-        let err = stderr(&o);
-        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("netlab: ")).collect();
-        assert_eq!(errors.len(), 1, "{args:?}: {err}");
-        assert!(errors[0].ends_with(": write stdout: No space left on device (ENOSPC)"), "{args:?}: {err}");
+        // through sh: run_cmd pipes stdout, the redirection replaces it;
+        // a full disk, and a stdout closed outright (`>&-`, which Rust's
+        // runtime would quietly fill with /dev/null)
+        for (redirect, why) in [("> /dev/full", "No space left on device (ENOSPC)"), (">&-", "Bad file number (EBADF)")]
+        {
+            let mut sh = std::process::Command::new("sh");
+            sh.arg("-c").arg(format!("exec \"$@\" {redirect}")).arg("sh").arg(bin()).args(args);
+            let o = run_cmd(&mut sh, b"streamed");
+            assert_exit(&o, 1);
+            let err = stderr(&o);
+            let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("netlab: ")).collect();
+            assert_eq!(errors.len(), 1, "{args:?} {redirect}: {err}");
+            assert!(errors[0].ends_with(&format!(": write stdout: {why}")), "{args:?} {redirect}: {err}");
+        }
     }
     s.stop();
 }
