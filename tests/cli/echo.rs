@@ -333,6 +333,32 @@ fn idle_timeout_drops_a_silent_client() {
 /// it (a higher descriptor), keeps talking: the multiplexing models stop
 /// watching the closed descriptor (select() would fail with EBADF) and the
 /// active client is served throughout.
+/// SIGUSR1 (stats) does not restart a client's idle time: a silent client
+/// is still dropped after --idle-timeout while stats are asked for every
+/// 200 ms (the blocking models' wait used to start over after each signal).
+#[test]
+fn stats_requests_do_not_keep_an_idle_client_alive() {
+    for m in ["iterative", "fork"] {
+        let s = start(m, &["--idle-timeout", "1"]);
+        let silent = TcpStream::connect(s.addr()).unwrap();
+        s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+        let deadline = std::time::Instant::now() + Duration::from_secs(8);
+        let timed_out =
+            |s: &Server| s.events().iter().any(|e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+        while !timed_out(&s) {
+            assert!(std::time::Instant::now() < deadline, "{m}: the silent client outlived 8 s of SIGUSR1");
+            // the server, and for fork the child serving the client
+            s.signal(Signal::SIGUSR1);
+            for c in children_of(s.pid) {
+                let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(c.pid as i32), Signal::SIGUSR1);
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        drop(silent);
+        s.stop();
+    }
+}
+
 #[test]
 fn idle_timeout_leaves_the_active_clients_alone() {
     for m in ["select", "poll", "epoll"] {

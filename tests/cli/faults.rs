@@ -293,6 +293,27 @@ fn select_refuses_fds_over_fd_setsize_others_serve_them() {
     }
 }
 
+/// The connection that reaches --max-conns is refused for its descriptor
+/// (select, fd >= FD_SETSIZE): the listener it shut stays shut, and the
+/// server stops cleanly (it used to call accept() again and die of EINVAL).
+#[test]
+fn select_refusing_the_last_connection_of_max_conns_stops_cleanly() {
+    let mut cmd = server_cmd("select", &["--max-conns", "1"]);
+    inherit_fds(&mut cmd);
+    let mut s = Server::start_cmd(&mut cmd);
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _ = c.write_all(b"hello");
+    assert_eq!(c.read_to_end(&mut Vec::new()).unwrap_or(0), 0, "select echoed on an fd >= FD_SETSIZE");
+    assert_eq!(s.wait_exit(10), Some(0), "stderr: {}", s.stderr());
+    let evs = s.events();
+    assert!(
+        evs.iter().any(|e| matches!(e, Event::Rejected { reason, .. } if reason.contains("FD_SETSIZE"))),
+        "{evs:?}"
+    );
+    assert!(matches!(evs.last(), Some(Event::Stopped { .. })), "{evs:?}");
+}
+
 #[test]
 fn never_reading_client_costs_little_memory_and_loses_nothing() {
     let _serial = exclusive();

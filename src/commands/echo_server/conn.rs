@@ -239,11 +239,19 @@ pub fn echo_blocking(
     // Wait for `events` on the client (and the wake pipe): Ok(()) when the
     // client is ready, Err(reason) to end the connection.
     let wait = |events: i16, on_wake: &mut dyn FnMut() -> bool| -> Result<(), &'static str> {
+        // one deadline per wait: a wake-up (SIGUSR1's stats) does not
+        // restart the client's idle time
+        let deadline = idle.map(|d| Instant::now() + d);
         loop {
             let mut fds = [sys::pollfd(fd.raw(), events), sys::pollfd(wake.map_or(-1, |w| w.raw()), libc::POLLIN)];
             let n = if wake.is_some() { 2 } else { 1 };
-            let timeout = idle.map_or(-1, |d| d.as_millis().clamp(1, i32::MAX as u128) as i32);
+            let timeout = deadline.map_or(-1, |d| {
+                // rounded up: poll(2) must not return before the deadline
+                let left = d.saturating_duration_since(Instant::now());
+                (left.as_micros().div_ceil(1000)).min(i32::MAX as u128) as i32
+            });
             match sys::poll(&mut fds[..n], timeout) {
+                Ok(0) if deadline.is_some_and(|d| Instant::now() < d) => continue,
                 Ok(0) => return Err("timeout"),
                 Ok(_) => {}
                 Err(Errno::EINTR) => {

@@ -400,6 +400,9 @@ impl<'a> Server<'a> {
     /// loop). `Ok(None)`: nothing to accept. (TCP_NODELAY comes with the
     /// socket, from the listener: see `listen`.)
     pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, SocketAddr, u64)>> {
+        if self.stopped_listening {
+            return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
+        }
         match sys::accept(listener, nonblock) {
             Ok((fd, peer)) => {
                 self.next_id += 1;

@@ -72,6 +72,11 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     });
                     drop(fd);
                     srv.closed_quietly();
+                    // the refused one may have been the --max-conns'th,
+                    // whose accept() shut the listener
+                    if !srv.may_accept(live) {
+                        break;
+                    }
                     continue;
                 }
                 srv.emit_accepted(id, &peer, &fd, pid);
