@@ -664,7 +664,6 @@ pub fn select<'fd>(
     res
 }
 
-/// kill(2).
 /// prctl(PR_SET_PDEATHSIG, SIGKILL): the calling process is killed when
 /// its parent ends (a forked helper never outlives its command).
 pub fn die_with_parent() -> std::result::Result<(), Errno> {
@@ -672,6 +671,7 @@ pub fn die_with_parent() -> std::result::Result<(), Errno> {
     traced(res, || "prctl(PR_SET_PDEATHSIG, SIGKILL)".to_string(), |_| "0".into())
 }
 
+/// kill(2).
 pub fn kill(pid: i32, sig: nix::sys::signal::Signal) -> std::result::Result<(), Errno> {
     let res = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
     traced(res, || format!("kill({pid}, {})", sig.as_str()), |_| "0".into())

@@ -490,16 +490,15 @@ fn describe_fd(fd: i32) -> String {
 /// The course's fd demo: 0/1/2, then a file, a TCP socket and a UDP
 /// socket get the lowest free numbers, in turn; a closed number is reused.
 fn fds(out: &mut Out) -> Result<()> {
-    // `<&-` or `2>&-`: close again what Rust's runtime reopened on
-    // /dev/null, so the demo shows the state the user made (the file below
-    // then takes the lowest free number: 0).
-    for fd in [0, 2] {
-        if crate::output::closed_at_start(fd) {
-            // SAFETY: nothing in this process holds 0 or 2 as its own
-            // descriptor; stdin is not read here, stderr writes fail quietly.
-            unsafe {
-                let _ = sys::close_number(fd);
-            }
+    // `<&-`: close again the /dev/null Rust's runtime put on descriptor 0,
+    // so the demo shows the state the user made (the file below then takes
+    // the lowest free number: 0). Not 2: a file there would receive the
+    // trace and every error message.
+    if crate::output::closed_at_start(0) {
+        // SAFETY: nothing in this process holds descriptor 0 as its own,
+        // and this command does not read stdin.
+        unsafe {
+            let _ = sys::close_number(0);
         }
     }
     for (fd, kind) in [(0, "stdin"), (1, "stdout"), (2, "stderr")] {

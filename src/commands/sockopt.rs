@@ -158,8 +158,9 @@ pub struct OptDef {
     pub applies: Applies,
     pub fam: Fam,
     pub writable: bool,
-    /// inclusive range accepted by `set` (checked before the call)
-    pub range: Option<(i64, i64)>,
+    /// the inclusive ranges `set` accepts (checked before the call; none:
+    /// any int); the kernel refuses what falls between them
+    pub range: &'static [(i64, i64)],
     pub desc: &'static str,
 }
 
@@ -182,16 +183,16 @@ macro_rules! opt {
     };
 }
 
-const I32: Option<(i64, i64)> = Some((0, i32::MAX as i64));
+const I32: &[(i64, i64)] = &[(0, i32::MAX as i64)];
 
 /// Every option netlab knows.
 pub const OPTIONS: &[OptDef] = &[
-    opt!(SOL_SOCKET, SO_TYPE, SockType, Both, Any, false, None, "socket type: SOCK_STREAM or SOCK_DGRAM"),
+    opt!(SOL_SOCKET, SO_TYPE, SockType, Both, Any, false, &[], "socket type: SOCK_STREAM or SOCK_DGRAM"),
     opt!(SOL_SOCKET, SO_SNDBUF, Bytes, Both, Any, true, I32, "send buffer size (the kernel doubles what you set)"),
     opt!(SOL_SOCKET, SO_RCVBUF, Bytes, Both, Any, true, I32, "receive buffer size (the kernel doubles what you set)"),
-    opt!(SOL_SOCKET, SO_REUSEADDR, Bool, Both, Any, true, None, "allow bind() to an address still in TIME_WAIT"),
-    opt!(SOL_SOCKET, SO_REUSEPORT, Bool, Both, Any, true, None, "let several sockets bind the same port (load spread)"),
-    opt!(SOL_SOCKET, SO_KEEPALIVE, Bool, Tcp, Any, true, None, "send keepalive probes on an idle connection"),
+    opt!(SOL_SOCKET, SO_REUSEADDR, Bool, Both, Any, true, &[], "allow bind() to an address still in TIME_WAIT"),
+    opt!(SOL_SOCKET, SO_REUSEPORT, Bool, Both, Any, true, &[], "let several sockets bind the same port (load spread)"),
+    opt!(SOL_SOCKET, SO_KEEPALIVE, Bool, Tcp, Any, true, &[], "send keepalive probes on an idle connection"),
     opt!(
         SOL_SOCKET,
         SO_LINGER,
@@ -199,12 +200,12 @@ pub const OPTIONS: &[OptDef] = &[
         Tcp,
         Any,
         true,
-        None,
+        &[],
         "close(): wait up to N s for unsent data; on:0 resets (RST)"
     ),
-    opt!(SOL_SOCKET, SO_BROADCAST, Bool, Udp, Any, true, None, "allow sending to a broadcast address"),
-    opt!(SOL_SOCKET, SO_RCVLOWAT, Int, Both, Any, true, None, "bytes needed before a read is woken (0 means 1)"),
-    opt!(SOL_SOCKET, SO_SNDLOWAT, Int, Both, Any, false, None, "send low-water mark (fixed at 1 on Linux)"),
+    opt!(SOL_SOCKET, SO_BROADCAST, Bool, Udp, Any, true, &[], "allow sending to a broadcast address"),
+    opt!(SOL_SOCKET, SO_RCVLOWAT, Int, Both, Any, true, &[], "bytes needed before a read is woken (0 means 1)"),
+    opt!(SOL_SOCKET, SO_SNDLOWAT, Int, Both, Any, false, &[], "send low-water mark (fixed at 1 on Linux)"),
     opt!(
         SOL_SOCKET,
         SO_RCVTIMEO,
@@ -212,10 +213,10 @@ pub const OPTIONS: &[OptDef] = &[
         Both,
         Any,
         true,
-        None,
+        &[],
         "read()/recv() gives up after this long (EAGAIN); 0 = never"
     ),
-    opt!(SOL_SOCKET, SO_SNDTIMEO, Timeval, Both, Any, true, None, "write()/send() gives up after this long; 0 = never"),
+    opt!(SOL_SOCKET, SO_SNDTIMEO, Timeval, Both, Any, true, &[], "write()/send() gives up after this long; 0 = never"),
     opt!(
         SOL_SOCKET,
         SO_ERROR,
@@ -223,12 +224,12 @@ pub const OPTIONS: &[OptDef] = &[
         Both,
         Any,
         false,
-        None,
+        &[],
         "pending error (read clears it; how a non-blocking connect reports)"
     ),
-    opt!(SOL_SOCKET, SO_ACCEPTCONN, Bool, Tcp, Any, false, None, "1 after listen()"),
-    opt!(SOL_SOCKET, SO_DONTROUTE, Bool, Both, Any, true, None, "bypass routing: only directly connected hosts"),
-    opt!(SOL_SOCKET, SO_OOBINLINE, Bool, Tcp, Any, true, None, "urgent (out-of-band) data stays in the normal stream"),
+    opt!(SOL_SOCKET, SO_ACCEPTCONN, Bool, Tcp, Any, false, &[], "1 after listen()"),
+    opt!(SOL_SOCKET, SO_DONTROUTE, Bool, Both, Any, true, &[], "bypass routing: only directly connected hosts"),
+    opt!(SOL_SOCKET, SO_OOBINLINE, Bool, Tcp, Any, true, &[], "urgent (out-of-band) data stays in the normal stream"),
     opt!(
         SOL_SOCKET,
         SO_PRIORITY,
@@ -236,19 +237,10 @@ pub const OPTIONS: &[OptDef] = &[
         Both,
         Any,
         true,
-        None,
+        &[],
         "queueing priority of outgoing packets (0..6; others need CAP_NET_ADMIN)"
     ),
-    opt!(
-        IPPROTO_TCP,
-        TCP_NODELAY,
-        Bool,
-        Tcp,
-        Any,
-        true,
-        None,
-        "disable Nagle's algorithm: send small segments at once"
-    ),
+    opt!(IPPROTO_TCP, TCP_NODELAY, Bool, Tcp, Any, true, &[], "disable Nagle's algorithm: send small segments at once"),
     opt!(
         IPPROTO_TCP,
         TCP_MAXSEG,
@@ -256,8 +248,8 @@ pub const OPTIONS: &[OptDef] = &[
         Tcp,
         Any,
         true,
-        Some((0, 32767)),
-        "maximum segment size (MSS) in bytes, 88 or more; 0 = the route's"
+        &[(0, 0), (88, 32767)],
+        "maximum segment size (MSS) in bytes; 0 = the route's"
     ),
     opt!(
         IPPROTO_TCP,
@@ -266,10 +258,10 @@ pub const OPTIONS: &[OptDef] = &[
         Tcp,
         Any,
         true,
-        Some((1, 32767)),
+        &[(1, 32767)],
         "idle seconds before the first keepalive probe"
     ),
-    opt!(IPPROTO_TCP, TCP_KEEPINTVL, Secs, Tcp, Any, true, Some((1, 32767)), "seconds between keepalive probes"),
+    opt!(IPPROTO_TCP, TCP_KEEPINTVL, Secs, Tcp, Any, true, &[(1, 32767)], "seconds between keepalive probes"),
     opt!(
         IPPROTO_TCP,
         TCP_KEEPCNT,
@@ -277,11 +269,11 @@ pub const OPTIONS: &[OptDef] = &[
         Tcp,
         Any,
         true,
-        Some((1, 127)),
+        &[(1, 127)],
         "unanswered probes before the connection is dropped"
     ),
-    opt!(IPPROTO_TCP, TCP_QUICKACK, Bool, Tcp, Any, true, None, "acknowledge at once instead of delaying ACKs"),
-    opt!(IPPROTO_TCP, TCP_CORK, Bool, Tcp, Any, true, None, "hold partial segments until uncorked (or 200 ms)"),
+    opt!(IPPROTO_TCP, TCP_QUICKACK, Bool, Tcp, Any, true, &[], "acknowledge at once instead of delaying ACKs"),
+    opt!(IPPROTO_TCP, TCP_CORK, Bool, Tcp, Any, true, &[], "hold partial segments until uncorked (or 200 ms)"),
     opt!(
         IPPROTO_TCP,
         TCP_USER_TIMEOUT,
@@ -292,7 +284,7 @@ pub const OPTIONS: &[OptDef] = &[
         I32,
         "ms unacknowledged data may wait before the connection fails; 0 = system default"
     ),
-    opt!(IPPROTO_TCP, TCP_SYNCNT, Int, Tcp, Any, true, Some((1, 127)), "SYN retransmits before connect() gives up"),
+    opt!(IPPROTO_TCP, TCP_SYNCNT, Int, Tcp, Any, true, &[(1, 127)], "SYN retransmits before connect() gives up"),
     opt!(
         IPPROTO_TCP,
         TCP_DEFER_ACCEPT,
@@ -300,7 +292,7 @@ pub const OPTIONS: &[OptDef] = &[
         Tcp,
         Any,
         true,
-        Some((0, i32::MAX as i64)),
+        &[(0, i32::MAX as i64)],
         "accept() wakes only when data arrived (seconds to wait)"
     ),
     opt!(
@@ -310,7 +302,7 @@ pub const OPTIONS: &[OptDef] = &[
         Tcp,
         Any,
         true,
-        None,
+        &[],
         "congestion control algorithm (see net.ipv4.tcp_allowed_congestion_control)"
     ),
     opt!(
@@ -320,10 +312,10 @@ pub const OPTIONS: &[OptDef] = &[
         Both,
         V4,
         true,
-        Some((-1, 255)),
+        &[(-1, -1), (1, 255)],
         "time to live of outgoing packets (hops; -1 = default)"
     ),
-    opt!(IPPROTO_IP, IP_TOS, Int, Both, V4, true, Some((0, 255)), "type of service / DSCP byte"),
+    opt!(IPPROTO_IP, IP_TOS, Int, Both, V4, true, &[(0, 255)], "type of service / DSCP byte"),
     opt!(
         IPPROTO_IP,
         IP_MULTICAST_TTL,
@@ -331,11 +323,11 @@ pub const OPTIONS: &[OptDef] = &[
         Udp,
         V4,
         true,
-        Some((-1, 255)),
+        &[(-1, 255)],
         "TTL of outgoing multicast datagrams (-1 = default, 1)"
     ),
-    opt!(IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Udp, V4, true, None, "deliver our own multicast datagrams back to us"),
-    opt!(IPPROTO_IPV6, IPV6_V6ONLY, Bool, Both, V6, true, None, "IPv6 only: do not accept IPv4-mapped peers"),
+    opt!(IPPROTO_IP, IP_MULTICAST_LOOP, Bool, Udp, V4, true, &[], "deliver our own multicast datagrams back to us"),
+    opt!(IPPROTO_IPV6, IPV6_V6ONLY, Bool, Both, V6, true, &[], "IPv6 only: do not accept IPv4-mapped peers"),
     opt!(
         IPPROTO_IPV6,
         IPV6_UNICAST_HOPS,
@@ -343,10 +335,10 @@ pub const OPTIONS: &[OptDef] = &[
         Both,
         V6,
         true,
-        Some((-1, 255)),
+        &[(-1, 255)],
         "hop limit of outgoing packets (-1 = route default)"
     ),
-    opt!(IPPROTO_IPV6, IPV6_TCLASS, Int, Both, V6, true, Some((-1, 255)), "traffic class byte (-1 = default)"),
+    opt!(IPPROTO_IPV6, IPV6_TCLASS, Int, Both, V6, true, &[(-1, 255)], "traffic class byte (-1 = default)"),
     opt!(
         IPPROTO_IPV6,
         IPV6_MULTICAST_HOPS,
@@ -354,19 +346,10 @@ pub const OPTIONS: &[OptDef] = &[
         Udp,
         V6,
         true,
-        Some((-1, 255)),
+        &[(-1, 255)],
         "hop limit of outgoing multicast datagrams"
     ),
-    opt!(
-        IPPROTO_IPV6,
-        IPV6_MULTICAST_LOOP,
-        Bool,
-        Udp,
-        V6,
-        true,
-        None,
-        "deliver our own multicast datagrams back to us"
-    ),
+    opt!(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, Bool, Udp, V6, true, &[], "deliver our own multicast datagrams back to us"),
 ];
 
 /// The name without its family prefix (`SO_RCVBUF` → `RCVBUF`).
@@ -528,15 +511,13 @@ pub fn parse_value(def: &OptDef, s: &str) -> std::result::Result<Val, String> {
     let v = match def.kind {
         Kind::Int | Kind::Bytes | Kind::Secs | Kind::Millis => {
             let n = parse_int(s).map_err(|e| format!("{name}: {e}"))?;
-            let (lo, hi) = def.range.unwrap_or((i32::MIN as i64, i32::MAX as i64));
-            // values inside the range that the kernel refuses all the same
-            let (hole, allowed) = match name {
-                "IP_TTL" => (n == 0, "1..255, or -1 for the default".to_string()),
-                "TCP_MAXSEG" => ((1..88).contains(&n), "88..32767, or 0 for the route's MSS".to_string()),
-                _ => (false, format!("{lo}..{hi}")),
-            };
-            if n < lo || n > hi || hole {
-                return Err(format!("{name}={s}: out of range {allowed}"));
+            let ranges = if def.range.is_empty() { &[(i32::MIN as i64, i32::MAX as i64)][..] } else { def.range };
+            if !ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&n)) {
+                let allowed: Vec<String> = ranges
+                    .iter()
+                    .map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}..{hi}") })
+                    .collect();
+                return Err(format!("{name}={s}: out of range {}", allowed.join(" or ")));
             }
             Val::Int(n)
         }
@@ -819,6 +800,7 @@ fn explain(def: &OptDef, val: &Val, effective: &Value) -> (Option<String>, Optio
                     "-1 means the default, which reads back as the value in use"
                 }
                 "SO_RCVLOWAT" if *req == 0 => "0 means 1 (socket(7))",
+                "SO_RCVLOWAT" if e == i32::MAX as i64 => "a negative value means INT_MAX",
                 "SO_RCVLOWAT" => {
                     "TCP caps the mark at half the largest receive buffer (net.ipv4.tcp_rmem, or SO_RCVBUF \
                      when set); a negative value asks for INT_MAX"
@@ -889,7 +871,7 @@ mod tests {
         assert!(parse_value(lookup("type", TCP4).unwrap(), "1").is_err());
         // what the kernel takes, and only that (ip(7), tcp(7), socket(7))
         let ttl = lookup("ttl", TCP4).unwrap();
-        assert!(parse_value(ttl, "0").unwrap_err().contains("1..255, or -1 for the default"));
+        assert!(parse_value(ttl, "0").unwrap_err().ends_with("out of range -1 or 1..255"));
         assert_eq!(parse_value(ttl, "-1"), Ok(Val::Int(-1)));
         assert!(parse_value(ttl, "256").is_err() && parse_value(ttl, "-2").is_err());
         let mss = lookup("maxseg", TCP4).unwrap();

@@ -329,10 +329,6 @@ fn idle_timeout_drops_a_silent_client() {
     });
 }
 
-/// A silent client dropped by --idle-timeout while another, connected after
-/// it (a higher descriptor), keeps talking: the multiplexing models stop
-/// watching the closed descriptor (select() would fail with EBADF) and the
-/// active client is served throughout.
 /// SIGUSR1 (stats) does not restart a client's idle time: a silent client
 /// is still dropped after --idle-timeout while stats are asked for every
 /// 200 ms (the blocking models' wait used to start over after each signal).
@@ -359,6 +355,10 @@ fn stats_requests_do_not_keep_an_idle_client_alive() {
     }
 }
 
+/// A silent client dropped by --idle-timeout while another, connected after
+/// it (a higher descriptor), keeps talking: the multiplexing models stop
+/// watching the closed descriptor (select() would fail with EBADF) and the
+/// active client is served throughout.
 #[test]
 fn idle_timeout_leaves_the_active_clients_alone() {
     for m in ["select", "poll", "epoll"] {
@@ -745,6 +745,24 @@ fn split_ends_with_the_connection_not_with_stdin() {
     gone(writer);
     drop(stdin);
     s.stop();
+    // 4. stdin has ended, all is echoed, the server never closes: --timeout
+    // still bounds the wait.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let h = std::thread::spawn(move || {
+        let (mut c, _) = l.accept().unwrap();
+        let mut b = [0u8; 64];
+        let n = c.read(&mut b).unwrap();
+        c.write_all(&b[..n]).unwrap();
+        let _ = done_rx.recv_timeout(Duration::from_secs(20)); // hold it open
+    });
+    let (mut child, _) = start(port, &["--timeout", "1"]);
+    child.stdin.take().unwrap().write_all(b"hi\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    done_tx.send(()).unwrap();
+    h.join().unwrap();
 }
 
 #[test]
@@ -1062,6 +1080,9 @@ fn load_mode_carries_on_after_a_connection_fails() {
                         return;
                     }
                 }
+                // take the 11th request, then close: nothing unread, so a
+                // FIN (a close with unread data would be a reset instead)
+                let _ = c.read_exact(&mut b);
             });
         }
     });
@@ -1082,6 +1103,23 @@ fn load_mode_carries_on_after_a_connection_fails() {
             break;
         }
     }
+    h.join().unwrap();
+}
+
+/// A server that accepts and drops every connection: each connection is
+/// retired after 3 failures in a row, and the run ends long before its
+/// --duration instead of reconnecting at full speed.
+#[test]
+fn load_mode_retires_a_connection_that_only_fails() {
+    let (addr, h) = odd_server(6, drop);
+    let o = run(
+        &["--json", "echo-client", "--connections", "2", "--duration", "30", "127.0.0.1", &addr.port().to_string()],
+        b"",
+    );
+    assert_exit(&o, 1);
+    let netlab::output::Summary::Load { requests, errors, duration_s, .. } = load_summary(&o) else { unreachable!() };
+    assert_eq!((requests, errors), (0, 6), "{}", stdout(&o));
+    assert!(duration_s < 20.0, "{duration_s}");
     h.join().unwrap();
 }
 

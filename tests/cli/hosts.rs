@@ -132,13 +132,14 @@ fn rate_limited_link_keeps_tcp_exact() {
 
 /// A name with two addresses, the first refusing (::1, where nothing
 /// listens): load mode goes to the first address that answers, as every
-/// other mode does.
+/// other mode does, and the connection that found it is one of the run's
+/// (the server, allowed two, serves exactly the two asked for).
 #[test]
 fn load_mode_tries_each_address_of_a_name() {
     require_netns!("load_mode_tries_each_address_of_a_name");
     let ns = Netns::new("dual");
     ns.etc("hosts", "127.0.0.1 localhost\n::1 dual.lab\n127.0.0.1 dual.lab\n");
-    let s = server_in(&ns, &["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    let mut s = server_in(&ns, &["echo-server", "--model", "epoll", "--max-conns", "2", "--bind", "127.0.0.1", "0"]);
     let port = s.port.to_string();
     let o = run_cmd(
         ns.netlab().args(["--json", "-v", "echo-client", "--connections", "2", "--requests", "20", "dual.lab", &port]),
@@ -153,5 +154,12 @@ fn load_mode_tries_each_address_of_a_name() {
         "{}",
         stdout(&o)
     );
-    s.stop();
+    assert_eq!(s.wait_exit(10), Some(0), "--max-conns 2");
+    let closed: Vec<u64> = s
+        .events()
+        .iter()
+        .filter_map(|e| if let Event::Closed { bytes_in, .. } = e { Some(*bytes_in) } else { None })
+        .collect();
+    assert_eq!(closed.len(), 2, "{closed:?}");
+    assert_eq!(closed.iter().sum::<u64>(), 20 * 64, "every request on the two connections: {closed:?}");
 }

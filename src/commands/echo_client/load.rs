@@ -54,7 +54,14 @@ struct Conn {
     got: usize,
     t0: Instant,
     interest: u32,
+    /// requests failed since this connection's last echo
+    failed_in_a_row: u32,
 }
+
+/// A connection whose requests fail this many times in a row, with no
+/// echo in between, is retired: a server that accepts and drops every
+/// connection is not reconnected to at full speed for the whole run.
+const GIVE_UP_AFTER: u32 = 3;
 
 #[derive(Default)]
 struct Counts {
@@ -180,7 +187,9 @@ struct Run<'a> {
 /// How long requests in flight at the end of --duration may take to finish.
 const END_GRACE: Duration = Duration::from_secs(1);
 
-pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
+/// `first`: an open connection to `cfg.addr` (the one that chose among a
+/// name's addresses), used as connection 0's socket.
+pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
     // Ctrl-C ends the run early with its summary, as iperf3 does. The
     // handler only sets a flag; epoll_wait returns EINTR, or at the latest
     // after its 250 ms. Installed first: no connection exists before it.
@@ -200,6 +209,7 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
                 got: 0,
                 t0: start,
                 interest: 0,
+                failed_in_a_row: 0,
             })
             .collect(),
         counts: Counts::default(),
@@ -211,6 +221,13 @@ pub fn run(cfg: &LoadConfig, out: &Out) -> Result<()> {
     };
     // a latency beyond the first minute grows the histogram, not lost
     r.hist.auto(true);
+    if let Some(fd) = first {
+        sys::set_nonblocking(&fd, true).map_err(|e| Error::sys("fcntl", e))?;
+        let _ = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1);
+        sys::epoll_ctl(&r.ep, libc::EPOLL_CTL_ADD, fd.raw(), IN, 0).map_err(|e| Error::sys("epoll_ctl", e))?;
+        r.conns[0].fd = Some(fd);
+        r.conns[0].interest = IN;
+    }
     for id in 0..r.conns.len() {
         if r.may_issue() {
             r.begin(id)?;
@@ -391,8 +408,9 @@ impl Run<'_> {
     }
 
     /// Give up on a connection's request: count it and close the socket.
-    /// One that had connected starts over on a new connection; one whose
-    /// connect failed is retired (no server there to retry against).
+    /// One that had connected starts over on a new connection, unless its
+    /// last GIVE_UP_AFTER requests all failed; one whose connect failed is
+    /// retired (no server there to retry against).
     fn fail(&mut self, id: usize, why: Failure) {
         match why {
             Failure::Mismatch => self.counts.mismatches += 1,
@@ -400,10 +418,11 @@ impl Run<'_> {
         }
         let c = &mut self.conns[id];
         c.fd = None; // close(): also leaves the epoll set
+        c.failed_in_a_row += 1;
         if c.state != State::Done {
             self.active -= 1;
         }
-        if c.state == State::Busy {
+        if c.state == State::Busy && c.failed_in_a_row < GIVE_UP_AFTER {
             self.restart.push(id);
         }
         c.state = State::Done;
@@ -496,6 +515,7 @@ impl Run<'_> {
         // Complete and verified.
         let _ = self.hist.record(c.t0.elapsed().as_micros().max(1) as u64);
         self.counts.completed += 1;
+        c.failed_in_a_row = 0;
         c.state = State::Done;
         self.active -= 1;
         if self.cfg.reconnect {

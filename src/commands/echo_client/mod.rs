@@ -185,12 +185,12 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     match &cfg.mode {
         Mode::Load(l) if cfg.addrs.len() > 1 => {
             // The name has several addresses: the run goes to the first that
-            // answers, as every other mode's connection does.
-            let (probe, addr) = connect_any(&cfg.addrs, Some(l.timeout))?;
-            drop(probe);
-            load::run(&load::LoadConfig { addr, ..l.clone() }, out)
+            // answers, as every other mode's connection does; the connection
+            // that found it is the run's first.
+            let (first, addr) = connect_any(&cfg.addrs, Some(l.timeout))?;
+            load::run(&load::LoadConfig { addr, ..l.clone() }, out, Some(first))
         }
-        Mode::Load(l) => load::run(l, out),
+        Mode::Load(l) => load::run(l, out, None),
         Mode::Prompt => prompt(&connect(&cfg, out)?, &cfg, out),
         Mode::Messages(m) => messages(&connect(&cfg, out)?, m, &cfg, out),
         Mode::Stream => stream(&connect(&cfg, out)?, &cfg, out),
@@ -674,14 +674,20 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
         if copy_open {
             fds.push(sys::pollfd(copy.raw(), libc::POLLIN));
         }
-        // --timeout waits for echoes only: a slow stdin is not a silent server
+        // --timeout bounds the waits on the server (an echo, or its close
+        // once stdin has ended), not a slow stdin
         let timeout = match cfg.timeout {
-            Some(t) if v.received < v.sent => t.as_millis().min(i32::MAX as u128) as i32,
+            Some(t) if v.received < v.sent || !copy_open => t.as_millis().min(i32::MAX as u128) as i32,
             _ => -1,
         };
         match sys::poll(&mut fds, timeout) {
             Ok(0) => {
-                return Err(Error::failed(format!("no echo for {} s", cfg.timeout.map_or(0.0, |t| t.as_secs_f64()))))
+                let secs = cfg.timeout.map_or(0.0, |t| t.as_secs_f64());
+                return Err(Error::failed(if v.received < v.sent {
+                    format!("no echo for {secs} s")
+                } else {
+                    format!("the server echoed everything but had not closed the connection {secs} s after stdin ended")
+                }));
             }
             Ok(_) => {}
             Err(Errno::EINTR) => continue,
@@ -734,7 +740,14 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
         if v.sent == 0 {
             return Err(Error::verify("the server closed the connection before any of stdin was sent"));
         }
-        return Err(ended_early(ended.unwrap_or("closed"), v.received, v.sent));
+        let how = ended.unwrap_or("closed");
+        if v.received == v.sent {
+            return Err(Error::verify(format!(
+                "the server {how} the connection before stdin ended ({} bytes sent, all echoed)",
+                v.sent
+            )));
+        }
+        return Err(ended_early(how, v.received, v.sent));
     }
     if let Some(how) = ended.filter(|_| v.received < v.sent) {
         return Err(ended_early(how, v.received, v.sent));
