@@ -502,7 +502,12 @@ fn fds(out: &mut Out) -> Result<()> {
         }
     }
     for (fd, kind) in [(0, "stdin"), (1, "stdout"), (2, "stderr")] {
-        out.emit(&Event::Fd { fd, kind: kind.into(), detail: describe_fd(fd) });
+        let detail = if fd != 0 && crate::output::closed_at_start(fd) {
+            "closed when netlab started (Rust's runtime keeps /dev/null on it)".into()
+        } else {
+            describe_fd(fd)
+        };
+        out.emit(&Event::Fd { fd, kind: kind.into(), detail });
     }
     let dir = std::env::temp_dir();
     let path = dir.join(format!("netlab-fds-{}.txt", std::process::id()));

@@ -697,8 +697,13 @@ fn split_ends_with_the_connection_not_with_stdin() {
                 break pid.parse::<u32>().unwrap();
             }
         };
-        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-        (child, writer)
+        // the rest of stderr, for the messages
+        let rest = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = std::io::Read::read_to_string(&mut err, &mut s);
+            s
+        });
+        (child, writer, rest)
     };
     let gone = |pid: u32| {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -713,7 +718,7 @@ fn split_ends_with_the_connection_not_with_stdin() {
         let n = c.read(&mut b).unwrap();
         c.write_all(&b[..n]).unwrap();
     });
-    let (mut child, writer) = start(addr.port(), &["--timeout", "30"]);
+    let (mut child, writer, _) = start(addr.port(), &["--timeout", "30"]);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"hello\n").unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -730,7 +735,7 @@ fn split_ends_with_the_connection_not_with_stdin() {
     h.join().unwrap();
     // 2. stdin slower than --timeout, the echo prompt: not a timeout.
     let s = Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
-    let (mut child, _) = start(s.port, &["--timeout", "1"]);
+    let (mut child, _, _) = start(s.port, &["--timeout", "1"]);
     let mut stdin = child.stdin.take().unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     stdin.write_all(b"late\n").unwrap();
@@ -738,7 +743,7 @@ fn split_ends_with_the_connection_not_with_stdin() {
     let o = child.wait_with_output().unwrap();
     assert_eq!((o.status.code(), o.stdout.as_slice()), (Some(0), &b"late\n"[..]));
     // 3. The command killed outright: its writer goes with it.
-    let (mut child, writer) = start(s.port, &[]);
+    let (mut child, writer, _) = start(s.port, &[]);
     let stdin = child.stdin.take().unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
@@ -757,11 +762,37 @@ fn split_ends_with_the_connection_not_with_stdin() {
         c.write_all(&b[..n]).unwrap();
         let _ = done_rx.recv_timeout(Duration::from_secs(20)); // hold it open
     });
-    let (mut child, _) = start(port, &["--timeout", "1"]);
+    let (mut child, _, err) = start(port, &["--timeout", "1"]);
     child.stdin.take().unwrap().write_all(b"hi\n").unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(1));
+    let err = err.join().unwrap();
+    assert!(err.contains("had not closed the connection 1 s after stdin ended"), "{err}");
     done_tx.send(()).unwrap();
+    h.join().unwrap();
+    // 5. A server that never echoes, stdin that keeps coming: each new line
+    // does not restart the wait for the first echo.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        let (mut c, _) = l.accept().unwrap();
+        let _ = c.read_to_end(&mut Vec::new()); // never answers
+    });
+    let (mut child, _, err) = start(port, &["--timeout", "1"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let fed_until = Instant::now() + Duration::from_secs(8);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < fed_until, "--timeout 1 restarted with every line of stdin");
+        let _ = stdin.write_all(b"more\n");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(status.code(), Some(1));
+    let err = err.join().unwrap();
+    assert!(err.contains("no echo for 1 s"), "{err}");
+    drop(stdin);
     h.join().unwrap();
 }
 

@@ -202,6 +202,18 @@ fn fds_with_stdin_closed_hands_out_0() {
         .collect();
     assert_eq!((fds[0].0, fds[0].2.as_str()), (0, "closed"), "{fds:?}");
     assert_eq!((fds[3].0, fds[3].1.as_str()), (0, "file"), "{fds:?}");
+    // stderr closed: shown as such (and left to the runtime's /dev/null, so
+    // the file does not take it and the trace does not go into the file)
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c").arg("exec \"$@\" 2>&-").arg("sh").arg(bin()).args(["--json", "fileio", "fds"]);
+    let o = sh.output().unwrap();
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(
+        matches!(&evs[2], Event::Fd { fd: 2, detail, .. } if detail.starts_with("closed when netlab started")),
+        "{evs:?}"
+    );
+    assert!(matches!(&evs[3], Event::Fd { fd: 3, .. }), "{evs:?}");
 }
 
 #[test]

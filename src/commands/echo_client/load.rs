@@ -192,7 +192,8 @@ const END_GRACE: Duration = Duration::from_secs(1);
 pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
     // Ctrl-C ends the run early with its summary, as iperf3 does. The
     // handler only sets a flag; epoll_wait returns EINTR, or at the latest
-    // after its 250 ms. Installed first: no connection exists before it.
+    // after its 250 ms. Installed before the run's connections are opened
+    // (`first`, if given, carries nothing until the run starts).
     let signals = crate::signals::Signals::install(false)?;
     let idle = open_idle(cfg, &signals)?;
     let start = Instant::now();
@@ -241,9 +242,19 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
     // After --duration, requests in flight get this long to finish.
     let hard_stop = r.deadline.map(|d| d + cfg.timeout.min(END_GRACE));
     let (mut stalled, mut interrupted) = (false, false);
-    while r.active > 0 {
+    while r.active > 0 || !r.restart.is_empty() {
         if crate::signals::stop_requested().is_some() {
             interrupted = true;
+            break;
+        }
+        // A failed request does not retire its connection: the next one
+        // goes out on a fresh connection while the run may still issue.
+        while let Some(id) = r.restart.pop() {
+            if r.may_issue() {
+                r.begin(id)?;
+            }
+        }
+        if r.active == 0 {
             break;
         }
         let now = Instant::now();
@@ -270,13 +281,6 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
         for ev in &events[..n] {
             let (id, flags) = (ev.u64 as usize, ev.events);
             r.step(id, flags, &mut scratch)?;
-        }
-        // A failed request does not retire its connection: the next one
-        // goes out on a fresh connection while the run may still issue.
-        while let Some(id) = r.restart.pop() {
-            if r.may_issue() {
-                r.begin(id)?;
-            }
         }
         if progress && Instant::now() >= next_progress {
             let el = start.elapsed().as_secs_f64();

@@ -669,18 +669,22 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
     let mut buf = vec![0u8; cfg.buffer_size];
     let (mut copy_open, mut sock_open) = (true, true);
     let mut ended: Option<&str> = None;
+    // --timeout bounds the waits on the server (an echo, or its close once
+    // stdin has ended), not a slow stdin: since when the server owes us
+    // something without having sent a byte (more stdin does not reset it)
+    let mut owed_since: Option<Instant> = None;
     while sock_open {
         let mut fds = vec![sys::pollfd(fd.raw(), libc::POLLIN)];
         if copy_open {
             fds.push(sys::pollfd(copy.raw(), libc::POLLIN));
         }
-        // --timeout bounds the waits on the server (an echo, or its close
-        // once stdin has ended), not a slow stdin
-        let timeout = match cfg.timeout {
-            Some(t) if v.received < v.sent || !copy_open => t.as_millis().min(i32::MAX as u128) as i32,
-            _ => -1,
-        };
+        let owed = v.received < v.sent || !copy_open;
+        owed_since = if owed { owed_since.or_else(|| Some(Instant::now())) } else { None };
+        let left = cfg.timeout.zip(owed_since).map(|(t, since)| t.saturating_sub(since.elapsed()));
+        let timeout = left.map_or(-1, |l| l.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32);
         match sys::poll(&mut fds, timeout) {
+            // (woken a hair early: the wait is not over)
+            Ok(0) if owed_since.zip(cfg.timeout).is_some_and(|(since, t)| since.elapsed() < t) => continue,
             Ok(0) => {
                 let secs = cfg.timeout.map_or(0.0, |t| t.as_secs_f64());
                 return Err(Error::failed(if v.received < v.sent {
@@ -707,6 +711,7 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
             match sys::read(fd, &mut buf) {
                 Ok(0) => sock_open = false,
                 Ok(n) => {
+                    owed_since = None; // the server is alive: a new wait starts
                     v.received(&buf[..n]);
                     if !out.is_json() {
                         out.data(&buf[..n]);

@@ -303,6 +303,9 @@ pub struct Server<'a> {
     /// reached, held until that last connection's `accepted` is out (the
     /// events then read in the order things happened)
     held_rejects: Vec<Event>,
+    /// select: descriptors from this number up are refused at accept, before
+    /// they count (for --max-conns or anything else)
+    pub fd_limit: Option<i32>,
 }
 
 /// How long accepting pauses after running out of descriptors.
@@ -349,6 +352,7 @@ impl<'a> Server<'a> {
             last_emfile_log: None,
             stopped_listening: false,
             held_rejects: Vec::new(),
+            fd_limit: None,
         })
     }
 
@@ -404,6 +408,15 @@ impl<'a> Server<'a> {
             return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
         }
         match sys::accept(listener, nonblock) {
+            Ok((fd, peer)) if self.fd_limit.is_some_and(|limit| fd.raw() >= limit) => {
+                // select() cannot watch it: refused before it counts
+                let limit = self.fd_limit.unwrap_or_default();
+                self.out.emit(&Event::Rejected {
+                    peer: peer.to_string(),
+                    reason: format!("fd {} >= FD_SETSIZE ({limit}): select() cannot watch it", fd.raw()),
+                });
+                Ok(None)
+            }
             Ok((fd, peer)) => {
                 self.next_id += 1;
                 self.served += 1;

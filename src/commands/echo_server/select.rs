@@ -26,6 +26,7 @@ const ACCEPTS_PER_WAKE: usize = 64;
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, false, &listener)?;
+    srv.fd_limit = Some(FD_SETSIZE);
     if listener.raw() >= FD_SETSIZE || srv.signals.fd().raw() >= FD_SETSIZE {
         return refuse_all(listener, srv, out);
     }
@@ -64,21 +65,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         if accepting && rset.contains(borrow(lis_fd)) {
             for _ in 0..ACCEPTS_PER_WAKE {
+                // (a descriptor over FD_SETSIZE is refused inside: fd_limit)
                 let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
-                if fd.raw() >= FD_SETSIZE {
-                    out.emit(&Event::Rejected {
-                        peer: peer.to_string(),
-                        reason: format!("fd {} >= FD_SETSIZE ({FD_SETSIZE}): select() cannot watch it", fd.raw()),
-                    });
-                    drop(fd);
-                    srv.closed_quietly();
-                    // the refused one may have been the --max-conns'th,
-                    // whose accept() shut the listener
-                    if !srv.may_accept(live) {
-                        break;
-                    }
-                    continue;
-                }
                 srv.emit_accepted(id, &peer, &fd, pid);
                 let slot = fd.raw() as usize;
                 if conns.len() <= slot {
