@@ -43,7 +43,11 @@ pub enum Error {
 /// `Address already in use (EADDRINUSE)`: the text and the name, as a
 /// student would search for it.
 pub fn describe_errno(errno: Errno) -> String {
-    format!("{} ({})", errno.desc(), errno_name(errno))
+    // the C library's words (strerror), as perror(3) in a student's C
+    // program prints them; std adds " (os error N)", dropped here
+    let text = std::io::Error::from_raw_os_error(errno as i32).to_string();
+    let text = text.split(" (os error").next().unwrap_or(errno.desc());
+    format!("{text} ({})", errno_name(errno))
 }
 
 /// The symbolic name of an errno value (`EADDRINUSE`).

@@ -170,7 +170,7 @@ fn a_failing_stdout_is_exit_1_not_a_silent_success() {
         // through sh: run_cmd pipes stdout, the redirection replaces it;
         // a full disk, and a stdout closed outright (`>&-`, which Rust's
         // runtime would quietly fill with /dev/null)
-        for (redirect, why) in [("> /dev/full", "No space left on device (ENOSPC)"), (">&-", "Bad file number (EBADF)")]
+        for (redirect, why) in [("> /dev/full", "No space left on device (ENOSPC)"), (">&-", "Bad file descriptor (EBADF)")]
         {
             let mut sh = std::process::Command::new("sh");
             sh.arg("-c").arg(format!("exec \"$@\" {redirect}")).arg("sh").arg(bin()).args(args);
