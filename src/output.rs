@@ -724,6 +724,15 @@ pub fn closed_at_start(fd: i32) -> bool {
     (0..3).contains(&fd) && CLOSED_AT_START.load(Ordering::Relaxed) & (1 << fd) != 0
 }
 
+/// Before reading stdin: one closed at start (`<&-`) fails as a read would
+/// have (EBADF), instead of giving the runtime's /dev/null as empty input.
+pub fn stdin_open() -> crate::error::Result<()> {
+    if closed_at_start(0) {
+        return Err(crate::error::Error::sys("read stdin", Errno::EBADF));
+    }
+    Ok(())
+}
+
 /// write(2) all of `buf` to fd 1. A stdout that someone else made
 /// non-blocking (EAGAIN) is waited for, as a blocking one would be. A
 /// stdout closed at start (`>&-`) fails as it would have (EBADF), not into

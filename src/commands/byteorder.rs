@@ -82,6 +82,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         return Err(Error::usage("'-' (read values from stdin) must be the only VALUE"));
     }
     if from_stdin {
+        crate::output::stdin_open()?;
         let stdin = std::io::stdin();
         for (i, line) in stdin.lock().split(b'\n').enumerate() {
             let line = line.map_err(|e| Error::io("read stdin", &e))?;

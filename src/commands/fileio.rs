@@ -349,6 +349,9 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
         flags.other |= OFlag::O_NOFOLLOW;
     }
     let mode = parse_mode(&a.mode).map_err(Error::usage)?;
+    if a.data.is_none() {
+        crate::output::stdin_open()?;
+    }
 
     let path = path_text(&a.path);
     let (fd, open_ev) = open_explained(&a.path, &path, flags, Some(mode))?;

@@ -58,6 +58,29 @@ fn control_characters_in_user_text_stay_escaped() {
     s.stop();
 }
 
+/// A stdin closed before netlab started (`<&-`) is a read error (EBADF,
+/// exit 1) for every command that reads it, as for cat, not the empty
+/// input of the /dev/null Rust's runtime puts there; nothing is connected
+/// to or created first.
+#[test]
+fn a_stdin_closed_at_start_is_ebadf_not_empty_input() {
+    let d = TempDir::new("noin");
+    let target = d.path("never");
+    for args in [
+        &["echo-client", "127.0.0.1", "9"][..],
+        &["echo-client", "--split", "127.0.0.1", "9"],
+        &["byteorder", "htons", "-"],
+        &["fileio", "write", &target],
+    ] {
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c").arg("exec \"$@\" <&-").arg("sh").arg(bin()).args(args);
+        let o = sh.output().unwrap();
+        assert_exit(&o, 1);
+        assert!(stderr(&o).ends_with(": read stdin: Bad file descriptor (EBADF)\n"), "{args:?}: {}", stderr(&o));
+    }
+    assert!(!std::path::Path::new(&target).exists());
+}
+
 #[test]
 fn global_flags_after_the_subcommand() {
     let before = run(&["--json", "byteorder", "htons", "1"], b"");
@@ -170,7 +193,8 @@ fn a_failing_stdout_is_exit_1_not_a_silent_success() {
         // through sh: run_cmd pipes stdout, the redirection replaces it;
         // a full disk, and a stdout closed outright (`>&-`, which Rust's
         // runtime would quietly fill with /dev/null)
-        for (redirect, why) in [("> /dev/full", "No space left on device (ENOSPC)"), (">&-", "Bad file descriptor (EBADF)")]
+        for (redirect, why) in
+            [("> /dev/full", "No space left on device (ENOSPC)"), (">&-", "Bad file descriptor (EBADF)")]
         {
             let mut sh = std::process::Command::new("sh");
             sh.arg("-c").arg(format!("exec \"$@\" {redirect}")).arg("sh").arg(bin()).args(args);

@@ -193,8 +193,15 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         Mode::Load(l) => load::run(l, out, None),
         Mode::Prompt => prompt(&connect(&cfg, out)?, &cfg, out),
         Mode::Messages(m) => messages(&connect(&cfg, out)?, m, &cfg, out),
-        Mode::Stream => stream(&connect(&cfg, out)?, &cfg, out),
-        Mode::Split => split(&connect(&cfg, out)?, &cfg, out),
+        // (a closed stdin is told before the server sees a connection)
+        Mode::Stream => {
+            crate::output::stdin_open()?;
+            stream(&connect(&cfg, out)?, &cfg, out)
+        }
+        Mode::Split => {
+            crate::output::stdin_open()?;
+            split(&connect(&cfg, out)?, &cfg, out)
+        }
     }
 }
 
