@@ -587,6 +587,12 @@ fn poll_events(ev: i16) -> String {
     }
 }
 
+/// A wait of `d` as poll(2)'s milliseconds: rounded up, so the wait is
+/// never cut short, and capped at i32::MAX.
+pub fn poll_ms(d: std::time::Duration) -> i32 {
+    d.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+}
+
 /// poll(2) over raw pollfd entries (kept by the caller between calls).
 /// `timeout_ms` < 0 waits forever.
 pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> std::result::Result<usize, Errno> {

@@ -382,8 +382,7 @@ impl Client {
     /// Wait until a datagram is readable, at most `d`.
     fn wait(&self, d: Duration) -> Result<bool> {
         let mut p = [sys::pollfd(self.fd.raw(), libc::POLLIN)];
-        let ms = d.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
-        match sys::poll(&mut p, ms) {
+        match sys::poll(&mut p, sys::poll_ms(d)) {
             Ok(n) => Ok(n > 0),
             Err(Errno::EINTR) => Ok(false),
             Err(e) => Err(Error::sys("poll", e)),

@@ -109,23 +109,30 @@ fn replies_are_never_larger_than_requests() {
     s.stop();
 }
 
+/// A UDP "echo" on 127.0.0.1 that answers each of `rounds` datagrams with
+/// what `reply` makes of it; its port, and the thread to join.
+fn odd_udp_echo(rounds: usize, reply: fn(&[u8]) -> Vec<Vec<u8>>) -> (String, std::thread::JoinHandle<()>) {
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let port = sock.local_addr().unwrap().port().to_string();
+    let h = std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        for _ in 0..rounds {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else { return };
+            for d in reply(&buf[..n]) {
+                sock.send_to(&d, from).unwrap();
+            }
+        }
+    });
+    (port, h)
+}
+
 /// A duplicated reply to an earlier message is not taken for the next
 /// message's reply (--count mode counts it as a duplicate; -m skips it).
 #[test]
 fn duplicated_replies_are_skipped_in_message_mode() {
-    // a UDP echo that answers every datagram twice
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let addr = sock.local_addr().unwrap();
-    let h = std::thread::spawn(move || {
-        let mut buf = [0u8; 2048];
-        for _ in 0..3 {
-            let Ok((n, from)) = sock.recv_from(&mut buf) else { return };
-            sock.send_to(&buf[..n], from).unwrap();
-            sock.send_to(&buf[..n], from).unwrap();
-        }
-    });
-    let port = addr.port().to_string();
+    // every datagram answered twice
+    let (port, h) = odd_udp_echo(3, |d| vec![d.to_vec(), d.to_vec()]);
     let o = run(&["udp", "client", "-m", "one", "-m", "two", "-m", "three", "127.0.0.1", &port], b"");
     assert_exit(&o, 0);
     assert_eq!(stdout(&o), "Message from server: one\nMessage from server: two\nMessage from server: three\n");
@@ -134,19 +141,14 @@ fn duplicated_replies_are_skipped_in_message_mode() {
 
 #[test]
 fn corrupt_replies_are_exit_3_not_no_reply() {
-    // a UDP "echo" that flips the last byte of every datagram
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let addr = sock.local_addr().unwrap();
-    let h = std::thread::spawn(move || {
-        let mut buf = [0u8; 2048];
-        for _ in 0..10 {
-            let Ok((n, from)) = sock.recv_from(&mut buf) else { return };
-            buf[n - 1] ^= 0xff;
-            sock.send_to(&buf[..n], from).unwrap();
+    // the last byte of every datagram flipped
+    let (port, h) = odd_udp_echo(10, |d| {
+        let mut v = d.to_vec();
+        if let Some(b) = v.last_mut() {
+            *b ^= 0xff;
         }
+        vec![v]
     });
-    let port = addr.port().to_string();
     let o = run(&["--json", "udp", "client", "--count", "10", "--interval", "1", "127.0.0.1", &port], b"");
     assert_exit(&o, 3);
     assert!(

@@ -145,8 +145,7 @@ fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<
         let mut p = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.fd().raw(), libc::POLLIN)];
         let deadline = Instant::now() + cfg.timeout;
         let ready = loop {
-            let ms = deadline.saturating_duration_since(Instant::now()).as_millis().min(i32::MAX as u128) as i32;
-            match sys::poll(&mut p, ms) {
+            match sys::poll(&mut p, sys::poll_ms(deadline.saturating_duration_since(Instant::now()))) {
                 Ok(0) => break false,
                 Ok(_) if p[0].revents != 0 => break true,
                 Ok(_) | Err(Errno::EINTR) => {

@@ -258,7 +258,7 @@ pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
             let deadline = Instant::now() + t;
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
-                match sys::poll(&mut p, left.as_millis().min(i32::MAX as u128) as i32) {
+                match sys::poll(&mut p, sys::poll_ms(left)) {
                     Ok(0) => {
                         return Err(Error::failed_hint(
                             format!("{op}: timed out after {} s", t.as_secs_f64()),
@@ -318,7 +318,7 @@ fn wait_readable(fd: &Fd, timeout: Option<Duration>, outstanding: usize) -> Resu
     let Some(t) = timeout else { return Ok(()) };
     let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
     loop {
-        match sys::poll(&mut p, t.as_millis().min(i32::MAX as u128) as i32) {
+        match sys::poll(&mut p, sys::poll_ms(t)) {
             Ok(0) => {
                 return Err(Error::failed(format!(
                     "no echo for {} s with {outstanding} bytes outstanding",
@@ -527,7 +527,7 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         let waiting_for_echo = !v.expected.is_empty() || (stdin_eof && off >= to_send.len());
         let timeout = match cfg.timeout {
-            Some(t) if waiting_for_echo || off < to_send.len() => t.as_millis().min(i32::MAX as u128) as i32,
+            Some(t) if waiting_for_echo || off < to_send.len() => sys::poll_ms(t),
             _ => -1,
         };
         match sys::poll(&mut fds, timeout) {
@@ -688,7 +688,7 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
         let owed = v.received < v.sent || !copy_open;
         owed_since = if owed { owed_since.or_else(|| Some(Instant::now())) } else { None };
         let left = cfg.timeout.zip(owed_since).map(|(t, since)| t.saturating_sub(since.elapsed()));
-        let timeout = left.map_or(-1, |l| l.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32);
+        let timeout = left.map_or(-1, sys::poll_ms);
         match sys::poll(&mut fds, timeout) {
             // (woken a hair early: the wait is not over)
             Ok(0) if owed_since.zip(cfg.timeout).is_some_and(|(since, t)| since.elapsed() < t) => continue,

@@ -245,11 +245,7 @@ pub fn echo_blocking(
         loop {
             let mut fds = [sys::pollfd(fd.raw(), events), sys::pollfd(wake.map_or(-1, |w| w.raw()), libc::POLLIN)];
             let n = if wake.is_some() { 2 } else { 1 };
-            let timeout = deadline.map_or(-1, |d| {
-                // rounded up: poll(2) must not return before the deadline
-                let left = d.saturating_duration_since(Instant::now());
-                (left.as_micros().div_ceil(1000)).min(i32::MAX as u128) as i32
-            });
+            let timeout = deadline.map_or(-1, |d| sys::poll_ms(d.saturating_duration_since(Instant::now())));
             match sys::poll(&mut fds[..n], timeout) {
                 Ok(0) if deadline.is_some_and(|d| Instant::now() < d) => continue,
                 Ok(0) => return Err("timeout"),

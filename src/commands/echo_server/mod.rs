@@ -408,16 +408,15 @@ impl<'a> Server<'a> {
             return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
         }
         match sys::accept(listener, nonblock) {
-            Ok((fd, peer)) if self.fd_limit.is_some_and(|limit| fd.raw() >= limit) => {
-                // select() cannot watch it: refused before it counts
-                let limit = self.fd_limit.unwrap_or_default();
-                self.out.emit(&Event::Rejected {
-                    peer: peer.to_string(),
-                    reason: format!("fd {} >= FD_SETSIZE ({limit}): select() cannot watch it", fd.raw()),
-                });
-                Ok(None)
-            }
             Ok((fd, peer)) => {
+                if let Some(limit) = self.fd_limit.filter(|limit| fd.raw() >= *limit) {
+                    // select() cannot watch it: refused before it counts
+                    self.out.emit(&Event::Rejected {
+                        peer: peer.to_string(),
+                        reason: format!("fd {} >= FD_SETSIZE ({limit}): select() cannot watch it", fd.raw()),
+                    });
+                    return Ok(None);
+                }
                 self.next_id += 1;
                 self.served += 1;
                 self.totals.conns_total += 1;
