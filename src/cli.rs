@@ -126,10 +126,34 @@ pub fn docs_for(name: &str) -> &'static Docs {
     }
 }
 
+/// Whether an example command line runs `bin` (words, e.g. "netlab udp
+/// server"), global flags before the subcommand included: `netlab --json
+/// udp server 0` runs "netlab udp server".
+pub fn example_runs(line: &str, bin: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let want: Vec<&str> = bin.split_whitespace().collect();
+    let Some((first, subcommand)) = want.split_first() else { return false };
+    words.iter().enumerate().any(|(i, w)| {
+        w == first && words[i + 1..].iter().filter(|w| !w.starts_with('-')).take(subcommand.len()).eq(subcommand.iter())
+    })
+}
+
+/// The examples to show for `bin`: all of `docs` for a top-level command;
+/// for one below it (`netlab udp server`), those that run it, or all of
+/// them when none does.
+pub fn examples_for(docs: &'static Docs, bin: &str) -> Vec<&'static (&'static str, &'static str)> {
+    let own: Vec<_> = docs.examples.iter().filter(|(line, _)| example_runs(line, bin)).collect();
+    if bin.split_whitespace().count() <= 2 || own.is_empty() {
+        docs.examples.iter().collect()
+    } else {
+        own
+    }
+}
+
 /// `--help` text after the options: EXAMPLES, then the exit codes.
-fn after_help(docs: &Docs) -> String {
+fn after_help(docs: &'static Docs, bin: &str) -> String {
     let mut s = String::from("Examples:\n");
-    for (cmd, what) in docs.examples {
+    for (cmd, what) in examples_for(docs, bin) {
         s.push_str(&format!("  {cmd}\n      {what}\n"));
     }
     s.push_str("\nExit status: 0 ok, 1 runtime failure, 2 bad usage or input, 3 verification failed.");
@@ -139,21 +163,46 @@ fn after_help(docs: &Docs) -> String {
 /// The full clap command, with the EXAMPLES sections attached. Parsing and
 /// the generated man pages and completions all start here.
 pub fn command() -> clap::Command {
-    let mut cmd = Cli::command().after_help(after_help(&TOP_DOCS));
+    let mut cmd = Cli::command().after_help(after_help(&TOP_DOCS, "netlab"));
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in names {
-        let text = after_help(docs_for(&name));
+        let docs = docs_for(&name);
         cmd = cmd.mut_subcommand(&name, |sc| {
             let sub_names: Vec<String> = sc.get_subcommands().map(|s| s.get_name().to_string()).collect();
             // Below the top level, a missing subcommand is a one-line usage
             // error (exit 2), not a page of help.
-            let mut sc = sc.after_help(text.clone()).arg_required_else_help(false);
+            let mut sc = sc.after_help(after_help(docs, &format!("netlab {name}"))).arg_required_else_help(false);
             for sub in sub_names {
-                let t = text.clone();
-                sc = sc.mut_subcommand(&sub, |c| c.after_help(t));
+                let text = after_help(docs, &format!("netlab {name} {sub}"));
+                sc = sc.mut_subcommand(&sub, |c| c.after_help(text));
             }
             sc
         });
     }
     cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_example_runs_its_subcommand_through_global_flags() {
+        assert!(example_runs("netlab udp server 9190", "netlab udp server"));
+        assert!(example_runs("netlab --json -v udp server --max-datagrams 1 0", "netlab udp server"));
+        assert!(example_runs("netlab --trace echo-server --model fork 9190", "netlab echo-server"));
+        assert!(!example_runs("netlab udp client -m x 127.0.0.1 9", "netlab udp server"));
+        assert!(!example_runs("netlab --json sockopt get | jq .", "netlab sockopt set"));
+    }
+
+    #[test]
+    fn a_subcommand_shows_its_own_examples_and_a_command_all_of_its() {
+        let server = examples_for(&udp::DOCS, "netlab udp server");
+        assert!(!server.is_empty() && server.iter().all(|(l, _)| !l.contains("udp client")), "{server:?}");
+        assert!(server.iter().any(|(l, _)| l.starts_with("netlab --json udp server")), "{server:?}");
+        assert_eq!(examples_for(&echo_server::DOCS, "netlab echo-server").len(), echo_server::DOCS.examples.len());
+        // `sockopt list` has one example; `sockopt` itself shows them all
+        assert_eq!(examples_for(&sockopt::DOCS, "netlab sockopt list").len(), 1);
+        assert_eq!(examples_for(&sockopt::DOCS, "netlab sockopt").len(), sockopt::DOCS.examples.len());
+    }
 }

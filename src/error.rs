@@ -43,11 +43,16 @@ pub enum Error {
 /// `Address already in use (EADDRINUSE)`: the text and the name, as a
 /// student would search for it.
 pub fn describe_errno(errno: Errno) -> String {
-    // the C library's words (strerror), as perror(3) in a student's C
-    // program prints them; std adds " (os error N)", dropped here
+    format!("{} ({})", strerror(errno), errno_name(errno))
+}
+
+/// The C library's words for an errno value (strerror), as perror(3) in a
+/// student's C program and strace print them: EAGAIN is "Resource
+/// temporarily unavailable", not nix's "Try again".
+pub fn strerror(errno: Errno) -> String {
+    // std adds " (os error N)", dropped here
     let text = std::io::Error::from_raw_os_error(errno as i32).to_string();
-    let text = text.split(" (os error").next().unwrap_or(errno.desc());
-    format!("{text} ({})", errno_name(errno))
+    text.split(" (os error").next().unwrap_or(errno.desc()).to_string()
 }
 
 /// The symbolic name of an errno value (`EADDRINUSE`).
@@ -128,7 +133,8 @@ pub fn errno_hint(op: &str, errno: Errno) -> Option<String> {
     let hint = match errno {
         Errno::EADDRINUSE => {
             "another socket holds this address, or a recent connection is in TIME_WAIT \
-             (SO_REUSEADDR, on unless --no-reuseaddr, allows the rebind); `ss -tanp` shows who"
+             (SO_REUSEADDR allows the rebind when the old socket had it too; netlab sets it \
+             unless --no-reuseaddr); `ss -tanp` shows who"
         }
         Errno::EACCES if op.starts_with("bind") => {
             "ports below 1024 need root or CAP_NET_BIND_SERVICE; try a port above 1023"

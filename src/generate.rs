@@ -90,14 +90,10 @@ fn roff(s: &str) -> String {
     }
 }
 
-fn extra_sections(cmd: &clap::Command, docs: &Docs, top: bool) -> String {
+fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String {
     let bin = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string();
     let mut s = String::new();
-    let examples: Vec<&(&str, &str)> = docs
-        .examples
-        .iter()
-        .filter(|(line, _)| top || line.contains(&bin) || !has_subcommand_examples(docs, &bin))
-        .collect();
+    let examples = cli::examples_for(docs, &bin);
     if !examples.is_empty() {
         s.push_str(".SH EXAMPLES\n");
         for (line, what) in examples {
@@ -140,9 +136,4 @@ fn extra_sections(cmd: &clap::Command, docs: &Docs, top: bool) -> String {
     s.push_str(&see.join(", "));
     s.push('\n');
     s
-}
-
-/// Whether some example names this exact (sub)command line.
-fn has_subcommand_examples(docs: &Docs, bin: &str) -> bool {
-    docs.examples.iter().any(|(line, _)| line.contains(bin))
 }

@@ -367,7 +367,7 @@ impl fmt::Display for Event {
             }
             Event::Fd { fd, kind, detail } => write!(f, "fd {fd:<3} {kind:<12} {}", printable(detail)),
             Event::SockoptInfo { level, option, kind, applies_to, access, description } => {
-                write!(f, "{level:<13} {option:<20} {kind:<8} {applies_to:<8} {access:<3} {description}")
+                write!(f, "{level:<13} {option:<20} {kind:<8} {applies_to:<15} {access:<3} {description}")
             }
             Event::Sockopt { socket, level, option, text, .. } => write!(f, "{socket:<5} {level:<13} {option:<20} {text}"),
             Event::SockoptSet { socket, level, option, requested_text, effective_text, reason, sysctl, .. } => {

@@ -105,7 +105,7 @@ fn traced<T>(
     if tracing_syscalls() {
         let line = match &res {
             Ok(v) => format!("{} = {}", call(), show(v)),
-            Err(e) => format!("{} = -1 {:?} ({})", call(), e, e.desc()),
+            Err(e) => format!("{} = -1 {:?} ({})", call(), e, crate::error::strerror(*e)),
         };
         trace_line(&line);
     }
@@ -486,7 +486,7 @@ pub unsafe fn fork() -> std::result::Result<nix::unistd::ForkResult, Errno> {
         }
     } else if let Err(e) = &res {
         if tracing_syscalls() {
-            trace_line(&format!("fork() = -1 {e:?} ({})", e.desc()));
+            trace_line(&format!("fork() = -1 {e:?} ({})", crate::error::strerror(*e)));
         }
     }
     res
@@ -618,7 +618,7 @@ pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> std::result::Result<us
                     format!("{call} = {n} ([{}])", show(&ready, |p| p.revents))
                 }
             }
-            Err(e) => format!("{call} = -1 {e:?} ({})", e.desc()),
+            Err(e) => format!("{call} = -1 {e:?} ({})", crate::error::strerror(*e)),
         };
         trace_line(&line);
     }
@@ -663,7 +663,7 @@ pub fn select<'fd>(
         let call = format!("select({nfds}, {r}, {w}, NULL, {t})");
         let line = match &res {
             Ok(n) => format!("{call} = {n} (read {}, write {})", set_text(read), set_text(write)),
-            Err(e) => format!("{call} = -1 {e:?} ({})", e.desc()),
+            Err(e) => format!("{call} = -1 {e:?} ({})", crate::error::strerror(*e)),
         };
         trace_line(&line);
     }
@@ -876,7 +876,7 @@ pub fn epoll_wait(ep: &Fd, events: &mut [libc::epoll_event], timeout_ms: i32) ->
                     .collect();
                 format!("{call} = {n} ([{}{}])", shown.join(", "), if *n > 8 { ", ..." } else { "" })
             }
-            Err(e) => format!("{call} = -1 {e:?} ({})", e.desc()),
+            Err(e) => format!("{call} = -1 {e:?} ({})", crate::error::strerror(*e)),
         });
     }
     res

@@ -23,7 +23,7 @@ pub const DOCS: Docs = Docs {
     examples: &[
         ("netlab fileio write data.txt --data 'hello'", "create (or truncate) and write, with the open explained"),
         (
-            "netlab fileio write log.txt --flags O_WRONLY|O_APPEND|O_CREAT --data 'one more line'",
+            "netlab fileio write log.txt --flags 'O_WRONLY|O_APPEND|O_CREAT' --data 'one more line'",
             "C spelling of the flags",
         ),
         ("netlab fileio write secret.txt --mode u=rw --flags creat,excl,wronly --data x", "fails if the file exists"),

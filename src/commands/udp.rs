@@ -42,7 +42,7 @@ pub const DOCS: Docs = Docs {
         ("listening", "addr, port, model (udp), pid, backlog (null: UDP has no listen queue)"),
         ("datagram", "peer, bytes, truncated, replied, note (why not echoed)"),
         ("stats", "datagrams, bytes_in, bytes_out, model (udp), pid (on SIGUSR1; conns_now and conns_total are 0)"),
-        ("stopped", "signal, datagrams, bytes_in, bytes_out"),
+        ("stopped", "signal, datagrams, bytes_in, bytes_out (conns is 0)"),
         ("connected", "peer, local, connect_ms (--connect)"),
         ("echo", "seq, bytes, rtt_us, data (--message)"),
         (

@@ -461,6 +461,37 @@ fn trace_narrates_the_server() {
 }
 
 #[test]
+fn trace_narrates_the_thread_model_in_c_terms() {
+    let mut s = Server::start_cmd(netlab().args([
+        "--json",
+        "--trace",
+        "echo-server",
+        "--model",
+        "thread",
+        "--bind",
+        "127.0.0.1",
+        "--max-conns",
+        "1",
+        "0",
+    ]));
+    let d = b"a thread of its own".to_vec();
+    assert_eq!(echo_through(s.addr(), &d), d);
+    assert_eq!(s.wait_exit(10), Some(0));
+    let err = s.stderr();
+    // the worker's start, as the course's pthread_create (its own lines may
+    // come first: the two threads race to stderr)
+    let created =
+        err.lines().position(|l| l.starts_with("[main] pthread_create(\"conn 1\", stack ") && l.ends_with(") = 0"));
+    let first_read = err.lines().position(|l| l.starts_with("[conn 1] read("));
+    assert!(created.is_some() && first_read.is_some(), "{err}");
+    // errors read as the C library words them (strerror, as perror and
+    // strace print them): draining the backlog at --max-conns meets EAGAIN
+    let eagain: Vec<&str> = err.lines().filter(|l| l.contains(" = -1 EAGAIN ")).collect();
+    assert!(!eagain.is_empty(), "{err}");
+    assert!(eagain.iter().all(|l| l.ends_with("= -1 EAGAIN (Resource temporarily unavailable)")), "{err}");
+}
+
+#[test]
 fn trace_lines_of_parent_and_children_never_interleave() {
     // Parent and children share stderr; 40 children tracing at once must
     // still leave one whole `call(args) = result` per line.

@@ -51,6 +51,33 @@ fn list_covers_the_spec_table() {
     }
 }
 
+#[test]
+fn list_text_is_aligned_columns() {
+    let infos = json(&["list"]);
+    let o = run(&["sockopt", "list"], b"");
+    assert_exit(&o, 0);
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), infos.len(), "{text}");
+    // every column starts where it starts on the first row, the widest
+    // values ("tcp,udp (IPv6)", "IPV6_MULTICAST_HOPS") included
+    let mut starts = None;
+    for (line, info) in lines.iter().zip(&infos) {
+        let Event::SockoptInfo { level, option, kind, applies_to, access, description } = info else {
+            panic!("{info:?}")
+        };
+        let mut at = Vec::new();
+        let mut from = 0;
+        for col in [level, option, kind, applies_to, access, description] {
+            let i = from + line[from..].find(col.as_str()).unwrap_or_else(|| panic!("{col:?} not in {line:?}"));
+            assert!(i == 0 || line[..i].ends_with(' '), "{col:?} runs into the column before it: {line:?}");
+            at.push(i);
+            from = i + col.len();
+        }
+        assert_eq!(starts.get_or_insert_with(|| at.clone()), &at, "{line:?} is out of line with\n{}", lines[0]);
+    }
+}
+
 fn get_map(args: &[&str]) -> Vec<(String, String, serde_json::Value)> {
     let mut a = vec!["get"];
     a.extend_from_slice(args);

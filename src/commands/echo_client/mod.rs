@@ -40,7 +40,10 @@ pub const DOCS: Docs = Docs {
         ("netlab echo-client 127.0.0.1 9190 < big.bin | cmp - big.bin", "stream a file through and compare"),
         ("netlab echo-client --message hello --message world ::1 9190", "send each message, print each echo"),
         ("netlab --trace echo-client --split 127.0.0.1 9190 < f", "the I/O split: a child writes, the parent reads"),
-        ("netlab --json echo-client --timeout 2 localhost 9190 < f | jq .verified", "script-friendly verification"),
+        (
+            "netlab --json echo-client --timeout 2 localhost 9190 < f | jq 'select(.event==\"summary\").verified'",
+            "script-friendly verification",
+        ),
         ("netlab echo-client --connections 50 --size 512 --duration 5 127.0.0.1 9190", "load: requests/s and latency percentiles"),
         ("netlab echo-client --connections 1 --idle 1000 --duration 5 127.0.0.1 9190", "the cost of 1000 idle clients (select vs epoll)"),
         ("netlab echo-client --connections 4 --reconnect --requests 20000 127.0.0.1 9190", "connections per second"),

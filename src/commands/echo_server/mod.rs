@@ -48,8 +48,8 @@ pub const DOCS: Docs = Docs {
             "the textbook server, textbook sizes",
         ),
         (
-            "netlab --json echo-server --bind 127.0.0.1 0 | jq -r 'select(.event==\"listening\").port'",
-            "a free port, for scripts",
+            "netlab --json echo-server --bind 127.0.0.1 0 | jq --unbuffered -r 'select(.event==\"listening\").port'",
+            "a free port, printed as soon as the server listens (without --unbuffered, jq holds it until the server ends)",
         ),
         ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
         ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "the fastest model: one thread, epoll"),

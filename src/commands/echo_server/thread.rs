@@ -111,6 +111,20 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let _ = done2.send(id);
             let _ = sys::write(&wake2, &[1]);
         });
+        if crate::logging::tracing_syscalls() {
+            // std's spawn is pthread_create(3), which returns the error
+            // number itself instead of -1 and errno
+            crate::logging::trace_line(&match &spawned {
+                Ok(_) => format!("pthread_create(\"conn {id}\", stack {STACK}) = 0"),
+                Err(e) => {
+                    let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
+                    format!(
+                        "pthread_create(\"conn {id}\", stack {STACK}) = {errno:?} ({})",
+                        crate::error::strerror(errno)
+                    )
+                }
+            });
+        }
         match spawned {
             Ok(h) => {
                 workers.insert(id, h);
