@@ -23,9 +23,10 @@ pub const EXIT_VERIFY: u8 = 3;
 /// Every way a command can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad flag, argument or value: exit 2.
+    /// Bad flag, argument or value: exit 2; with the errno when it was
+    /// the kernel that refused the value (setsockopt's EINVAL).
     #[error("{msg}")]
-    Usage { msg: String, hint: Option<String> },
+    Usage { msg: String, hint: Option<String>, errno: Option<Errno> },
     /// A system call failed: `op` names the call and its target
     /// (`bind 0.0.0.0:9190`); exit 1.
     #[error("{op}: {}", describe_errno(*errno))]
@@ -35,9 +36,10 @@ pub enum Error {
     /// when there is one: exit 1.
     #[error("{msg}")]
     Failed { msg: String, hint: Option<String>, errno: Option<Errno> },
-    /// What came back is not what was sent: exit 3.
+    /// What came back is not what was sent: exit 3; with the errno when a
+    /// failed read cut the echo short (ECONNRESET).
     #[error("{msg}")]
-    Verify { msg: String },
+    Verify { msg: String, errno: Option<Errno> },
 }
 
 /// `Address already in use (EADDRINUSE)`: the text and the name, as a
@@ -62,11 +64,17 @@ pub fn errno_name(errno: Errno) -> String {
 
 impl Error {
     pub fn usage(msg: impl Into<String>) -> Self {
-        Error::Usage { msg: msg.into(), hint: None }
+        Error::Usage { msg: msg.into(), hint: None, errno: None }
+    }
+
+    /// Input the kernel refused (`setsockopt` said EINVAL): exit 2, with
+    /// the errno for the JSON error event.
+    pub fn usage_errno(msg: impl Into<String>, errno: Errno) -> Self {
+        Error::Usage { msg: msg.into(), hint: None, errno: Some(errno) }
     }
 
     pub fn usage_hint(msg: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Usage { msg: msg.into(), hint: Some(hint.into()) }
+        Error::Usage { msg: msg.into(), hint: Some(hint.into()), errno: None }
     }
 
     pub fn sys(op: impl Into<String>, errno: Errno) -> Self {
@@ -96,7 +104,13 @@ impl Error {
     }
 
     pub fn verify(msg: impl Into<String>) -> Self {
-        Error::Verify { msg: msg.into() }
+        Error::Verify { msg: msg.into(), errno: None }
+    }
+
+    /// An echo cut short by a failed read (the server reset the
+    /// connection): exit 3, with the errno for the JSON error event.
+    pub fn verify_errno(msg: impl Into<String>, errno: Errno) -> Self {
+        Error::Verify { msg: msg.into(), errno: Some(errno) }
     }
 
     /// The one place where an error becomes an exit code.
@@ -112,8 +126,7 @@ impl Error {
     pub fn errno(&self) -> Option<Errno> {
         match self {
             Error::Sys { errno, .. } => Some(*errno),
-            Error::Failed { errno, .. } => *errno,
-            _ => None,
+            Error::Failed { errno, .. } | Error::Usage { errno, .. } | Error::Verify { errno, .. } => *errno,
         }
     }
 

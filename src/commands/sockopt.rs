@@ -719,11 +719,14 @@ fn set(s: &SetArgs, out: &mut Out) -> Result<()> {
     for (def, val, typed) in plan {
         write_value(&fd, def, &val).map_err(|e| match e {
             // The kernel refused the value itself: that is bad input.
-            Errno::EINVAL | Errno::ENOENT => Error::usage(format!(
-                "setsockopt {}={typed}: {} (the kernel refused this value)",
-                def.opt.opt_name,
-                crate::error::describe_errno(e)
-            )),
+            Errno::EINVAL | Errno::ENOENT => Error::usage_errno(
+                format!(
+                    "setsockopt {}={typed}: {} (the kernel refused this value)",
+                    def.opt.opt_name,
+                    crate::error::describe_errno(e)
+                ),
+                e,
+            ),
             // 0..6 is anyone's; other priorities are privileged
             Errno::EPERM if def.opt.opt_name == "SO_PRIORITY" => Error::failed_errno(
                 format!("setsockopt SO_PRIORITY={typed}: {}", crate::error::describe_errno(e)),

@@ -411,6 +411,35 @@ fn text_events_are_grepable_lines() {
     assert!(lines[2].starts_with("stopped: 1 connections, 5 bytes in, 5 bytes out"), "{rest}");
 }
 
+/// A grader that runs clients one after another and diffs the server's
+/// events must get the same order every run: a client saw its echo end
+/// (EOF) before it connected again, so that connection's `closed` comes
+/// before the next one's `accepted`, in every model (fork's `closed` does
+/// not wait for SIGCHLD, the thread model's for its worker's close).
+#[test]
+fn sequential_clients_give_events_in_their_order() {
+    const CLIENTS: u64 = 25;
+    for m in MODELS {
+        let mut s = start(m, &["--max-conns", &CLIENTS.to_string()]);
+        for i in 0..CLIENTS {
+            let d = random_bytes(100, i);
+            assert_eq!(echo_through(s.addr(), &d), d, "{m}");
+        }
+        assert_eq!(s.wait_exit(20), Some(0), "{m}");
+        let order: Vec<String> = s
+            .events()
+            .iter()
+            .filter_map(|e| match e {
+                Event::Accepted { conn, .. } => Some(format!("accepted {conn}")),
+                Event::Closed { conn, .. } => Some(format!("closed {conn}")),
+                _ => None,
+            })
+            .collect();
+        let want: Vec<String> = (1..=CLIENTS).flat_map(|c| [format!("accepted {c}"), format!("closed {c}")]).collect();
+        assert_eq!(order, want, "{m}");
+    }
+}
+
 /// A fork-model server with --trace that exits after `max_conns` clients.
 fn traced_fork_server(max_conns: &str) -> Server {
     Server::start_cmd(netlab().args([
@@ -849,6 +878,26 @@ fn a_server_that_closes_at_once_is_always_exit_3() {
         let o = run(&["echo-client", "-m", "hello", "127.0.0.1", &port], b"");
         assert_exit(&o, 3);
     }
+    h.join().unwrap();
+}
+
+#[test]
+fn a_reset_before_the_echo_is_exit_3_with_its_errno() {
+    // reads the message, then resets the connection (SO_LINGER 0)
+    let (addr, h) = odd_server(1, |mut c| {
+        let mut b = [0u8; 5];
+        c.read_exact(&mut b).unwrap();
+        drop(socket2_linger_zero(&c));
+    });
+    let o = run(&["--json", "echo-client", "-m", "hello", "127.0.0.1", &addr.port().to_string()], b"");
+    assert_exit(&o, 3);
+    let evs = events(&o);
+    let err = evs.iter().find(|e| matches!(e, Event::Error { .. })).unwrap_or_else(|| panic!("{evs:?}"));
+    assert!(
+        matches!(err, Event::Error { message, errno: Some(104), code: Some(code), exit_code: 3, .. }
+            if code == "ECONNRESET" && message == "the server reset the connection after echoing 0 of 5 bytes"),
+        "{err:?}"
+    );
     h.join().unwrap();
 }
 

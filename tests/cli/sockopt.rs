@@ -262,6 +262,17 @@ fn bad_options_are_usage_errors() {
     }
 }
 
+#[test]
+fn a_value_the_kernel_refuses_keeps_its_errno() {
+    let o = run(&["--json", "sockopt", "set", "congestion=no-such-algo"], b"");
+    assert_exit(&o, 2);
+    let evs = events(&o);
+    assert!(
+        matches!(&evs[..], [Event::Error { errno: Some(2), code: Some(code), exit_code: 2, .. }] if code == "ENOENT"),
+        "{evs:?}"
+    );
+}
+
 /// SO_PRIORITY 0..6 is anyone's; beyond that the kernel asks for
 /// CAP_NET_ADMIN, so netlab leaves the decision to it: root gets the value,
 /// anyone else EPERM with the reason.

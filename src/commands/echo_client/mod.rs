@@ -291,9 +291,14 @@ pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
 
 /// The server ended the connection (EOF, or a reset: which of the two
 /// arrives first is a race in TCP) before echoing everything sent: the echo
-/// is incomplete, a verification failure either way.
-fn ended_early(how: &str, echoed: u64, sent: u64) -> Error {
-    Error::verify(format!("the server {how} the connection after echoing {echoed} of {sent} bytes"))
+/// is incomplete, a verification failure either way (with the errno of the
+/// failed call that told, for the JSON error event).
+fn ended_early(how: &str, echoed: u64, sent: u64, errno: Option<Errno>) -> Error {
+    let msg = format!("the server {how} the connection after echoing {echoed} of {sent} bytes");
+    match errno {
+        Some(e) => Error::verify_errno(msg, e),
+        None => Error::verify(msg),
+    }
 }
 
 /// How a read or write error ends the connection: a reset or a broken pipe
@@ -311,7 +316,7 @@ fn gone(e: Errno) -> Option<&'static str> {
 /// away, the I/O error otherwise.
 fn io_error(op: &str, e: Errno, echoed: u64, sent: u64) -> Error {
     match gone(e) {
-        Some(how) => ended_early(how, echoed, sent),
+        Some(how) => ended_early(how, echoed, sent, Some(e)),
         None => Error::sys(op, e),
     }
 }
@@ -345,7 +350,7 @@ fn round_trip(fd: &Fd, msg: &[u8], timeout: Option<Duration>) -> Result<(Vec<u8>
     while have < msg.len() {
         wait_readable(fd, timeout, msg.len() - have)?;
         match sys::read(fd, &mut got[have..]) {
-            Ok(0) => return Err(ended_early("closed", have as u64, msg.len() as u64)),
+            Ok(0) => return Err(ended_early("closed", have as u64, msg.len() as u64, None)),
             Ok(n) => have += n,
             Err(Errno::EINTR) => continue,
             Err(e) => return Err(io_error("read", e, have as u64, msg.len() as u64)),
@@ -595,7 +600,7 @@ fn stream(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         if v.sent == 0 {
             return Err(Error::verify("the server closed the connection before any of stdin was sent"));
         }
-        return Err(ended_early("closed", v.received, v.sent));
+        return Err(ended_early("closed", v.received, v.sent, None));
     }
     v.finish(out, t0)
 }
@@ -678,7 +683,7 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
     let mut v = Verifier::default();
     let mut buf = vec![0u8; cfg.buffer_size];
     let (mut copy_open, mut sock_open) = (true, true);
-    let mut ended: Option<&str> = None;
+    let mut ended: Option<(&str, Errno)> = None;
     // --timeout bounds the waits on the server (an echo, or its close once
     // stdin has ended), not a slow stdin: since when the server owes us
     // something without having sent a byte (more stdin does not reset it)
@@ -733,7 +738,7 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
                 Err(Errno::EINTR) => {}
                 Err(e) => match gone(e) {
                     // the server went away: learn all that was sent, then say so
-                    Some(how) => (ended, sock_open) = (Some(how), false),
+                    Some(how) => (ended, sock_open) = (Some((how, e)), false),
                     None => return Err(Error::sys("read", e)),
                 },
             }
@@ -755,17 +760,17 @@ fn split_reader(fd: &Fd, copy: &Fd, cfg: &Config, out: &Out, t0: Instant) -> Res
         if v.sent == 0 {
             return Err(Error::verify("the server closed the connection before any of stdin was sent"));
         }
-        let how = ended.unwrap_or("closed");
+        let how = ended.map_or("closed", |(how, _)| how);
         if v.received == v.sent {
             return Err(Error::verify(format!(
                 "the server {how} the connection before stdin ended ({} bytes sent, all echoed)",
                 v.sent
             )));
         }
-        return Err(ended_early(how, v.received, v.sent));
+        return Err(ended_early(how, v.received, v.sent, ended.map(|(_, e)| e)));
     }
-    if let Some(how) = ended.filter(|_| v.received < v.sent) {
-        return Err(ended_early(how, v.received, v.sent));
+    if let Some((how, e)) = ended.filter(|_| v.received < v.sent) {
+        return Err(ended_early(how, v.received, v.sent, Some(e)));
     }
     v.finish(out, t0).map(|_| false)
 }

@@ -6,10 +6,15 @@
 //!
 //! The child does nothing but echo: every page it writes after fork() is a
 //! copy-on-write fault, so it formats no events and allocates nothing. Its
-//! byte counts go to its slot in a shared anonymous mapping and its reason
-//! for ending to its exit status; the parent turns both into the `closed`
-//! event when it reaps the child. Children started while as many as there
-//! are CPUs already serve run under SCHED_BATCH (see `echo_server::run_as_batch`).
+//! byte counts and its reason for ending go to its slot in a shared
+//! anonymous mapping (the reason also to its exit status); the parent turns
+//! them into the `closed` event. A child marks its end before it closes the
+//! client's socket, and the parent looks for such marks before it announces
+//! a new connection: a client that saw its echo end and connects again sees
+//! `closed` of the old connection before `accepted` of the new one, in
+//! every run (`reaped` follows whenever SIGCHLD is handled). Children
+//! started while as many as there are CPUs already serve run under
+//! SCHED_BATCH (see `echo_server::run_as_batch`).
 //!
 //! Try it: `netlab --trace echo-server --model fork 9190`, connect twice,
 //! and watch `fork() = …`, `[pid N] close(3) = 0`, `waitpid(-1, WNOHANG)`.
@@ -28,10 +33,15 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Per-connection byte counters shared with the children: each live child
-/// owns one slot (bytes_in, bytes_out), handed out from a free list and
-/// returned when the child is reaped.
+/// Per-connection counters shared with the children: each live child owns
+/// one slot (bytes_in, bytes_out, ended), handed out from a free list and
+/// returned when the child is reaped. `ended` is 0 while the child serves,
+/// then its exit code + 1. One more slot after them counts the ends, so the
+/// parent looks through its children only when one has ended.
 const SLOTS: usize = 1 << 16;
+
+/// u64 words per slot.
+const SLOT_WORDS: usize = 3;
 
 /// Connections accepted (and forked) per wake-up at most.
 const BATCH: usize = 32;
@@ -47,7 +57,8 @@ struct SharedCounters {
 impl SharedCounters {
     fn new() -> Result<SharedCounters> {
         use nix::sys::mman::{mmap_anonymous, MapFlags, ProtFlags};
-        let len = std::num::NonZeroUsize::new(SLOTS * 16).ok_or_else(|| Error::failed("mmap length"))?;
+        let len =
+            std::num::NonZeroUsize::new((SLOTS + 1) * SLOT_WORDS * 8).ok_or_else(|| Error::failed("mmap length"))?;
         // SAFETY: a fresh anonymous mapping, zero-filled by the kernel (a
         // valid AtomicU64 array), aliased by nothing else in this process;
         // pages are touched only as slots are used.
@@ -59,13 +70,26 @@ impl SharedCounters {
 
     /// (bytes_in, bytes_out) of slot `index` (< SLOTS).
     fn slot(&self, index: usize) -> (&AtomicU64, &AtomicU64) {
-        let i = (index % SLOTS) * 2;
-        // SAFETY: i + 1 < 2 * SLOTS, inside the mapping, which lives as
+        (self.word(index % SLOTS, 0), self.word(index % SLOTS, 1))
+    }
+
+    /// How the child in slot `index` ended: 0 while it serves, else its
+    /// exit code + 1.
+    fn ended(&self, index: usize) -> &AtomicU64 {
+        self.word(index % SLOTS, 2)
+    }
+
+    /// How many children have marked their end, ever.
+    fn ends(&self) -> &AtomicU64 {
+        self.word(SLOTS, 0)
+    }
+
+    fn word(&self, slot: usize, word: usize) -> &AtomicU64 {
+        let i = slot * SLOT_WORDS + word;
+        assert!(i < (SLOTS + 1) * SLOT_WORDS);
+        // SAFETY: i is inside the mapping (checked above), which lives as
         // long as self.
-        unsafe {
-            let base = self.ptr.as_ptr() as *const AtomicU64;
-            (&*base.add(i), &*base.add(i + 1))
-        }
+        unsafe { &*(self.ptr.as_ptr() as *const AtomicU64).add(i) }
     }
 }
 
@@ -75,6 +99,8 @@ struct Child {
     slot: usize,
     peer: SocketAddr,
     started: Instant,
+    /// its `closed` event is out (it marked its end; not reaped yet)
+    announced: bool,
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
@@ -93,6 +119,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut batch: Vec<(Fd, SocketAddr, u64, usize, i32)> = Vec::with_capacity(BATCH);
     out.set_buffered(true);
     let batch_after = super::batch_after();
+    // ends the parent has announced (see `announce_ended`)
+    let mut ends_seen = 0u64;
     let stop = loop {
         reap(&mut live, &mut free_slots, &shared, &mut srv);
         srv.totals.conns_now = live.len() as u64;
@@ -115,7 +143,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         if signals::take_usr1() {
             // totals so far, plus what live children have moved
             let mut t = srv.totals;
-            for c in live.values() {
+            for c in live.values().filter(|c| !c.announced) {
                 let (bi, bo) = shared.slot(c.slot);
                 t.bytes_in += bi.load(Ordering::Relaxed);
                 t.bytes_out += bo.load(Ordering::Relaxed);
@@ -149,6 +177,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let (bytes_in, bytes_out) = shared.slot(slot);
             bytes_in.store(0, Ordering::Relaxed);
             bytes_out.store(0, Ordering::Relaxed);
+            shared.ended(slot).store(0, Ordering::Relaxed);
             batch.push((fd, peer, id, slot, 0));
         }
         for i in 0..batch.len() {
@@ -181,6 +210,11 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     let counters = SharedBytes { bytes_in, bytes_out };
                     let end = echo_blocking(fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
                     let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
+                    // The end is marked before the client can see it (the
+                    // close below), so the parent finds it before it
+                    // announces any connection the client makes next.
+                    shared.ended(slot).store(code as u64 + 1, Ordering::Release);
+                    shared.ends().fetch_add(1, Ordering::Release);
                     // The course's close(clnt_sock) before the child returns
                     // (exit would close it too, but --trace shows this one).
                     // SAFETY: as above, `fd` is never dropped in the child.
@@ -196,10 +230,11 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 Err(e) => batch[i].4 = -(e as i32),
             }
         }
+        announce_ended(&mut live, &shared, &mut ends_seen, &mut srv);
         for (fd, peer, id, slot, pid) in batch.drain(..) {
             if pid > 0 {
                 srv.emit_accepted(id, &peer, &fd, pid as u32);
-                live.insert(pid, Child { id, slot, peer, started: Instant::now() });
+                live.insert(pid, Child { id, slot, peer, started: Instant::now(), announced: false });
             } else {
                 free_slots.push(slot);
                 let e = Errno::from_raw(-pid);
@@ -236,8 +271,28 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
+/// The `closed` event of every child that has marked its end and is not
+/// reaped yet (its connection is over: its client may already have
+/// connected again).
+fn announce_ended(live: &mut HashMap<i32, Child>, shared: &SharedCounters, seen: &mut u64, srv: &mut Server<'_>) {
+    let ends = shared.ends().load(Ordering::Acquire);
+    if ends == *seen {
+        return;
+    }
+    *seen = ends;
+    for c in live.values_mut().filter(|c| !c.announced) {
+        let ended = shared.ended(c.slot).load(Ordering::Acquire);
+        if ended > 0 {
+            let reason = REASONS.get(ended as usize - 1).copied().unwrap_or("error");
+            let (bi, bo) = shared.slot(c.slot);
+            srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
+            c.announced = true;
+        }
+    }
+}
+
 /// Reap every child that has exited (the waitpid(WNOHANG) loop) and
-/// announce its connection's end.
+/// announce its connection's end (unless `announce_ended` has).
 fn reap(live: &mut HashMap<i32, Child>, free: &mut Vec<usize>, shared: &SharedCounters, srv: &mut Server<'_>) {
     if live.is_empty() {
         return; // no children: waitpid would only say ECHILD
@@ -262,8 +317,10 @@ fn finish(
     srv: &mut Server<'_>,
 ) {
     if let Some(c) = live.remove(&pid) {
-        let (bi, bo) = shared.slot(c.slot);
-        srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
+        if !c.announced {
+            let (bi, bo) = shared.slot(c.slot);
+            srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
+        }
         free.push(c.slot);
     }
     srv.out.emit(&Event::Reaped { pid, status: status.to_string() });

@@ -61,7 +61,8 @@ pub const DOCS: Docs = Docs {
         (
             "closed",
             "conn, peer, bytes_in, bytes_out, duration_ms, reason: eof|reset|timeout|error, or shutdown \
-             (the server closed it because it was stopping)",
+             (the server closed it because it was stopping); it comes before the accepted of any connection \
+             made after this one ended, and in the fork model before the child's reaped",
         ),
         (
             "reaped",

@@ -104,10 +104,13 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     super::conn::BlockingEnd { bytes_in: 0, bytes_out: 0, reason: "error" }
                 }
             };
-            shared2.fds.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-            drop(fd);
+            // `closed` goes out before the socket is closed: a client that
+            // saw its echo end and connects again sees this connection's
+            // `closed` before the next one's `accepted`, in every run.
             let reason = if shared2.stopping.load(Ordering::SeqCst) { "shutdown" } else { end.reason };
             out2.emit(&closed_event(id, &peer, end.bytes_in, end.bytes_out, started, reason));
+            shared2.fds.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            drop(fd);
             let _ = done2.send(id);
             let _ = sys::write(&wake2, &[1]);
         });
