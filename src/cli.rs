@@ -179,7 +179,18 @@ pub fn command() -> clap::Command {
             sc
         });
     }
-    cmd
+    negative_values(cmd)
+}
+
+/// An option's value may start with a minus (`--timeout -1`, `-m -5`):
+/// the option's own parser then says what is wrong with it ("seconds must be
+/// above 0") instead of clap's "unexpected argument '-1'". Positionals are
+/// left alone, so `-4` and `-6` stay flags.
+fn negative_values(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(
+        |a| if !a.is_positional() && a.get_action().takes_values() { a.allow_negative_numbers(true) } else { a },
+    )
+    .mut_subcommands(negative_values)
 }
 
 #[cfg(test)]

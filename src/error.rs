@@ -36,6 +36,10 @@ pub enum Error {
     /// when there is one: exit 1.
     #[error("{msg}")]
     Failed { msg: String, hint: Option<String>, errno: Option<Errno> },
+    /// getaddrinfo(3) failed for a name (`gai` is its EAI_* code, which
+    /// the JSON error event names in `code`): exit 1.
+    #[error("{msg}")]
+    Lookup { msg: String, gai: i32 },
     /// What came back is not what was sent: exit 3; with the errno when a
     /// failed read cut the echo short (ECONNRESET).
     #[error("{msg}")]
@@ -117,7 +121,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage { .. } => EXIT_USAGE,
-            Error::Sys { .. } | Error::Failed { .. } => EXIT_FAILURE,
+            Error::Sys { .. } | Error::Failed { .. } | Error::Lookup { .. } => EXIT_FAILURE,
             Error::Verify { .. } => EXIT_VERIFY,
         }
     }
@@ -127,6 +131,16 @@ impl Error {
         match self {
             Error::Sys { errno, .. } => Some(*errno),
             Error::Failed { errno, .. } | Error::Usage { errno, .. } | Error::Verify { errno, .. } => *errno,
+            Error::Lookup { .. } => None,
+        }
+    }
+
+    /// The symbolic name of what failed, for the JSON error event: the
+    /// errno's (`EADDRINUSE`) or the resolver's (`EAI_NONAME`).
+    pub fn code(&self) -> Option<String> {
+        match self {
+            Error::Lookup { gai, .. } => crate::net::gai_name(*gai).map(str::to_string),
+            _ => self.errno().map(errno_name),
         }
     }
 
@@ -134,7 +148,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Usage { hint, .. } | Error::Failed { hint, .. } => hint.clone(),
-            Error::Verify { .. } => None,
+            Error::Verify { .. } | Error::Lookup { .. } => None,
             Error::Sys { op, errno } => errno_hint(op, *errno),
         }
     }

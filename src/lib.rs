@@ -67,7 +67,7 @@ pub fn report(command: &str, err: &Error, out: &Out) {
             command: command.to_string(),
             message,
             errno: err.errno().map(|e| e as i32),
-            code: err.errno().map(error::errno_name),
+            code: err.code(),
             exit_code: err.exit_code(),
         });
     }

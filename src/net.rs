@@ -212,8 +212,10 @@ pub fn resolve(host: &Host, port: u16, family: Family, socktype: i32) -> Result<
                 },
                 ..Default::default()
             };
-            let iter = dns_lookup::getaddrinfo(Some(name), None, Some(hints))
-                .map_err(|e| Error::failed(format!("resolve {name}: {}", gai_message(e.error_num()))))?;
+            let iter = dns_lookup::getaddrinfo(Some(name), None, Some(hints)).map_err(|e| Error::Lookup {
+                msg: format!("resolve {name}: {}", gai_message(e.error_num())),
+                gai: e.error_num(),
+            })?;
             let mut out: Vec<SocketAddr> = Vec::new();
             for ai in iter.flatten() {
                 let mut a = ai.sockaddr;

@@ -219,7 +219,16 @@ pub enum Event {
     /// The client connected.
     Connected { peer: String, local: String, connect_ms: f64 },
     /// One message came back (--message and prompt modes).
-    Echo { seq: u64, bytes: u64, rtt_us: u64, data: String },
+    /// `data` is the echo as text (invalid UTF-8 replaced by U+FFFD);
+    /// when it is not UTF-8, `data_hex` has its exact bytes.
+    Echo {
+        seq: u64,
+        bytes: u64,
+        rtt_us: u64,
+        data: String,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        data_hex: Option<String>,
+    },
     /// The end of a client run.
     Summary(Summary),
 
@@ -843,6 +852,19 @@ pub fn json_line(ev: &Event) -> String {
     // Serializing this enum cannot fail: every field is a string, number,
     // bool, list or JSON value, and every map key is a string.
     serde_json::to_string(ev).unwrap_or_else(|e| format!("{{\"event\":\"error\",\"message\":\"json: {e}\"}}"))
+}
+
+/// Bytes as one lowercase hex string (`"7f000001"`).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An echo's `data` and, when it is not UTF-8, its exact bytes in hex.
+pub fn echo_data(bytes: &[u8]) -> (String, Option<String>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), Some(hex(bytes))),
+    }
 }
 
 /// Bytes as lowercase hex pairs (`["7f","00","00","01"]`).

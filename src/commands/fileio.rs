@@ -469,7 +469,7 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
     let (data, data_hex) = match String::from_utf8(content) {
         _ if !out.is_json() => (None, None),
         Ok(s) => (Some(s), None),
-        Err(e) => (None, Some(e.into_bytes().iter().map(|b| format!("{b:02x}")).collect())),
+        Err(e) => (None, Some(crate::output::hex(e.as_bytes()))),
     };
     out.emit_note(&Event::Read { path: path.to_string(), fd: fd.raw(), bytes: total, calls, offset, data, data_hex });
     fd.close().map_err(|e| Error::sys(format!("close {path}"), e))

@@ -98,7 +98,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             (q.clone(), Ok(rx))
         })
         .collect();
-    let (mut failed, mut invalid) = (Vec::new(), 0usize);
+    let (mut failed, mut invalid, mut records) = (Vec::new(), 0usize, 0usize);
     for (q, rx) in pending {
         let left = deadline.saturating_duration_since(Instant::now());
         let answer = match rx.map(|rx| rx.recv_timeout(left)) {
@@ -118,11 +118,19 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
                 Answer::Failed { message: "the lookup thread failed".into(), code: None }
             }
         };
+        // text: a blank line between records, as between dig's sections
+        let mut record = |e: &Event| {
+            if records > 0 && !out.is_json() {
+                out.data(b"\n");
+            }
+            records += 1;
+            out.emit(e);
+        };
         match answer {
-            Answer::Forward(evs) => evs.iter().for_each(|e| out.emit(e)),
-            Answer::Reverse(e) => out.emit(&e),
+            Answer::Forward(evs) => evs.iter().for_each(record),
+            Answer::Reverse(e) => record(&e),
             Answer::Failed { message, code } => {
-                out.emit(&Event::ResolveFailed { query: q.clone(), message: message.clone(), code });
+                record(&Event::ResolveFailed { query: q.clone(), message: message.clone(), code });
                 failed.push((q, message));
             }
         }

@@ -44,7 +44,7 @@ pub const DOCS: Docs = Docs {
         ("stats", "datagrams, bytes_in, bytes_out, model (udp), pid (on SIGUSR1; conns_now and conns_total are 0)"),
         ("stopped", "signal, datagrams, bytes_in, bytes_out (conns is 0)"),
         ("connected", "peer, local, connect_ms (--connect)"),
-        ("echo", "seq, bytes, rtt_us, data (--message)"),
+        ("echo", "seq, bytes, rtt_us, data (--message), data_hex (the exact bytes, when not UTF-8)"),
         (
             "summary",
             "kind=udp: sent, received, lost, loss_pct, duplicates, reordered, late, corrupt, ignored, rtt_min_us, rtt_p50_us, rtt_p90_us, rtt_p99_us, rtt_max_us (the rtt fields are null when no reply came)",
@@ -452,12 +452,8 @@ fn messages(c: &mut Client, msgs: &[std::ffi::OsString], timeout: Duration, out:
             }
         };
         let rtt = t0.elapsed();
-        out.emit(&Event::Echo {
-            seq: i as u64 + 1,
-            bytes: n as u64,
-            rtt_us: rtt.as_micros() as u64,
-            data: String::from_utf8_lossy(&buf[..n]).into_owned(),
-        });
+        let (data, data_hex) = crate::output::echo_data(&buf[..n]);
+        out.emit(&Event::Echo { seq: i as u64 + 1, bytes: n as u64, rtt_us: rtt.as_micros() as u64, data, data_hex });
         if &buf[..n] != m.as_bytes() {
             return Err(Error::verify(format!("reply {} differs from the datagram sent", i + 1)));
         }

@@ -926,14 +926,15 @@ fn client_messages_print_each_echo() {
     assert_exit(&o, 0);
     let evs = events(&o);
     assert!(matches!(&evs[0], Event::Connected { peer, .. } if peer.starts_with("127.0.0.1:")));
-    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data, .. } if data == "abc"));
+    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data, data_hex: None, .. } if data == "abc"));
     // a message is bytes: not UTF-8 is sent and verified like any other
     use std::os::unix::ffi::OsStrExt;
     let binary = std::ffi::OsStr::from_bytes(b"\xff\xfe\x80");
     let o = run_cmd(netlab().args(["--json", "echo-client", "-m"]).arg(binary).args(["127.0.0.1", &port]), b"");
     assert_exit(&o, 0);
     let evs = events(&o);
-    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, .. }), "{evs:?}");
+    // its text is lossy; data_hex gives the bytes back exactly
+    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data_hex: Some(h), .. } if h == "fffe80"), "{evs:?}");
     assert!(matches!(evs.last(), Some(Event::Summary(netlab::output::Summary::Stream { verified: true, .. }))));
     s.stop();
     // UDP takes the bytes too
@@ -943,7 +944,11 @@ fn client_messages_print_each_echo() {
         b"",
     );
     assert_exit(&o, 0);
-    assert!(matches!(&events(&o)[0], Event::Echo { bytes: 3, .. }), "{}", stdout(&o));
+    assert!(
+        matches!(&events(&o)[0], Event::Echo { bytes: 3, data_hex: Some(h), .. } if h == "fffe80"),
+        "{}",
+        stdout(&o)
+    );
     u.wait_for("datagram", 10, |e| matches!(e, Event::Datagram { bytes: 3, .. }));
     u.stop();
 }

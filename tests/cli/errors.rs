@@ -245,6 +245,11 @@ fn messages_name_the_actual_problem() {
         (&["udp", "client", "--count", "2", "--interval", "99999999999", "::1", "9"], "over the limit of 86400000"),
         (&["udp", "client", "--count", "2", "--interval=-5", "::1", "9"], "'-5': milliseconds cannot be negative"),
         (&["udp", "client", "--timeout", "inf", "::1", "9"], "'inf' is not a number of milliseconds"),
+        // a value with a minus goes to the option's own check, not clap's
+        // "unexpected argument"
+        (&["udp", "client", "--count", "2", "--interval", "-5", "::1", "9"], "'-5': milliseconds cannot be negative"),
+        (&["echo-client", "--timeout", "-1", "127.0.0.1", "1"], "'-1': the number of seconds must be above 0"),
+        (&["echo-server", "--backlog", "-3", "0"], "-3 is not in 1..=65535"),
     ] {
         let o = run(args, b"");
         assert_exit(&o, 2);
@@ -256,4 +261,13 @@ fn messages_name_the_actual_problem() {
     let o = run(&["echo-client", "--timeout", "2e0", "-m", "x", "127.0.0.1", "1"], b"");
     assert_exit(&o, 1);
     assert!(stderr(&o).contains("Connection refused"), "{}", stderr(&o));
+    // -4 and -6 stay flags, also right after an option's value; a message
+    // may be a negative number
+    let o = run(&["--json", "echo-client", "--timeout", "2", "-4", "-m", "-5", "localhost", "1"], b"");
+    assert_exit(&o, 1);
+    assert!(
+        events(&o).iter().any(|e| matches!(e, Event::Error { code: Some(c), .. } if c == "ECONNREFUSED")),
+        "{}",
+        stderr(&o)
+    );
 }

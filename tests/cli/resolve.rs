@@ -53,6 +53,20 @@ fn text_output_is_the_hostent_fields() {
 }
 
 #[test]
+fn text_records_are_separated_by_a_blank_line() {
+    // two forward lookups: localhost resolves from the hosts file
+    let o = run(&["resolve", "-4", "localhost", "localhost"], b"");
+    assert_exit(&o, 0);
+    let s = stdout(&o);
+    let records: Vec<&str> = s.trim_end_matches('\n').split("\n\n").collect();
+    assert_eq!(records.len(), 2, "{s:?}");
+    assert!(
+        records.iter().all(|r| r.starts_with("query: localhost\n") && r.contains("address type: AF_INET")),
+        "{s:?}"
+    );
+}
+
+#[test]
 fn bad_arguments_are_usage_errors() {
     for args in [
         &["resolve"][..],
@@ -141,6 +155,24 @@ fn mixed_list_answers_each_and_exits_1() {
     let first = stderr(&o).lines().next().unwrap().to_string();
     assert!(first.starts_with("netlab: resolve: nosuch.invalid: "), "{first}");
     assert!(first.contains("(EAI_AGAIN)") || first.contains("(EAI_NONAME)"), "{first}");
+}
+
+#[test]
+fn clients_name_the_resolver_failure_in_the_error_code() {
+    require_netns!("clients_name_the_resolver_failure_in_the_error_code");
+    let ns = lab();
+    for args in
+        [&["echo-client", "-m", "x", "nosuch.invalid", "9"][..], &["udp", "client", "-m", "x", "nosuch.invalid", "9"]]
+    {
+        let o = run_cmd(ns.netlab().arg("--json").args(args), b"");
+        assert_exit(&o, 1);
+        let evs = events(&o);
+        assert!(
+            matches!(&evs[..], [Event::Error { errno: None, code: Some(c), exit_code: 1, message, .. }]
+                if (c == "EAI_AGAIN" || c == "EAI_NONAME") && message.starts_with("resolve nosuch.invalid: ")),
+            "{args:?}: {evs:?}"
+        );
+    }
 }
 
 #[test]

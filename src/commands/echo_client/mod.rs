@@ -50,7 +50,7 @@ pub const DOCS: Docs = Docs {
     ],
     events: &[
         ("connected", "peer, local, connect_ms"),
-        ("echo", "seq, bytes, rtt_us, data (message and prompt modes)"),
+        ("echo", "seq, bytes, rtt_us, data (message and prompt modes), data_hex (the exact bytes, when not UTF-8)"),
         ("summary", "kind=stream: bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms"),
         (
             "summary",
@@ -390,12 +390,8 @@ fn extra_bytes(fd: &Fd) -> Result<()> {
 }
 
 fn echo_event(seq: u64, got: &[u8], rtt: Duration) -> Event {
-    Event::Echo {
-        seq,
-        bytes: got.len() as u64,
-        rtt_us: rtt.as_micros() as u64,
-        data: String::from_utf8_lossy(got).into_owned(),
-    }
+    let (data, data_hex) = crate::output::echo_data(got);
+    Event::Echo { seq, bytes: got.len() as u64, rtt_us: rtt.as_micros() as u64, data, data_hex }
 }
 
 fn check(seq: u64, sent: &[u8], got: &[u8]) -> Result<()> {
