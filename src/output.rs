@@ -470,7 +470,8 @@ impl fmt::Display for Event {
                     match (verified, first_mismatch_at) {
                         (true, _) => "echo verified".to_string(),
                         (false, Some(at)) => format!("MISMATCH at byte {at}"),
-                        (false, None) => "MISMATCH (short echo)".to_string(),
+                        (false, None) if bytes_received < bytes_sent => "MISMATCH (short echo)".to_string(),
+                        (false, None) => "MISMATCH (more came back than was sent)".to_string(),
                     }
                 )
             }

@@ -912,6 +912,46 @@ fn extra_bytes_after_the_echo_are_exit_3() {
     let o = run(&["echo-client", "-m", "hello", "127.0.0.1", &addr.port().to_string()], b"");
     assert_exit(&o, 3);
     assert!(stderr(&o).contains("the server sent 9 bytes more than its echoes"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("MISMATCH (more came back than was sent)"), "{}", stderr(&o));
+    h.join().unwrap();
+}
+
+/// Once every byte came back, --message ends with its summary, verified or
+/// not (as stream mode does), then the error: a grader reads the verdict
+/// from the summary in every case.
+#[test]
+fn a_wrong_echo_of_a_message_is_summarised_then_exit_3() {
+    let (addr, h) = odd_server(2, |mut c| {
+        let mut b = [0u8; 5];
+        c.read_exact(&mut b).unwrap();
+        c.write_all(&b).unwrap();
+        c.read_exact(&mut b).unwrap();
+        b[3] ^= 0x20;
+        c.write_all(&b).unwrap();
+    });
+    let port = addr.port().to_string();
+    let o = run(&["--json", "echo-client", "-m", "hello", "-m", "world", "-m", "never", "127.0.0.1", &port], b"");
+    assert_exit(&o, 3);
+    let evs = events(&o);
+    let summary = evs.iter().find_map(|e| match e {
+        Event::Summary(netlab::output::Summary::Stream {
+            bytes_sent,
+            bytes_received,
+            verified,
+            first_mismatch_at,
+            ..
+        }) => Some((*bytes_sent, *bytes_received, *verified, *first_mismatch_at)),
+        _ => None,
+    });
+    // the third message is not sent: the run stops at the first bad echo
+    assert_eq!(summary, Some((10, 10, false, Some(8))), "{evs:?}");
+    assert!(
+        matches!(evs.last(), Some(Event::Error { exit_code: 3, message, .. }) if message == "echo of message 2 differs from what was sent, first at byte 3"),
+        "{evs:?}"
+    );
+    let o = run(&["echo-client", "-m", "hello", "-m", "world", "127.0.0.1", &port], b"");
+    assert_exit(&o, 3);
+    assert!(stderr(&o).contains("MISMATCH at byte 8"), "{}", stderr(&o));
     h.join().unwrap();
 }
 

@@ -51,7 +51,11 @@ pub const DOCS: Docs = Docs {
     events: &[
         ("connected", "peer, local, connect_ms"),
         ("echo", "seq, bytes, rtt_us, data (message and prompt modes), data_hex (the exact bytes, when not UTF-8)"),
-        ("summary", "kind=stream: bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms"),
+        (
+            "summary",
+            "kind=stream (stream, --split and --message): bytes_sent, bytes_received, verified, first_mismatch_at, \
+             duration_ms; also when the echo came back wrong, before the error",
+        ),
         (
             "summary",
             "kind=load: connections, idle, size, reconnect, requests, duration_s, rps, mbps, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us (null when no request completed), errors, mismatches, unfinished",
@@ -363,9 +367,10 @@ fn round_trip(fd: &Fd, msg: &[u8], timeout: Option<Duration>) -> Result<(Vec<u8>
 /// bytes the server should not send (an echo server closes at once).
 const EXTRA_GRACE: Duration = Duration::from_millis(250);
 
-/// After the last message: anything the server sends beyond the echoes is
-/// a verification failure; its EOF, or silence for EXTRA_GRACE, is fine.
-fn extra_bytes(fd: &Fd) -> Result<()> {
+/// After the last message: how many bytes the server sent beyond the
+/// echoes (any is a verification failure: `too_much`); its EOF, or silence
+/// for EXTRA_GRACE, ends the wait.
+fn extra_bytes(fd: &Fd) -> usize {
     let deadline = Instant::now() + EXTRA_GRACE;
     let mut buf = [0u8; 4096];
     let mut extra = 0usize;
@@ -383,10 +388,11 @@ fn extra_bytes(fd: &Fd) -> Result<()> {
             Ok(n) => extra += n,
         }
     }
-    if extra > 0 {
-        return Err(Error::verify(format!("the server sent {extra} bytes more than its echoes")));
-    }
-    Ok(())
+    extra
+}
+
+fn too_much(extra: usize) -> Error {
+    Error::verify(format!("the server sent {extra} bytes more than its echoes"))
 }
 
 fn echo_event(seq: u64, got: &[u8], rtt: Duration) -> Event {
@@ -394,36 +400,61 @@ fn echo_event(seq: u64, got: &[u8], rtt: Duration) -> Event {
     Event::Echo { seq, bytes: got.len() as u64, rtt_us: rtt.as_micros() as u64, data, data_hex }
 }
 
-fn check(seq: u64, sent: &[u8], got: &[u8]) -> Result<()> {
-    if sent == got {
-        return Ok(());
-    }
-    let at = sent.iter().zip(got).position(|(a, b)| a != b).unwrap_or(0);
-    Err(Error::verify(format!("echo of message {seq} differs from what was sent, first at byte {at}")))
+/// Where an echo first differs from its message (None: it is the same).
+fn first_difference(sent: &[u8], got: &[u8]) -> Option<usize> {
+    (sent != got).then(|| sent.iter().zip(got).position(|(a, b)| a != b).unwrap_or(0))
 }
 
+fn check(seq: u64, sent: &[u8], got: &[u8]) -> Result<()> {
+    match first_difference(sent, got) {
+        None => Ok(()),
+        Some(at) => Err(differs(seq, at)),
+    }
+}
+
+fn differs(seq: u64, at: usize) -> Error {
+    Error::verify(format!("echo of message {seq} differs from what was sent, first at byte {at}"))
+}
+
+/// --message: each message, then its echo. Once every byte sent has come
+/// back (the same or not), the run ends with its `summary`, as stream mode's
+/// does; a connection that fails first ends with the error alone.
 fn messages(fd: &Fd, msgs: &[OsString], cfg: &Config, out: &mut Out) -> Result<()> {
     let t0 = Instant::now();
     let (mut sent, mut received) = (0u64, 0u64);
+    let mut verdict = Ok(());
+    let mut mismatch_at = None;
     for (i, m) in msgs.iter().enumerate() {
         let seq = i as u64 + 1;
         let m = m.as_bytes();
         let (got, rtt) = round_trip(fd, m, cfg.timeout)?;
+        out.emit(&echo_event(seq, &got, rtt));
+        if let Some(at) = first_difference(m, &got) {
+            mismatch_at = Some(sent + at as u64);
+            verdict = Err(differs(seq, at));
+        }
         sent += m.len() as u64;
         received += got.len() as u64;
-        out.emit(&echo_event(seq, &got, rtt));
-        check(seq, m, &got)?;
+        if verdict.is_err() {
+            break;
+        }
     }
-    let _ = sys::shutdown(fd, Shutdown::Write);
-    extra_bytes(fd)?;
+    if verdict.is_ok() {
+        let _ = sys::shutdown(fd, Shutdown::Write);
+        let extra = extra_bytes(fd);
+        received += extra as u64;
+        if extra > 0 {
+            verdict = Err(too_much(extra));
+        }
+    }
     out.emit_note(&Event::Summary(Summary::Stream {
         bytes_sent: sent,
         bytes_received: received,
-        verified: true,
-        first_mismatch_at: None,
+        verified: verdict.is_ok(),
+        first_mismatch_at: mismatch_at,
         duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
     }));
-    Ok(())
+    verdict
 }
 
 fn prompt(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
@@ -451,7 +482,10 @@ fn prompt(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     }
     let _ = sys::shutdown(fd, Shutdown::Write);
     // as with --message: nothing may follow the last echo
-    extra_bytes(fd)
+    match extra_bytes(fd) {
+        0 => Ok(()),
+        extra => Err(too_much(extra)),
+    }
 }
 
 /// Compares what comes back with what went out, byte by byte.
