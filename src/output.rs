@@ -217,7 +217,12 @@ pub enum Event {
 
     // ---- echo-client ----
     /// The client connected.
-    Connected { peer: String, local: String, connect_ms: f64 },
+    Connected {
+        peer: String,
+        local: String,
+        #[serde(serialize_with = "thousandths")]
+        connect_ms: f64,
+    },
     /// One message came back (--message and prompt modes).
     /// `data` is the echo as text (invalid UTF-8 replaced by U+FFFD);
     /// when it is not UTF-8, `data_hex` has its exact bytes.
@@ -239,6 +244,12 @@ pub enum Event {
     DemoSummary { steps: u32, passed: u32, failed: u32 },
 }
 
+/// A measured figure in JSON, to three decimals (a microsecond of a
+/// millisecond figure): `0.112`, not `0.11201699999999999`.
+fn thousandths<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64((v * 1000.0).round() / 1000.0)
+}
+
 /// The `summary` event: its `kind` says which run it summarises.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -251,6 +262,7 @@ pub enum Summary {
         verified: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         first_mismatch_at: Option<u64>,
+        #[serde(serialize_with = "thousandths")]
         duration_ms: f64,
     },
     /// echo-client load mode.
@@ -260,9 +272,12 @@ pub enum Summary {
         size: u64,
         reconnect: bool,
         requests: u64,
+        #[serde(serialize_with = "thousandths")]
         duration_s: f64,
+        #[serde(serialize_with = "thousandths")]
         rps: f64,
         /// echoed payload, MB/s (10^6 bytes)
+        #[serde(serialize_with = "thousandths")]
         mbps: f64,
         /// latencies: null when no request completed (no measurement, not 0)
         latency_p50_us: Option<u64>,
@@ -281,6 +296,7 @@ pub enum Summary {
         sent: u64,
         received: u64,
         lost: u64,
+        #[serde(serialize_with = "thousandths")]
         loss_pct: f64,
         duplicates: u64,
         reordered: u64,
@@ -871,4 +887,24 @@ pub fn echo_data(bytes: &[u8]) -> (String, Option<String>) {
 /// Bytes as lowercase hex pairs (`["7f","00","00","01"]`).
 pub fn hex_bytes(bytes: &[u8]) -> Vec<String> {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measured_figures_are_written_to_three_decimals() {
+        let line =
+            json_line(&Event::Connected { peer: "a".into(), local: "b".into(), connect_ms: 0.11201699999999999 });
+        assert!(line.ends_with(r#""connect_ms":0.112}"#), "{line}");
+        let line = json_line(&Event::Summary(Summary::Stream {
+            bytes_sent: 1,
+            bytes_received: 1,
+            verified: true,
+            first_mismatch_at: None,
+            duration_ms: 12.34567,
+        }));
+        assert!(line.ends_with(r#""duration_ms":12.346}"#), "{line}");
+    }
 }
