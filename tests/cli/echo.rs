@@ -260,6 +260,29 @@ fn max_conns_refusals_come_after_the_last_accept() {
     assert!(accepted2 < rejected, "{evs:?}");
 }
 
+/// Stopped with one client served and one waiting in the backlog: every
+/// model tells the served connection's `closed` before the waiting one's
+/// `rejected`.
+#[test]
+fn at_shutdown_the_served_close_before_the_waiting_are_refused() {
+    for_each_model(|m| {
+        let extra: &[&str] = if m == "iterative" { &[] } else { &["--max-clients", "1"] };
+        let s = start(m, extra);
+        let mut a = TcpStream::connect(s.addr()).unwrap();
+        a.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        a.write_all(b"x").unwrap();
+        let mut one = [0u8; 1];
+        a.read_exact(&mut one).unwrap();
+        // completes its handshake in the kernel, then waits to be accepted
+        let _waiting = TcpStream::connect(s.addr()).unwrap();
+        let evs = s.stop();
+        let at = |pred: &dyn Fn(&Event) -> bool| evs.iter().position(pred).unwrap_or_else(|| panic!("{m}: {evs:?}"));
+        let closed = at(&|e| matches!(e, Event::Closed { conn: 1, .. }));
+        let rejected = at(&|e| matches!(e, Event::Rejected { reason, .. } if reason == "server stopping"));
+        assert!(closed < rejected, "{m}: {evs:?}");
+    });
+}
+
 #[test]
 fn after_max_conns_later_clients_are_refused_not_left_hanging() {
     for_each_model(|m| {

@@ -245,8 +245,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             drop(fd); // the parent does not serve: close(client_fd)
         }
     };
-    srv.reject_backlog(&listener);
-    drop(listener);
     // Stop the children, then reap every one of them.
     for pid in live.keys() {
         let _ = sys::kill(*pid, Signal::SIGTERM);
@@ -267,6 +265,10 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Ok(None) | Err(_) => break,
         }
     }
+    // then refuse who still waits, as every model does: the served
+    // connections' `closed` come before the waiting ones' `rejected`
+    srv.reject_backlog(&listener);
+    drop(listener);
     srv.stopped(stop);
     Ok(())
 }
