@@ -849,7 +849,12 @@ pub fn epoll_ctl(ep: &Fd, op: libc::c_int, fd: RawFd, events: u32, data: u64) ->
                 libc::EPOLL_CTL_MOD => "EPOLL_CTL_MOD",
                 _ => "EPOLL_CTL_DEL",
             };
-            format!("epoll_ctl({}, {name}, {fd}, {{{}}})", ep.0, epoll_flags(events))
+            let event = if op == libc::EPOLL_CTL_DEL {
+                "NULL".to_string() // the kernel ignores it
+            } else {
+                format!("{{{}, data={data}}}", epoll_flags(events))
+            };
+            format!("epoll_ctl({}, {name}, {fd}, {event})", ep.0)
         },
         |_| "0".into(),
     )

@@ -544,6 +544,50 @@ fn trace_narrates_the_thread_model_in_c_terms() {
 }
 
 #[test]
+fn trace_narrates_epoll_with_each_descriptor_as_its_data() {
+    let mut s = Server::start_cmd(netlab().args([
+        "--json",
+        "--trace",
+        "echo-server",
+        "--model",
+        "epoll",
+        "--bind",
+        "127.0.0.1",
+        "--max-conns",
+        "1",
+        "0",
+    ]));
+    let d = b"epoll".to_vec();
+    assert_eq!(echo_through(s.addr(), &d), d);
+    assert_eq!(s.wait_exit(10), Some(0));
+    let err = s.stderr();
+    // as the course's event.data.fd: the listener is 3, and so is its data
+    let ep = err
+        .lines()
+        .find_map(|l| l.strip_prefix("epoll_create1(EPOLL_CLOEXEC) = "))
+        .unwrap_or_else(|| panic!("no epoll_create1 in\n{err}"));
+    for want in [
+        format!("epoll_ctl({ep}, EPOLL_CTL_ADD, 3, {{EPOLLIN, data=3}}) = 0"),
+        format!("epoll_ctl({ep}, EPOLL_CTL_DEL, 3, NULL) = 0"),
+    ] {
+        assert!(err.lines().any(|l| l == want), "missing {want:?} in\n{err}");
+    }
+    assert!(
+        err.lines().any(|l| l.starts_with(&format!("epoll_wait({ep}, ")) && l.ends_with("([{EPOLLIN, data=3}])")),
+        "{err}"
+    );
+    // the client's descriptor is its data too
+    let client = err
+        .lines()
+        .find_map(|l| l.strip_prefix("accept4(3, SOCK_NONBLOCK) = ")?.split_once(' ').map(|(fd, _)| fd.to_string()))
+        .unwrap_or_else(|| panic!("no accept line in\n{err}"));
+    assert!(
+        err.lines().any(|l| l == format!("epoll_ctl({ep}, EPOLL_CTL_ADD, {client}, {{EPOLLIN, data={client}}}) = 0")),
+        "{err}"
+    );
+}
+
+#[test]
 fn trace_lines_of_parent_and_children_never_interleave() {
     // Parent and children share stderr; 40 children tracing at once must
     // still leave one whole `call(args) = result` per line.

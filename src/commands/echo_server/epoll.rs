@@ -16,8 +16,6 @@ use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 
-const SIGNALS: u64 = u64::MAX;
-const LISTENER: u64 = u64::MAX - 1;
 const ACCEPTS_PER_WAKE: usize = 64;
 const MAX_EVENTS: usize = 512;
 const IN: u32 = libc::EPOLLIN as u32;
@@ -31,9 +29,13 @@ fn interest(c: &Conn) -> u32 {
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, false, &listener)?;
     let ep = sys::epoll_create()?;
-    let ctl = |op, fd, ev, data| sys::epoll_ctl(&ep, op, fd, ev, data).map_err(|e| Error::sys("epoll_ctl", e));
-    ctl(libc::EPOLL_CTL_ADD, srv.signals.fd().raw(), IN, SIGNALS)?;
-    ctl(libc::EPOLL_CTL_ADD, listener.raw(), IN, LISTENER)?;
+    // Every registration's data is its descriptor, as the course's
+    // `event.data.fd = fd`: the signal pipe, the listener, and each client
+    // (whose descriptor also indexes the connection table).
+    let ctl = |op, fd: i32, ev| sys::epoll_ctl(&ep, op, fd, ev, fd as u64).map_err(|e| Error::sys("epoll_ctl", e));
+    let (signals, listening_fd) = (srv.signals.fd().raw(), listener.raw());
+    ctl(libc::EPOLL_CTL_ADD, signals, IN)?;
+    ctl(libc::EPOLL_CTL_ADD, listening_fd, IN)?;
     let mut listening = true;
     out.set_buffered(true);
     // Connections indexed by descriptor number (the kernel hands out the
@@ -55,7 +57,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             // reports EPOLLHUP whatever the interest, and a listener shut
             // down at --max-conns has it for good (a busy loop).
             let (op, ev) = if accepting { (libc::EPOLL_CTL_ADD, IN) } else { (libc::EPOLL_CTL_DEL, 0) };
-            ctl(op, listener.raw(), ev, LISTENER)?;
+            ctl(op, listening_fd, ev)?;
             listening = accepting;
         }
         out.flush();
@@ -70,14 +72,14 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             }
         }
         for ev in &events[..n] {
-            let (token, flags) = (ev.u64, ev.events);
-            match token {
-                SIGNALS => {
+            let (data, flags) = (ev.u64, ev.events);
+            match data as i32 {
+                fd if fd == signals => {
                     if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                         break 'run Some(sig);
                     }
                 }
-                LISTENER => {
+                fd if fd == listening_fd => {
                     for _ in 0..ACCEPTS_PER_WAKE {
                         if !srv.may_accept(live) {
                             break;
@@ -103,8 +105,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                         live += 1;
                     }
                 }
-                slot => {
-                    let slot = slot as usize;
+                fd => {
+                    let slot = fd as usize;
                     let Some(c) = conns.get_mut(slot).and_then(|c| c.as_mut()) else { continue };
                     let mut next = Next::Keep;
                     if flags & OUT != 0 && c.wants_write() {
