@@ -306,7 +306,7 @@ pub fn recvfrom(
 pub fn sendto(fd: &Fd, buf: &[u8], addr: &SocketAddr) -> std::result::Result<usize, Errno> {
     let ss = SockaddrStorage::from(*addr);
     let res = nix::sys::socket::sendto(fd.0, buf, &ss, nix::sys::socket::MsgFlags::empty());
-    traced(res, || format!("sendto({}, {}, {})", fd.0, buf.len(), fmt_addr(addr)), |n| n.to_string())
+    traced(res, || format!("sendto({}, {}, 0, {})", fd.0, buf.len(), fmt_addr(addr)), |n| n.to_string())
 }
 
 /// shutdown(2).
@@ -328,15 +328,51 @@ pub fn getsockname(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
     traced(res, || format!("getsockname({})", fd.0), |a| format!("0 ({})", fmt_addr(a)))
 }
 
-/// fcntl(F_SETFL, O_NONBLOCK).
+/// The course's two calls: `flag = fcntl(fd, F_GETFL, 0)`, then
+/// `fcntl(fd, F_SETFL, flag | O_NONBLOCK)` (or without it), each narrated.
 pub fn set_nonblocking(fd: &Fd, on: bool) -> std::result::Result<(), Errno> {
     use nix::fcntl::{fcntl, FcntlArg};
-    let res = fcntl(fd, FcntlArg::F_GETFL).and_then(|bits| {
-        let mut fl = OFlag::from_bits_truncate(bits);
-        fl.set(OFlag::O_NONBLOCK, on);
-        fcntl(fd, FcntlArg::F_SETFL(fl)).map(drop)
-    });
-    traced(res, || format!("fcntl({}, F_SETFL, {}O_NONBLOCK)", fd.0, if on { "" } else { "~" }), |_| "0".into())
+    let bits = traced(
+        fcntl(fd, FcntlArg::F_GETFL),
+        || format!("fcntl({}, F_GETFL)", fd.0),
+        |b| format!("{b:#x} (flags {})", status_flags(*b)),
+    )?;
+    let mut fl = OFlag::from_bits_retain(bits);
+    fl.set(OFlag::O_NONBLOCK, on);
+    traced(
+        fcntl(fd, FcntlArg::F_SETFL(fl)).map(drop),
+        || format!("fcntl({}, F_SETFL, {})", fd.0, status_flags(fl.bits())),
+        |_| "0".into(),
+    )
+}
+
+/// File status flags as C names (`O_RDWR|O_NONBLOCK`), any bit without a
+/// name here in octal.
+fn status_flags(bits: i32) -> String {
+    let mut names = vec![match bits & libc::O_ACCMODE {
+        libc::O_RDONLY => "O_RDONLY".to_string(),
+        libc::O_WRONLY => "O_WRONLY".to_string(),
+        libc::O_RDWR => "O_RDWR".to_string(),
+        other => format!("{other:#o}"),
+    }];
+    let mut rest = bits & !libc::O_ACCMODE;
+    for (name, bit) in [
+        ("O_APPEND", libc::O_APPEND),
+        ("O_NONBLOCK", libc::O_NONBLOCK),
+        ("O_ASYNC", libc::O_ASYNC),
+        ("O_DIRECT", libc::O_DIRECT),
+        ("O_NOATIME", libc::O_NOATIME),
+        ("O_LARGEFILE", libc::O_LARGEFILE),
+    ] {
+        if rest & bit != 0 {
+            names.push(name.to_string());
+            rest &= !bit;
+        }
+    }
+    if rest != 0 {
+        names.push(format!("{rest:#o}"));
+    }
+    names.join("|")
 }
 
 // ---------------------------------------------------------------- socket options

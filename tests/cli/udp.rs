@@ -28,6 +28,21 @@ fn summary(o: &std::process::Output) -> Summary {
 }
 
 #[test]
+fn trace_shows_sendto_and_recvfrom_with_their_flags() {
+    let s = udp_server(&[]);
+    let port = s.port.to_string();
+    let o = run(&["--trace", "udp", "client", "-m", "hi", "127.0.0.1", &port], b"");
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(err.lines().any(|l| l == format!("sendto(3, 2, 0, 127.0.0.1:{port}) = 2")), "{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("recvfrom(3, ") && l.ends_with(&format!(" = 2 (127.0.0.1:{port})"))),
+        "{err}"
+    );
+    s.stop();
+}
+
+#[test]
 fn messages_round_trip_and_events() {
     let s = udp_server(&[]);
     let port = s.port.to_string();
