@@ -141,8 +141,10 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         // interrupted poll() has written its byte only after poll returned.
         srv.signals.drain();
         if signals::take_usr1() {
-            // totals so far, plus what live children have moved
+            // totals so far, plus what live children have moved (those
+            // whose `closed` is out are in the totals already)
             let mut t = srv.totals;
+            t.conns_now = live.values().filter(|c| !c.announced).count() as u64;
             for c in live.values().filter(|c| !c.announced) {
                 let (bi, bo) = shared.slot(c.slot);
                 t.bytes_in += bi.load(Ordering::Relaxed);
@@ -180,6 +182,10 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             shared.ended(slot).store(0, Ordering::Relaxed);
             batch.push((fd, peer, id, slot, 0));
         }
+        // Before this batch's children exist (one of them could end, and
+        // count its end, before it is in `live`): a client whose earlier
+        // connection has ended, and who made one of these, finds its mark.
+        announce_ended(&mut live, &shared, &mut ends_seen, &mut srv);
         for i in 0..batch.len() {
             let (fd, slot) = (&batch[i].0, batch[i].3);
             let run_as_batch = live.len() + i >= batch_after;
@@ -230,7 +236,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 Err(e) => batch[i].4 = -(e as i32),
             }
         }
-        announce_ended(&mut live, &shared, &mut ends_seen, &mut srv);
         for (fd, peer, id, slot, pid) in batch.drain(..) {
             if pid > 0 {
                 srv.emit_accepted(id, &peer, &fd, pid as u32);
@@ -319,6 +324,11 @@ fn finish(
     srv: &mut Server<'_>,
 ) {
     if let Some(c) = live.remove(&pid) {
+        // a child that marked its end and was then stopped ended as it said
+        let reason = match shared.ended(c.slot).load(Ordering::Acquire) {
+            0 => reason,
+            mark => REASONS.get(mark as usize - 1).copied().unwrap_or("error"),
+        };
         if !c.announced {
             let (bi, bo) = shared.slot(c.slot);
             srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
