@@ -599,8 +599,14 @@ pub fn sigaction(sig: nix::sys::signal::Signal, action: &nix::sys::signal::SigAc
 pub fn pipe() -> Result<(Fd, Fd)> {
     let res =
         nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC).map(|(r, w)| (Fd::from_owned(r), Fd::from_owned(w)));
-    traced(res, || "pipe2([], O_NONBLOCK|O_CLOEXEC)".to_string(), |(r, w)| format!("0 ([{}, {}])", r.0, w.0))
-        .map_err(|e| Error::sys("pipe", e))
+    if tracing_syscalls() {
+        // as strace shows it: the array the kernel filled in, then the result
+        trace_line(&match &res {
+            Ok((r, w)) => format!("pipe2([{}, {}], O_NONBLOCK|O_CLOEXEC) = 0", r.0, w.0),
+            Err(e) => format!("pipe2(fds, O_NONBLOCK|O_CLOEXEC) = -1 {e:?} ({})", crate::error::strerror(*e)),
+        });
+    }
+    res.map_err(|e| Error::sys("pipe", e))
 }
 
 fn poll_events(ev: i16) -> String {
