@@ -36,10 +36,10 @@ pub enum Error {
     /// when there is one: exit 1.
     #[error("{msg}")]
     Failed { msg: String, hint: Option<String>, errno: Option<Errno> },
-    /// getaddrinfo(3) failed for a name (`gai` is its EAI_* code, which
-    /// the JSON error event names in `code`): exit 1.
+    /// A name lookup failed: exit 1. `code` names why for the JSON error
+    /// event: getaddrinfo's EAI_* constant, or resolve's `timeout`.
     #[error("{msg}")]
-    Lookup { msg: String, gai: i32 },
+    Lookup { msg: String, code: Option<String> },
     /// What came back is not what was sent: exit 3; with the errno when a
     /// failed read cut the echo short (ECONNRESET).
     #[error("{msg}")]
@@ -139,7 +139,7 @@ impl Error {
     /// errno's (`EADDRINUSE`) or the resolver's (`EAI_NONAME`).
     pub fn code(&self) -> Option<String> {
         match self {
-            Error::Lookup { gai, .. } => crate::net::gai_name(*gai).map(str::to_string),
+            Error::Lookup { code, .. } => code.clone(),
             _ => self.errno().map(errno_name),
         }
     }

@@ -214,7 +214,7 @@ pub fn resolve(host: &Host, port: u16, family: Family, socktype: i32) -> Result<
             };
             let iter = dns_lookup::getaddrinfo(Some(name), None, Some(hints)).map_err(|e| Error::Lookup {
                 msg: format!("resolve {name}: {}", gai_message(e.error_num())),
-                gai: e.error_num(),
+                code: gai_name(e.error_num()).map(str::to_string),
             })?;
             let mut out: Vec<SocketAddr> = Vec::new();
             for ai in iter.flatten() {

@@ -130,15 +130,21 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             Answer::Forward(evs) => evs.iter().for_each(record),
             Answer::Reverse(e) => record(&e),
             Answer::Failed { message, code } => {
-                record(&Event::ResolveFailed { query: q.clone(), message: message.clone(), code });
-                failed.push((q, message));
+                record(&Event::ResolveFailed { query: q.clone(), message: message.clone(), code: code.clone() });
+                failed.push((q, message, code));
             }
         }
     }
-    let names = |f: &[(String, String)]| f.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>().join(", ");
+    let names =
+        |f: &[(String, String, Option<String>)]| f.iter().map(|(q, ..)| q.as_str()).collect::<Vec<_>>().join(", ");
+    // the error's code is the failures' when they share one (EAI_NONAME)
+    let code = match failed.as_slice() {
+        [(_, _, first), rest @ ..] if rest.iter().all(|(_, _, c)| c == first) => first.clone(),
+        _ => None,
+    };
     match failed.as_slice() {
         [] => Ok(()),
-        [(q, m)] if args.queries.len() == 1 => Err(Error::failed(format!("{q}: {m}"))),
+        [(q, m, _)] if args.queries.len() == 1 => Err(Error::Lookup { msg: format!("{q}: {m}"), code }),
         many if invalid > 0 => Err(Error::usage(format!(
             "{} of {} arguments are not valid names or addresses; {} of {} failed in all: {}",
             invalid,
@@ -147,7 +153,10 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             args.queries.len(),
             names(many)
         ))),
-        many => Err(Error::failed(format!("{} of {} lookups failed: {}", many.len(), args.queries.len(), names(many)))),
+        many => Err(Error::Lookup {
+            msg: format!("{} of {} lookups failed: {}", many.len(), args.queries.len(), names(many)),
+            code,
+        }),
     }
 }
 
