@@ -107,7 +107,7 @@ const TOP_DOCS: Docs = Docs {
         ("netlab --json sockopt get | jq -r '.option + \"=\" + .text'", "socket options as NAME=VALUE"),
         ("netlab byteorder htons 9190", "the bytes of a port as they go on the wire"),
     ],
-    events: &[("error", "command, message, errno (if an OS call failed), code (its name, e.g. EADDRINUSE), exit_code")],
+    events: &[("error", "command, message, errno (if an OS call failed), code (the errno's name, e.g. EADDRINUSE, or the resolver's, e.g. EAI_NONAME), exit_code")],
     exit_notes: &[],
 };
 

@@ -116,7 +116,7 @@ fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String
     if !top {
         events.push((
             "error",
-            "command, message, errno (if an OS call failed), code (its name, e.g. EADDRINUSE), exit_code",
+            "command, message, errno (if an OS call failed), code (the errno's name, e.g. EADDRINUSE, or the resolver's, e.g. EAI_NONAME), exit_code",
         ));
     }
     for (name, fields) in events {
