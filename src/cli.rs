@@ -107,9 +107,16 @@ const TOP_DOCS: Docs = Docs {
         ("netlab --json sockopt get | jq -r '.option + \"=\" + .text'", "socket options as NAME=VALUE"),
         ("netlab byteorder htons 9190", "the bytes of a port as they go on the wire"),
     ],
-    events: &[("error", "command, message, errno (if an OS call failed), code (the errno's name, e.g. EADDRINUSE, or the resolver's, e.g. EAI_NONAME), exit_code")],
+    events: &[ERROR_EVENT],
     exit_notes: &[],
 };
+
+/// The `error` event every command may end with (its man page lists it).
+pub const ERROR_EVENT: (&str, &str) = (
+    "error",
+    "command, message, errno (if an OS call failed), code (the errno's name, e.g. EADDRINUSE, or the resolver's, \
+     e.g. EAI_NONAME), exit_code",
+);
 
 /// The docs of the subcommand called `name` (top level for "netlab").
 pub fn docs_for(name: &str) -> &'static Docs {

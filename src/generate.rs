@@ -114,10 +114,7 @@ fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String
     ));
     let mut events: Vec<(&str, &str)> = docs.events.to_vec();
     if !top {
-        events.push((
-            "error",
-            "command, message, errno (if an OS call failed), code (the errno's name, e.g. EADDRINUSE, or the resolver's, e.g. EAI_NONAME), exit_code",
-        ));
+        events.push(cli::ERROR_EVENT);
     }
     for (name, fields) in events {
         s.push_str(&format!(".TP\n\\fB{name}\\fR\n{}\n", roff(fields)));
