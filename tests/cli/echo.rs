@@ -567,8 +567,8 @@ fn trace_narrates_epoll_with_each_descriptor_as_its_data() {
         .find_map(|l| l.strip_prefix("epoll_create1(EPOLL_CLOEXEC) = "))
         .unwrap_or_else(|| panic!("no epoll_create1 in\n{err}"));
     for want in [
-        // the course's flag = fcntl(fd, F_GETFL, 0); fcntl(fd, F_SETFL, flag|O_NONBLOCK)
         "pipe2([4, 5], O_NONBLOCK|O_CLOEXEC) = 0".to_string(),
+        // the course's flag = fcntl(fd, F_GETFL, 0); fcntl(fd, F_SETFL, flag|O_NONBLOCK)
         "fcntl(3, F_GETFL) = 0x2 (flags O_RDWR)".to_string(),
         "fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0".to_string(),
         format!("epoll_ctl({ep}, EPOLL_CTL_ADD, 3, {{EPOLLIN, data=3}}) = 0"),
