@@ -506,6 +506,28 @@ pub fn current_umask() -> u32 {
 
 // ---------------------------------------------------------------- processes
 
+/// A named thread with its own stack size: std's spawn, which is
+/// pthread_create(3), narrated as such (it returns the error number itself
+/// instead of -1 and errno).
+pub fn spawn_thread<F: FnOnce() + Send + 'static>(
+    name: String,
+    stack: usize,
+    f: F,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let call = tracing_syscalls().then(|| format!("pthread_create(\"{name}\", stack {stack})"));
+    let res = std::thread::Builder::new().name(name).stack_size(stack).spawn(f);
+    if let Some(call) = call {
+        trace_line(&match &res {
+            Ok(_) => format!("{call} = 0"),
+            Err(e) => {
+                let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
+                format!("{call} = {errno:?} ({})", crate::error::strerror(errno))
+            }
+        });
+    }
+    res
+}
+
 /// fork(2).
 ///
 /// # Safety

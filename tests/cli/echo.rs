@@ -463,14 +463,14 @@ fn sequential_clients_give_events_in_their_order() {
     }
 }
 
-/// A fork-model server with --trace that exits after `max_conns` clients.
-fn traced_fork_server(max_conns: &str) -> Server {
+/// A `model` server with --trace that exits after `max_conns` clients.
+fn traced_server(model: &str, max_conns: &str) -> Server {
     Server::start_cmd(netlab().args([
         "--json",
         "--trace",
         "echo-server",
         "--model",
-        "fork",
+        model,
         "--bind",
         "127.0.0.1",
         "--max-conns",
@@ -481,7 +481,7 @@ fn traced_fork_server(max_conns: &str) -> Server {
 
 #[test]
 fn trace_narrates_the_server() {
-    let mut s = traced_fork_server("1");
+    let mut s = traced_server("fork", "1");
     let d = b"trace me".to_vec();
     assert_eq!(echo_through(s.addr(), &d), d);
     assert_eq!(s.wait_exit(10), Some(0));
@@ -514,18 +514,7 @@ fn trace_narrates_the_server() {
 
 #[test]
 fn trace_narrates_the_thread_model_in_c_terms() {
-    let mut s = Server::start_cmd(netlab().args([
-        "--json",
-        "--trace",
-        "echo-server",
-        "--model",
-        "thread",
-        "--bind",
-        "127.0.0.1",
-        "--max-conns",
-        "1",
-        "0",
-    ]));
+    let mut s = traced_server("thread", "1");
     let d = b"a thread of its own".to_vec();
     assert_eq!(echo_through(s.addr(), &d), d);
     assert_eq!(s.wait_exit(10), Some(0));
@@ -545,18 +534,7 @@ fn trace_narrates_the_thread_model_in_c_terms() {
 
 #[test]
 fn trace_narrates_epoll_with_each_descriptor_as_its_data() {
-    let mut s = Server::start_cmd(netlab().args([
-        "--json",
-        "--trace",
-        "echo-server",
-        "--model",
-        "epoll",
-        "--bind",
-        "127.0.0.1",
-        "--max-conns",
-        "1",
-        "0",
-    ]));
+    let mut s = traced_server("epoll", "1");
     let d = b"epoll".to_vec();
     assert_eq!(echo_through(s.addr(), &d), d);
     assert_eq!(s.wait_exit(10), Some(0));
@@ -595,7 +573,7 @@ fn trace_narrates_epoll_with_each_descriptor_as_its_data() {
 fn trace_lines_of_parent_and_children_never_interleave() {
     // Parent and children share stderr; 40 children tracing at once must
     // still leave one whole `call(args) = result` per line.
-    let mut s = traced_fork_server("40");
+    let mut s = traced_server("fork", "40");
     let addr = s.addr();
     let clients: Vec<_> = (0..40u64)
         .map(|i| {

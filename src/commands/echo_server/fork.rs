@@ -79,6 +79,14 @@ impl SharedCounters {
         self.word(index % SLOTS, 2)
     }
 
+    /// Why the child in slot `index` ended, once it has marked its end.
+    fn end_reason(&self, index: usize) -> Option<&'static str> {
+        match self.ended(index).load(Ordering::Acquire) {
+            0 => None,
+            mark => Some(REASONS.get(mark as usize - 1).copied().unwrap_or("error")),
+        }
+    }
+
     /// How many children have marked their end, ever.
     fn ends(&self) -> &AtomicU64 {
         self.word(SLOTS, 0)
@@ -288,9 +296,7 @@ fn announce_ended(live: &mut HashMap<i32, Child>, shared: &SharedCounters, seen:
     }
     *seen = ends;
     for c in live.values_mut().filter(|c| !c.announced) {
-        let ended = shared.ended(c.slot).load(Ordering::Acquire);
-        if ended > 0 {
-            let reason = REASONS.get(ended as usize - 1).copied().unwrap_or("error");
+        if let Some(reason) = shared.end_reason(c.slot) {
             let (bi, bo) = shared.slot(c.slot);
             srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);
             c.announced = true;
@@ -325,10 +331,7 @@ fn finish(
 ) {
     if let Some(c) = live.remove(&pid) {
         // a child that marked its end and was then stopped ended as it said
-        let reason = match shared.ended(c.slot).load(Ordering::Acquire) {
-            0 => reason,
-            mark => REASONS.get(mark as usize - 1).copied().unwrap_or("error"),
-        };
+        let reason = shared.end_reason(c.slot).unwrap_or(reason);
         if !c.announced {
             let (bi, bo) = shared.slot(c.slot);
             srv.closed(c.id, &c.peer, bi.load(Ordering::Relaxed), bo.load(Ordering::Relaxed), c.started, reason);

@@ -88,7 +88,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let (out2, shared2, done2, wake2) = (out.clone(), shared.clone(), done_tx.clone(), wake_w.clone());
         let (buffer_size, idle) = (cfg.buffer_size, cfg.idle_timeout);
         let batch = workers.len() >= batch_after;
-        let spawned = std::thread::Builder::new().name(format!("conn {id}")).stack_size(STACK).spawn(move || {
+        let spawned = sys::spawn_thread(format!("conn {id}"), STACK, move || {
             sys::block_server_signals();
             if batch {
                 super::run_as_batch();
@@ -114,20 +114,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let _ = done2.send(id);
             let _ = sys::write(&wake2, &[1]);
         });
-        if crate::logging::tracing_syscalls() {
-            // std's spawn is pthread_create(3), which returns the error
-            // number itself instead of -1 and errno
-            crate::logging::trace_line(&match &spawned {
-                Ok(_) => format!("pthread_create(\"conn {id}\", stack {STACK}) = 0"),
-                Err(e) => {
-                    let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
-                    format!(
-                        "pthread_create(\"conn {id}\", stack {STACK}) = {errno:?} ({})",
-                        crate::error::strerror(errno)
-                    )
-                }
-            });
-        }
         match spawned {
             Ok(h) => {
                 workers.insert(id, h);
