@@ -9,6 +9,7 @@ mod errors;
 mod faults;
 mod fileio;
 mod generated;
+mod golden;
 mod hosts;
 mod output;
 mod resolve;
