@@ -4,7 +4,9 @@
 //! memory and fails on any difference; `NETLAB_REGENERATE=1 cargo test
 //! generated` rewrites them.
 
-use crate::cli::{self, Docs, EXIT_STATUS};
+use crate::cli;
+use crate::docs::{self, Docs};
+use crate::error::EXIT_CODES;
 use clap_complete::Shell;
 use std::path::Path;
 
@@ -93,7 +95,7 @@ fn roff(s: &str) -> String {
 fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String {
     let bin = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string();
     let mut s = String::new();
-    let examples = cli::examples_for(docs, &bin);
+    let examples = docs::examples_for(docs, &bin);
     if !examples.is_empty() {
         s.push_str(".SH EXAMPLES\n");
         for (line, what) in examples {
@@ -101,8 +103,8 @@ fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String
         }
     }
     s.push_str(".SH \"EXIT STATUS\"\n");
-    for (code, what) in EXIT_STATUS {
-        s.push_str(&format!(".TP\n\\fB{code}\\fR\n{}\n", roff(what)));
+    for e in EXIT_CODES {
+        s.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", e.code, roff(e.long)));
     }
     for note in docs.exit_notes {
         s.push_str(&format!(".PP\n{}\n", roff(note)));
@@ -114,7 +116,7 @@ fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String
     ));
     let mut events: Vec<(&str, &str)> = docs.events.to_vec();
     if !top {
-        events.push(cli::ERROR_EVENT);
+        events.push(docs::ERROR_EVENT);
     }
     for (name, fields) in events {
         s.push_str(&format!(".TP\n\\fB{name}\\fR\n{}\n", roff(fields)));

@@ -1,23 +1,36 @@
 //! netlab: the classic socket-programming course as a command-line tool.
 //!
-//! `main.rs` calls [`main_with_args`]; everything else is here:
-//! [`cli`] (flags), [`commands`] (one module per subcommand), [`output`]
-//! (events, text or NDJSON), [`error`] (exit codes), [`sys`] (every system
-//! call, narrated by `--trace`), [`net`] (HOST/PORT), [`logging`].
+//! `main.rs` calls [`main_with_args`]; everything else is here. From the
+//! top down (a module uses only those below it):
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`cli`], [`generate`] | the global flags and the clap command; the generated man pages and completions |
+//! | [`commands`] | the registry, and one folder per subcommand |
+//! | [`output`], [`events`], [`docs`] | the sink (text or NDJSON); the shared events; the docs type |
+//! | [`net`], [`signals`] | HOST/PORT and resolution; signal handlers and the self-pipe |
+//! | [`sys`] | every system call, narrated by `--trace` |
+//! | [`error`], [`logging`], [`values`], [`text`], [`stderr`] | errors and exit codes; stderr logs and trace lines; the value parsers; text helpers; stderr lines |
 
 pub mod cli;
 pub mod commands;
+pub mod docs;
 pub mod error;
+pub mod events;
 pub mod generate;
 pub mod logging;
 pub mod net;
 pub mod output;
 pub mod signals;
+pub mod stderr;
 pub mod sys;
+pub mod text;
+pub mod values;
 
 use clap::FromArgMatches;
-use error::{Error, EXIT_USAGE};
-use output::{Event, Format, Out};
+use error::{Error, Op, EXIT_USAGE};
+use events::Event;
+use output::{Format, Out};
 use std::ffi::OsString;
 
 /// Parse the arguments, run the command, report any error; returns the
@@ -37,10 +50,10 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     logging::init(parsed.global.verbosity(), parsed.global.log_format, parsed.global.trace);
     let mut out = Out::new(if parsed.global.json { Format::Json } else { Format::Text });
     out.set_quiet(parsed.global.quiet);
-    let result = commands::run(&parsed.command, &mut out).and_then(|()| {
+    let result = parsed.command.run(&mut out).and_then(|()| {
         // Results that did not reach stdout (a full disk) are a failure.
         out.flush();
-        out.write_failure().map_or(Ok(()), |errno| Err(Error::sys("write stdout", errno)))
+        out.write_failure().map_or(Ok(()), |errno| Err(Error::sys_at(Op::Write, "stdout", errno)))
     });
     let code = match result {
         Ok(()) => error::EXIT_OK,
@@ -58,9 +71,9 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
 pub fn report(command: &str, err: &Error, out: &Out) {
     let message = err.to_string();
     // User input inside the message is escaped: one error, one line.
-    output::stderr_line(&format!("netlab: {command}: {}", output::printable(&message)));
+    stderr::line(&format!("netlab: {command}: {}", text::printable(&message)));
     if let Some(h) = err.hint() {
-        output::stderr_line(&format!("hint: {}", output::printable(&h)));
+        stderr::line(&format!("hint: {}", text::printable(&h)));
     }
     if out.is_json() {
         out.emit(&Event::Error {
@@ -106,7 +119,7 @@ fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
                         Some(n) => error::describe_errno(nix::errno::Errno::from_raw(n)),
                         None => err.to_string(),
                     };
-                    output::stderr_line(&format!("netlab: write stdout: {why}"));
+                    stderr::line(&format!("netlab: write stdout: {why}"));
                     error::EXIT_FAILURE
                 }
                 _ => error::EXIT_OK,
@@ -126,10 +139,10 @@ fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
         None => "see 'netlab --help'".to_string(),
     });
     match &command {
-        Some(c) => output::stderr_line(&format!("netlab: {c}: {message}")),
-        None => output::stderr_line(&format!("netlab: {message}")),
+        Some(c) => stderr::line(&format!("netlab: {c}: {message}")),
+        None => stderr::line(&format!("netlab: {message}")),
     }
-    output::stderr_line(&format!("hint: {hint}"));
+    stderr::line(&format!("hint: {hint}"));
     if json {
         let out = Out::new(Format::Json);
         out.emit(&Event::Error {

@@ -4,18 +4,29 @@
 //!
 //! Trace lines are written directly, not through tracing, so that they read
 //! exactly like the C call (`bind(3, 0.0.0.0:9190) = 0`) with no timestamp
-//! or level in front; in JSON each is `{"trace":"…","pid":N}`.
+//! or level in front; in JSON each is `{"trace":"…","pid":N}`. A call the
+//! course's program would not make carries its reason (see [`because`]):
+//! `pipe2([4, 5], O_NONBLOCK|O_CLOEXEC) = 0   # self-pipe: a signal wakes the loop`.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
 use tracing_subscriber::EnvFilter;
 
 static TRACE: AtomicBool = AtomicBool::new(false);
 static JSON: AtomicBool = AtomicBool::new(false);
 /// 0 = trace lines carry no prefix; 1 = prefixed with `[pid N]` (a forked
-/// child); 2 = prefixed with the thread name (a worker thread). Children
-/// forked by a server are also recognised without marking (see
-/// `signals::in_forked_child`), so the fork model writes nothing here.
+/// child); 2 = prefixed with the thread name (a worker thread). A process
+/// forked after [`set_owner`] is recognised without marking (see
+/// [`in_forked_child`]), so a forking server writes nothing here.
 static PREFIX: AtomicU8 = AtomicU8::new(0);
+/// The process that owns the command (set once, before anything forks).
+/// A forked child inherits the value but not the identity.
+static OWNER: AtomicI32 = AtomicI32::new(0);
+
+thread_local! {
+    /// Why the calls being narrated now are made (see [`because`]).
+    static REASON: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
 
 /// Format of stderr diagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -62,6 +73,24 @@ pub fn tracing_syscalls() -> bool {
     TRACE.load(Ordering::Relaxed)
 }
 
+/// Record this process as the command's owner: a process forked from now
+/// on knows it is a child ([`in_forked_child`]).
+pub fn set_owner() {
+    OWNER.store(std::process::id() as i32, Ordering::SeqCst);
+}
+
+/// The owner's pid (0 before [`set_owner`]). Async-signal-safe: a load.
+pub fn owner() -> i32 {
+    OWNER.load(Ordering::Relaxed)
+}
+
+/// Whether this process is a child forked after [`set_owner`] (its trace
+/// lines say `[pid N]`).
+pub fn in_forked_child() -> bool {
+    let owner = owner();
+    owner != 0 && owner != std::process::id() as i32
+}
+
 /// Mark this process as a forked child: its trace lines say `[pid N]`.
 pub fn mark_forked_child() {
     PREFIX.store(1, Ordering::Relaxed);
@@ -72,21 +101,40 @@ pub fn mark_threaded() {
     PREFIX.store(2, Ordering::Relaxed);
 }
 
+/// Run `f`, and give every call it narrates the reason `why`: the calls a
+/// model makes that the course's program would not (a self-pipe, a spare
+/// descriptor, `fcntl(O_NONBLOCK)`), so that a student reading the trace
+/// can tell the lesson from netlab's own plumbing.
+pub fn because<T>(why: &'static str, f: impl FnOnce() -> T) -> T {
+    let before = REASON.with(|r| r.replace(Some(why)));
+    let out = f();
+    REASON.with(|r| r.set(before));
+    out
+}
+
 /// Write one narrated system call to stderr.
 pub fn trace_line(line: &str) {
     let pid = std::process::id();
-    if JSON.load(Ordering::Relaxed) {
-        let v = serde_json::json!({ "trace": line, "pid": pid });
-        crate::output::stderr_line(&v.to_string());
+    let why = REASON.with(Cell::get);
+    if json_logs() {
+        let mut v = serde_json::json!({ "trace": line, "pid": pid });
+        if let Some(w) = why {
+            v["why"] = w.into();
+        }
+        crate::stderr::line(&v.to_string());
         return;
     }
-    let prefix = if crate::signals::in_forked_child() { 1 } else { PREFIX.load(Ordering::Relaxed) };
+    let line = match why {
+        Some(w) => format!("{line}   # {w}"),
+        None => line.to_string(),
+    };
+    let prefix = if in_forked_child() { 1 } else { PREFIX.load(Ordering::Relaxed) };
     match prefix {
-        1 => crate::output::stderr_line(&format!("[pid {pid}] {line}")),
+        1 => crate::stderr::line(&format!("[pid {pid}] {line}")),
         2 => {
             let t = std::thread::current();
-            crate::output::stderr_line(&format!("[{}] {line}", t.name().unwrap_or("thread")))
+            crate::stderr::line(&format!("[{}] {line}", t.name().unwrap_or("thread")))
         }
-        _ => crate::output::stderr_line(line),
+        _ => crate::stderr::line(&line),
     }
 }

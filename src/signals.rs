@@ -15,23 +15,23 @@ static STOP: AtomicI32 = AtomicI32::new(0);
 static USR1: AtomicBool = AtomicBool::new(false);
 static CHLD: AtomicBool = AtomicBool::new(false);
 static PIPE_W: AtomicI32 = AtomicI32::new(-1);
-/// The process that installed the handlers. A forked child inherits them
-/// but not this identity: in a child, SIGINT/SIGTERM end the child (exit
-/// status 4, "shutdown") and the other signals are ignored, without the
-/// child having to reset anything after fork() (each write to a page after
-/// fork is a copy-on-write fault; each sigaction a system call).
-static OWNER: AtomicI32 = AtomicI32::new(0);
 
 /// Exit status of a forked child stopped by SIGINT/SIGTERM.
 pub const CHILD_STOPPED: i32 = 4;
 
 extern "C" fn on_signal(sig: libc::c_int) {
-    // Only async-signal-safe work here: atomics and write(2). errno is
-    // saved and restored so the interrupted code sees its own.
-    // SAFETY: getpid is async-signal-safe.
-    if unsafe { libc::getpid() } != OWNER.load(Ordering::Relaxed) {
+    // Only async-signal-safe work here: atomics, getpid, write(2), _exit.
+    // errno is saved and restored so the interrupted code sees its own.
+    //
+    // A forked child inherits the handlers but is not their owner: in a
+    // child, SIGINT/SIGTERM end the child (exit status 4, "shutdown") and
+    // the other signals are ignored, without the child having to reset
+    // anything after fork() (each write to a page after fork is a
+    // copy-on-write fault; each sigaction a system call).
+    if nix::unistd::getpid().as_raw() != crate::logging::owner() {
         if sig == libc::SIGINT || sig == libc::SIGTERM {
-            // SAFETY: _exit is async-signal-safe.
+            // SAFETY: _exit is async-signal-safe and ends the process at
+            // once (nix has no wrapper for it).
             unsafe { libc::_exit(CHILD_STOPPED) };
         }
         return;
@@ -47,7 +47,10 @@ extern "C" fn on_signal(sig: libc::c_int) {
     if fd >= 0 {
         let b = sig as u8;
         // SAFETY: write(2) is async-signal-safe; the pipe is non-blocking,
-        // so a full pipe (wake-up already pending) just returns EAGAIN.
+        // so a full pipe (wake-up already pending) just returns EAGAIN. The
+        // descriptor is the self-pipe's write end, open for the life of the
+        // `Signals` that stored it (nix's write wants a BorrowedFd, which a
+        // handler has no safe way to make from the stored number).
         unsafe { libc::write(fd, &b as *const u8 as *const libc::c_void, 1) };
     }
     nix::errno::Errno::set_raw(saved);
@@ -64,7 +67,7 @@ impl Signals {
     pub fn install(chld: bool) -> Result<Signals> {
         let (read, write) = sys::pipe()?;
         PIPE_W.store(write.raw(), Ordering::SeqCst);
-        OWNER.store(std::process::id() as i32, Ordering::SeqCst);
+        crate::logging::set_owner();
         let mut list = vec![Signal::SIGINT, Signal::SIGTERM, Signal::SIGUSR1];
         if chld {
             list.push(Signal::SIGCHLD);
@@ -122,13 +125,6 @@ pub fn take_usr1() -> bool {
 /// SIGCHLD arrived since the last call.
 pub fn take_chld() -> bool {
     CHLD.swap(false, Ordering::SeqCst)
-}
-
-/// Whether this process is a child forked after the handlers were
-/// installed (its trace lines say `[pid N]`).
-pub fn in_forked_child() -> bool {
-    let owner = OWNER.load(Ordering::Relaxed);
-    owner != 0 && owner != std::process::id() as i32
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! `netlab byteorder`: every function, every value form, through the binary.
 
 use crate::common::*;
-use netlab::output::Event;
 
-fn one(args: &[&str]) -> Event {
+fn one(args: &[&str]) -> Ev {
     let mut a = vec!["--json", "byteorder"];
     a.extend_from_slice(args);
     let o = run(&a, b"");
@@ -15,7 +14,7 @@ fn one(args: &[&str]) -> Event {
 
 #[test]
 fn host_order_shows_memory() {
-    let Event::HostOrder { order, memory, network_memory, .. } = one(&[]) else { panic!() };
+    let Ev::Byteorder(ByteorderEv::HostOrder { order, memory, network_memory, .. }) = one(&[]) else { panic!() };
     let expect_le = cfg!(target_endian = "little");
     assert_eq!(order, if expect_le { "little-endian" } else { "big-endian" });
     assert_eq!(memory, if expect_le { ["78", "56", "34", "12"] } else { ["12", "34", "56", "78"] });
@@ -24,7 +23,9 @@ fn host_order_shows_memory() {
 
 #[test]
 fn htons_shows_wire_bytes() {
-    let Event::Conversion { function, value, result, result_hex, memory, .. } = one(&["htons", "9190"]) else {
+    let Ev::Byteorder(ByteorderEv::Conversion { function, value, result, result_hex, memory, .. }) =
+        one(&["htons", "9190"])
+    else {
         panic!()
     };
     assert_eq!(function, "htons");
@@ -39,7 +40,7 @@ fn every_value_form() {
     for (form, v) in
         [("4660", 0x1234u64), ("0x1234", 0x1234), ("0X1234", 0x1234), ("0o11064", 0x1234), ("0b1001000110100", 0x1234)]
     {
-        let Event::Conversion { value, result, .. } = one(&["ntohs", form]) else { panic!() };
+        let Ev::Byteorder(ByteorderEv::Conversion { value, result, .. }) = one(&["ntohs", form]) else { panic!() };
         assert_eq!(value, v, "{form}");
         assert_eq!(result, u64::from(u16::from_be(v as u16)), "{form}");
     }
@@ -47,10 +48,10 @@ fn every_value_form() {
 
 #[test]
 fn htonl_and_ntohl() {
-    let Event::Conversion { result, memory, .. } = one(&["htonl", "0x7f000001"]) else { panic!() };
+    let Ev::Byteorder(ByteorderEv::Conversion { result, memory, .. }) = one(&["htonl", "0x7f000001"]) else { panic!() };
     assert_eq!(result, u64::from(0x7f00_0001u32.to_be()));
     assert_eq!(memory, ["7f", "00", "00", "01"]);
-    let Event::Conversion { result, .. } = one(&["ntohl", "4294967295"]) else { panic!() };
+    let Ev::Byteorder(ByteorderEv::Conversion { result, .. }) = one(&["ntohl", "4294967295"]) else { panic!() };
     assert_eq!(result, 0xffff_ffff);
 }
 
@@ -64,7 +65,7 @@ fn several_values_and_stdin() {
     let results: Vec<u64> = events(&o)
         .into_iter()
         .map(|e| match e {
-            Event::Conversion { value, .. } => value,
+            Ev::Byteorder(ByteorderEv::Conversion { value, .. }) => value,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -95,7 +96,10 @@ fn inet_aton_loose_forms_with_notes() {
         ("010.0.0.1", "8.0.0.1", "octal (8)"),
         ("1.2.3.4 trailing", "1.2.3.4", "ignored"),
     ] {
-        let Event::InetAddr { ok, dotted: d, notes, memory, .. } = one(&["inet_aton", input]) else { panic!() };
+        let Ev::Byteorder(ByteorderEv::InetAddr { ok, dotted: d, notes, memory, .. }) = one(&["inet_aton", input])
+        else {
+            panic!()
+        };
         assert!(ok);
         assert_eq!(d.as_deref(), Some(dotted), "{input}");
         assert!(notes.iter().any(|n| n.contains("inet_pton would refuse") && n.contains(note)), "{input}: {notes:?}");
@@ -103,13 +107,15 @@ fn inet_aton_loose_forms_with_notes() {
         let want: Vec<String> = ip.octets().iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(memory, want, "s_addr lies in memory in network order");
     }
-    let Event::InetAddr { notes, .. } = one(&["inet_aton", "192.168.0.1"]) else { panic!() };
+    let Ev::Byteorder(ByteorderEv::InetAddr { notes, .. }) = one(&["inet_aton", "192.168.0.1"]) else { panic!() };
     assert!(notes.is_empty(), "a strict address needs no note: {notes:?}");
 }
 
 #[test]
 fn inet_addr_none_ambiguity() {
-    let Event::InetAddr { s_addr, notes, .. } = one(&["inet_addr", "255.255.255.255"]) else { panic!() };
+    let Ev::Byteorder(ByteorderEv::InetAddr { s_addr, notes, .. }) = one(&["inet_addr", "255.255.255.255"]) else {
+        panic!()
+    };
     assert_eq!(s_addr, u32::MAX);
     assert!(notes.iter().any(|n| n.contains("INADDR_NONE")), "{notes:?}");
     let o = run(&["byteorder", "inet_addr", "1.2.3.x"], b"");
@@ -120,7 +126,9 @@ fn inet_addr_none_ambiguity() {
 #[test]
 fn inet_ntoa_reads_network_order() {
     let s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
-    let Event::InetNtoa { dotted, .. } = one(&["inet_ntoa", &s_addr.to_string()]) else { panic!() };
+    let Ev::Byteorder(ByteorderEv::InetNtoa { dotted, .. }) = one(&["inet_ntoa", &s_addr.to_string()]) else {
+        panic!()
+    };
     assert_eq!(dotted, "127.0.0.1");
 }
 

@@ -1,7 +1,16 @@
 //! Helpers for the integration tests: run the real binary, parse its
 //! NDJSON, start servers on port 0 and kill them by PID.
 
-use netlab::output::Event;
+pub use netlab::commands::byteorder::Event as ByteorderEv;
+pub use netlab::commands::demo::Event as DemoEv;
+pub use netlab::commands::echo_server::Event as ServerEv;
+pub use netlab::commands::fileio::Event as FileioEv;
+pub use netlab::commands::resolve::Event as ResolveEv;
+pub use netlab::commands::sockopt::Event as SockoptEv;
+pub use netlab::commands::udp::Event as UdpEv;
+/// Any event netlab prints, read back from its NDJSON line.
+pub use netlab::commands::AnyEvent as Ev;
+pub use netlab::events::{Event as SharedEv, Summary};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -44,16 +53,16 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Every stdout line parsed back into the Event enum (fails the test on
+/// Every stdout line parsed back into the event types (fails the test on
 /// any line that is not a valid event).
-pub fn events(o: &Output) -> Vec<Event> {
+pub fn events(o: &Output) -> Vec<Ev> {
     parse_events(&stdout(o))
 }
 
-pub fn parse_events(text: &str) -> Vec<Event> {
+pub fn parse_events(text: &str) -> Vec<Ev> {
     text.lines()
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_str::<Event>(l).unwrap_or_else(|e| panic!("not an event: {l:?}: {e}")))
+        .map(|l| serde_json::from_str::<Ev>(l).unwrap_or_else(|e| panic!("not an event: {l:?}: {e}")))
         .collect()
 }
 
@@ -150,8 +159,8 @@ impl Server {
             readers.push(std::thread::spawn(move || {
                 for line in std::io::BufReader::new(stdout).lines() {
                     let Ok(line) = line else { break };
-                    let listening = match serde_json::from_str::<Event>(&line) {
-                        Ok(Event::Listening { port, .. }) => Some(port),
+                    let listening = match serde_json::from_str::<Ev>(&line) {
+                        Ok(Ev::Shared(SharedEv::Listening { port, .. })) => Some(port),
                         _ => None,
                     };
                     l2.lock().unwrap().push(line);
@@ -192,11 +201,11 @@ impl Server {
     }
 
     /// Every stdout line so far, parsed into events (each must parse).
-    pub fn events(&self) -> Vec<Event> {
+    pub fn events(&self) -> Vec<Ev> {
         let lines = self.lines.lock().unwrap().clone();
         lines
             .iter()
-            .map(|l| serde_json::from_str::<Event>(l).unwrap_or_else(|e| panic!("not an event: {l:?}: {e}")))
+            .map(|l| serde_json::from_str::<Ev>(l).unwrap_or_else(|e| panic!("not an event: {l:?}: {e}")))
             .collect()
     }
 
@@ -205,7 +214,7 @@ impl Server {
     }
 
     /// Wait (bounded) until some event satisfies `pred`.
-    pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&Event) -> bool) -> Event {
+    pub fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&Ev) -> bool) -> Ev {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
         loop {
             if let Some(e) = self.events().into_iter().find(|e| pred(e)) {
@@ -235,7 +244,7 @@ impl Server {
     }
 
     /// Count events matching `pred`, waiting (bounded) until there are `n`.
-    pub fn wait_count(&self, what: &str, n: usize, secs: u64, pred: impl Fn(&Event) -> bool) {
+    pub fn wait_count(&self, what: &str, n: usize, secs: u64, pred: impl Fn(&Ev) -> bool) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
         loop {
             let have = self.events().iter().filter(|e| pred(e)).count();
@@ -269,13 +278,13 @@ impl Server {
     }
 
     /// Stop with SIGINT and check the clean-shutdown contract.
-    pub fn stop(mut self) -> Vec<Event> {
+    pub fn stop(mut self) -> Vec<Ev> {
         self.signal(nix::sys::signal::Signal::SIGINT);
         let code = self.wait_exit(10);
         assert_eq!(code, Some(0), "exit after SIGINT; stderr:\n{}", self.stderr());
         let evs = self.events();
         assert!(
-            matches!(evs.last(), Some(Event::Stopped { signal: Some(s), .. }) if s == "SIGINT"),
+            matches!(evs.last(), Some(Ev::Shared(SharedEv::Stopped { signal: Some(s), .. })) if s == "SIGINT"),
             "last event {:?}",
             evs.last()
         );

@@ -1,17 +1,16 @@
 //! `netlab demo` passes every step on a fresh machine.
 
 use crate::common::*;
-use netlab::output::Event;
 
 #[test]
 fn demo_passes_every_step() {
     let o = run(&["--json", "demo"], b"");
     assert_exit(&o, 0);
     let evs = events(&o);
-    let steps: Vec<&Event> = evs.iter().filter(|e| matches!(e, Event::DemoStep { .. })).collect();
+    let steps: Vec<&Ev> = evs.iter().filter(|e| matches!(e, Ev::Demo(DemoEv::DemoStep { .. }))).collect();
     let names: Vec<&str> = steps
         .iter()
-        .filter_map(|e| if let Event::DemoStep { step, .. } = e { Some(step.as_str()) } else { None })
+        .filter_map(|e| if let Ev::Demo(DemoEv::DemoStep { step, .. }) = e { Some(step.as_str()) } else { None })
         .collect();
     // SPEC §9: every command, and each echo-server model, once
     for want in [
@@ -30,9 +29,9 @@ fn demo_passes_every_step() {
         assert!(names.contains(&want), "no demo step {want:?} in {names:?}");
     }
     for s in &steps {
-        assert!(matches!(s, Event::DemoStep { ok: true, .. }), "{s:?}");
+        assert!(matches!(s, Ev::Demo(DemoEv::DemoStep { ok: true, .. })), "{s:?}");
     }
-    let Some(Event::DemoSummary { failed: 0, passed, steps: n }) = evs.last() else { panic!("{evs:?}") };
+    let Some(Ev::Demo(DemoEv::DemoSummary { failed: 0, passed, steps: n })) = evs.last() else { panic!("{evs:?}") };
     assert_eq!(passed, n);
     let o = run(&["demo"], b"");
     assert_exit(&o, 0);

@@ -2,7 +2,6 @@
 //! echo-client's modes. Real processes, 127.0.0.1 (and ::1), port 0.
 
 use crate::common::*;
-use netlab::output::Event;
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -33,10 +32,10 @@ fn one_mebibyte_with_half_close() {
         s.wait_for(
             "closed",
             10,
-            |e| matches!(e, Event::Closed { reason, bytes_in: 1048576, bytes_out: 1048576, .. } if reason == "eof"),
+            |e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, bytes_in: 1048576, bytes_out: 1048576, .. }) if reason == "eof"),
         );
         let evs = s.stop();
-        let Some(Event::Stopped { bytes_in, bytes_out, conns, .. }) = evs.last() else { panic!() };
+        let Some(Ev::Shared(SharedEv::Stopped { bytes_in, bytes_out, conns, .. })) = evs.last() else { panic!() };
         assert_eq!((*conns, *bytes_in, *bytes_out), (1, 1 << 20, 1 << 20), "{m}");
     });
 }
@@ -68,9 +67,9 @@ fn twenty_concurrent_clients() {
         for h in handles {
             assert!(h.join().unwrap(), "{m}: a client's echo differs");
         }
-        s.wait_count("closed", 20, 30, |e| matches!(e, Event::Closed { .. }));
+        s.wait_count("closed", 20, 30, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         let evs = s.stop();
-        let accepted = evs.iter().filter(|e| matches!(e, Event::Accepted { .. })).count();
+        let accepted = evs.iter().filter(|e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. }))).count();
         assert_eq!(accepted, 20, "{m}");
     });
 }
@@ -105,7 +104,7 @@ fn reset_client_affects_no_one() {
         s.wait_for(
             "closed after reset",
             10,
-            |e| matches!(e, Event::Closed { reason, .. } if reason == "reset" || reason == "eof"),
+            |e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "reset" || reason == "eof"),
         );
         let data = random_bytes(100_000, 9);
         assert_eq!(echo_through(s.addr(), &data), data, "{m}: echo after a reset");
@@ -122,7 +121,7 @@ fn many_resets_then_normal_echo() {
         }
         let data = random_bytes(10_000, 2);
         assert_eq!(echo_through(s.addr(), &data), data, "{m}");
-        s.wait_count("closed", 21, 20, |e| matches!(e, Event::Closed { .. }));
+        s.wait_count("closed", 21, 20, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         assert!(!s.stderr().contains("panicked"));
         s.stop();
     });
@@ -168,7 +167,7 @@ fn ipv6_loopback() {
     }
     for_each_model(|m| {
         let s = Server::start(&["echo-server", "--model", m, "-6", "--bind", "::1", "0"]);
-        let Event::Listening { addr, .. } = &s.events()[0] else { panic!() };
+        let Ev::Shared(SharedEv::Listening { addr, .. }) = &s.events()[0] else { panic!() };
         assert_eq!(addr, "::1");
         let data = random_bytes(70_000, 5);
         assert_eq!(echo_through(SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, s.port)), &data), data, "{m}");
@@ -188,7 +187,7 @@ fn sigterm_and_sigint_stop_cleanly_with_clients_connected() {
         assert_eq!(s.wait_exit(10), Some(0), "{m}: {}", s.stderr());
         let evs = s.events();
         assert!(
-            matches!(evs.last(), Some(Event::Stopped { signal: Some(sig), conns: 1, .. }) if sig == "SIGTERM"),
+            matches!(evs.last(), Some(Ev::Shared(SharedEv::Stopped { signal: Some(sig), conns: 1, .. })) if sig == "SIGTERM"),
             "{m}: {evs:?}"
         );
         // the client sees the connection end
@@ -204,10 +203,10 @@ fn sigusr1_prints_stats_and_carries_on() {
         let s = start(m, &[]);
         let data = random_bytes(1000, 1);
         assert_eq!(echo_through(s.addr(), &data), data);
-        s.wait_for("closed", 10, |e| matches!(e, Event::Closed { .. }));
+        s.wait_for("closed", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         s.signal(Signal::SIGUSR1);
-        let st = s.wait_for("stats", 10, |e| matches!(e, Event::Stats { .. }));
-        let Event::Stats { conns_total, bytes_in, model, .. } = st else { unreachable!() };
+        let st = s.wait_for("stats", 10, |e| matches!(e, Ev::Shared(SharedEv::Stats { .. })));
+        let Ev::Shared(SharedEv::Stats { conns_total, bytes_in, model, .. }) = st else { unreachable!() };
         assert_eq!((conns_total, bytes_in, model.as_str()), (1, 1000, m));
         assert_eq!(echo_through(s.addr(), &data), data, "{m}: serves after SIGUSR1");
         s.stop();
@@ -225,7 +224,7 @@ fn max_conns_exits_zero() {
         assert_eq!(s.wait_exit(10), Some(0), "{m}: {}", s.stderr());
         let evs = s.events();
         assert!(
-            matches!(evs.last(), Some(Event::Stopped { signal: None, conns: 3, bytes_in: 15000, .. })),
+            matches!(evs.last(), Some(Ev::Shared(SharedEv::Stopped { signal: None, conns: 3, bytes_in: 15000, .. }))),
             "{m}: {evs:?}"
         );
     });
@@ -238,7 +237,7 @@ fn max_conns_exits_zero() {
 fn max_conns_refusals_come_after_the_last_accept() {
     let mut s = start("iterative", &["--max-conns", "2"]);
     let mut a = TcpStream::connect(s.addr()).unwrap();
-    s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { conn: 1, .. }));
+    s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { conn: 1, .. })));
     // both wait in the backlog while the first is served
     let mut b = TcpStream::connect(s.addr()).unwrap();
     let mut c = TcpStream::connect(s.addr()).unwrap();
@@ -254,9 +253,10 @@ fn max_conns_refusals_come_after_the_last_accept() {
     assert!(matches!(c.read(&mut buf), Ok(0) | Err(_)), "the third is refused");
     assert_eq!(s.wait_exit(10), Some(0));
     let evs = s.events();
-    let at = |pred: &dyn Fn(&Event) -> bool| evs.iter().position(pred).unwrap_or_else(|| panic!("{evs:?}"));
-    let accepted2 = at(&|e| matches!(e, Event::Accepted { conn: 2, .. }));
-    let rejected = at(&|e| matches!(e, Event::Rejected { reason, .. } if reason == "--max-conns reached"));
+    let at = |pred: &dyn Fn(&Ev) -> bool| evs.iter().position(pred).unwrap_or_else(|| panic!("{evs:?}"));
+    let accepted2 = at(&|e| matches!(e, Ev::EchoServer(ServerEv::Accepted { conn: 2, .. })));
+    let rejected =
+        at(&|e| matches!(e, Ev::EchoServer(ServerEv::Rejected { reason, .. }) if reason == "--max-conns reached"));
     assert!(accepted2 < rejected, "{evs:?}");
 }
 
@@ -276,9 +276,10 @@ fn at_shutdown_the_served_close_before_the_waiting_are_refused() {
         // completes its handshake in the kernel, then waits to be accepted
         let _waiting = TcpStream::connect(s.addr()).unwrap();
         let evs = s.stop();
-        let at = |pred: &dyn Fn(&Event) -> bool| evs.iter().position(pred).unwrap_or_else(|| panic!("{m}: {evs:?}"));
-        let closed = at(&|e| matches!(e, Event::Closed { conn: 1, .. }));
-        let rejected = at(&|e| matches!(e, Event::Rejected { reason, .. } if reason == "server stopping"));
+        let at = |pred: &dyn Fn(&Ev) -> bool| evs.iter().position(pred).unwrap_or_else(|| panic!("{m}: {evs:?}"));
+        let closed = at(&|e| matches!(e, Ev::EchoServer(ServerEv::Closed { conn: 1, .. })));
+        let rejected =
+            at(&|e| matches!(e, Ev::EchoServer(ServerEv::Rejected { reason, .. }) if reason == "server stopping"));
         assert!(closed < rejected, "{m}: {evs:?}");
     });
 }
@@ -288,7 +289,7 @@ fn after_max_conns_later_clients_are_refused_not_left_hanging() {
     for_each_model(|m| {
         let mut s = start(m, &["--max-conns", "1"]);
         let mut a = TcpStream::connect(s.addr()).unwrap();
-        s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+        s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
         // the last connection is being served: nobody else gets in
         let e = TcpStream::connect(s.addr()).expect_err("a connection after --max-conns was accepted by the kernel");
         assert_eq!(e.kind(), std::io::ErrorKind::ConnectionRefused, "{m}: {e}");
@@ -305,8 +306,8 @@ fn after_max_conns_later_clients_are_refused_not_left_hanging() {
 fn listening_reports_the_backlog_the_kernel_grants() {
     let somaxconn: i32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn").unwrap().trim().parse().unwrap();
     let s = start("epoll", &["--backlog", "65535"]);
-    let ev = s.wait_for("listening", 10, |e| matches!(e, Event::Listening { .. }));
-    let Event::Listening { backlog, .. } = ev else { unreachable!() };
+    let ev = s.wait_for("listening", 10, |e| matches!(e, Ev::Shared(SharedEv::Listening { .. })));
+    let Ev::Shared(SharedEv::Listening { backlog, .. }) = ev else { unreachable!() };
     assert_eq!(backlog, Some(65535.min(somaxconn)));
     if somaxconn < 65535 {
         s.wait_stderr(&format!("--backlog 65535 is capped by the kernel at net.core.somaxconn = {somaxconn}"), 10);
@@ -342,7 +343,11 @@ fn idle_timeout_drops_a_silent_client() {
     for_each_model(|m| {
         let s = start(m, &["--idle-timeout", "0.3"]);
         let mut silent = TcpStream::connect(s.addr()).unwrap();
-        s.wait_for("timeout close", 10, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+        s.wait_for(
+            "timeout close",
+            10,
+            |e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "timeout"),
+        );
         silent.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         let mut b = [0u8; 1];
         assert_eq!(silent.read(&mut b).unwrap_or(0), 0, "{m}: the dropped client sees EOF");
@@ -360,10 +365,13 @@ fn stats_requests_do_not_keep_an_idle_client_alive() {
     for m in ["iterative", "fork"] {
         let s = start(m, &["--idle-timeout", "1"]);
         let silent = TcpStream::connect(s.addr()).unwrap();
-        s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+        s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
         let deadline = std::time::Instant::now() + Duration::from_secs(8);
-        let timed_out =
-            |s: &Server| s.events().iter().any(|e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+        let timed_out = |s: &Server| {
+            s.events()
+                .iter()
+                .any(|e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "timeout"))
+        };
         while !timed_out(&s) {
             assert!(std::time::Instant::now() < deadline, "{m}: the silent client outlived 8 s of SIGUSR1");
             // the server, and for fork the child serving the client
@@ -391,7 +399,7 @@ fn idle_timeout_leaves_the_active_clients_alone() {
         let mut ping = |round: u8| assert_eq!(echo_on(&mut active, &[round]), [round], "{m}: round {round}");
         // A byte every 100 ms keeps `active` well inside its 1 s; at most
         // 100 rounds (10 s) for the silent one to be dropped.
-        let dropped = |e: &Event| matches!(e, Event::Closed { reason, .. } if reason == "timeout");
+        let dropped = |e: &Ev| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "timeout");
         let mut round = 0u8;
         while !s.events().iter().any(dropped) {
             assert!(round < 100, "{m}: the silent client was never dropped");
@@ -453,8 +461,8 @@ fn sequential_clients_give_events_in_their_order() {
             .events()
             .iter()
             .filter_map(|e| match e {
-                Event::Accepted { conn, .. } => Some(format!("accepted {conn}")),
-                Event::Closed { conn, .. } => Some(format!("closed {conn}")),
+                Ev::EchoServer(ServerEv::Accepted { conn, .. }) => Some(format!("accepted {conn}")),
+                Ev::EchoServer(ServerEv::Closed { conn, .. }) => Some(format!("closed {conn}")),
                 _ => None,
             })
             .collect();
@@ -635,28 +643,28 @@ fn fork_500_connections_leave_no_zombies_and_no_fds() {
             assert!(h.join().unwrap());
         }
     }
-    s.wait_count("reaped", 500, 60, |e| matches!(e, Event::Reaped { .. }));
+    s.wait_count("reaped", 500, 60, |e| matches!(e, Ev::EchoServer(ServerEv::Reaped { .. })));
     let kids = children_of(s.pid);
     assert!(kids.iter().all(|k| k.state != 'Z'), "zombies: {kids:?}");
     assert_eq!(kids.len(), 0, "children left: {kids:?}");
     assert_eq!(socket_fds(s.pid), before, "the parent kept client sockets open");
     let evs = s.stop();
-    assert_eq!(evs.iter().filter(|e| matches!(e, Event::Accepted { .. })).count(), 500);
+    assert_eq!(evs.iter().filter(|e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. }))).count(), 500);
 }
 
 #[test]
 fn fork_max_clients_caps_live_children() {
     let s = start("fork", &["--max-clients", "2"]);
     let mut held: Vec<TcpStream> = (0..4).map(|_| TcpStream::connect(s.addr()).unwrap()).collect();
-    s.wait_count("accepted", 2, 10, |e| matches!(e, Event::Accepted { .. }));
+    s.wait_count("accepted", 2, 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(children_of(s.pid).len(), 2, "more than --max-clients children");
-    assert_eq!(s.events().iter().filter(|e| matches!(e, Event::Accepted { .. })).count(), 2);
+    assert_eq!(s.events().iter().filter(|e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. }))).count(), 2);
     // the waiting ones are served as soon as a slot frees up
     for c in held.iter_mut().take(2) {
         c.shutdown(std::net::Shutdown::Write).unwrap();
     }
-    s.wait_count("accepted", 4, 10, |e| matches!(e, Event::Accepted { .. }));
+    s.wait_count("accepted", 4, 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
     drop(held);
     s.stop();
 }
@@ -717,7 +725,11 @@ fn client_split_mode_verifies() {
     assert!(
         matches!(
             evs.last(),
-            Some(Event::Summary(netlab::output::Summary::Stream { verified: true, bytes_received: 1048576, .. }))
+            Some(Ev::Shared(SharedEv::Summary(netlab::events::Summary::Stream {
+                verified: true,
+                bytes_received: 1048576,
+                ..
+            })))
         ),
         "{evs:?}"
     );
@@ -740,7 +752,11 @@ fn corrupting_server_gives_exit_3() {
         assert!(
             evs.iter().any(|e| matches!(
                 e,
-                Event::Summary(netlab::output::Summary::Stream { verified: false, first_mismatch_at: Some(12345), .. })
+                Ev::Shared(SharedEv::Summary(netlab::events::Summary::Stream {
+                    verified: false,
+                    first_mismatch_at: Some(12345),
+                    ..
+                }))
             )),
             "split={split}: {evs:?}"
         );
@@ -941,9 +957,9 @@ fn a_reset_before_the_echo_is_exit_3_with_its_errno() {
     let o = run(&["--json", "echo-client", "-m", "hello", "127.0.0.1", &addr.port().to_string()], b"");
     assert_exit(&o, 3);
     let evs = events(&o);
-    let err = evs.iter().find(|e| matches!(e, Event::Error { .. })).unwrap_or_else(|| panic!("{evs:?}"));
+    let err = evs.iter().find(|e| matches!(e, Ev::Shared(SharedEv::Error { .. }))).unwrap_or_else(|| panic!("{evs:?}"));
     assert!(
-        matches!(err, Event::Error { message, errno: Some(104), code: Some(code), exit_code: 3, .. }
+        matches!(err, Ev::Shared(SharedEv::Error { message, errno: Some(104), code: Some(code), exit_code: 3, .. })
             if code == "ECONNRESET" && message == "the server reset the connection after echoing 0 of 5 bytes"),
         "{err:?}"
     );
@@ -983,19 +999,19 @@ fn a_wrong_echo_of_a_message_is_summarised_then_exit_3() {
     assert_exit(&o, 3);
     let evs = events(&o);
     let summary = evs.iter().find_map(|e| match e {
-        Event::Summary(netlab::output::Summary::Stream {
+        Ev::Shared(SharedEv::Summary(netlab::events::Summary::Stream {
             bytes_sent,
             bytes_received,
             verified,
             first_mismatch_at,
             ..
-        }) => Some((*bytes_sent, *bytes_received, *verified, *first_mismatch_at)),
+        })) => Some((*bytes_sent, *bytes_received, *verified, *first_mismatch_at)),
         _ => None,
     });
     // the third message is not sent: the run stops at the first bad echo
     assert_eq!(summary, Some((10, 10, false, Some(8))), "{evs:?}");
     assert!(
-        matches!(evs.last(), Some(Event::Error { exit_code: 3, message, .. }) if message == "echo of message 2 differs from what was sent, first at byte 3"),
+        matches!(evs.last(), Some(Ev::Shared(SharedEv::Error { exit_code: 3, message, .. })) if message == "echo of message 2 differs from what was sent, first at byte 3"),
         "{evs:?}"
     );
     let o = run(&["echo-client", "-m", "hello", "-m", "world", "127.0.0.1", &port], b"");
@@ -1014,8 +1030,10 @@ fn client_messages_print_each_echo() {
     let o = run(&["--json", "echo-client", "-m", "abc", "localhost", &port, "-4"], b"");
     assert_exit(&o, 0);
     let evs = events(&o);
-    assert!(matches!(&evs[0], Event::Connected { peer, .. } if peer.starts_with("127.0.0.1:")));
-    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data, data_hex: None, .. } if data == "abc"));
+    assert!(matches!(&evs[0], Ev::Shared(SharedEv::Connected { peer, .. }) if peer.starts_with("127.0.0.1:")));
+    assert!(
+        matches!(&evs[1], Ev::Shared(SharedEv::Echo { seq: 1, bytes: 3, data, data_hex: None, .. }) if data == "abc")
+    );
     // a message is bytes: not UTF-8 is sent and verified like any other
     use std::os::unix::ffi::OsStrExt;
     let binary = std::ffi::OsStr::from_bytes(b"\xff\xfe\x80");
@@ -1023,8 +1041,14 @@ fn client_messages_print_each_echo() {
     assert_exit(&o, 0);
     let evs = events(&o);
     // its text is lossy; data_hex gives the bytes back exactly
-    assert!(matches!(&evs[1], Event::Echo { seq: 1, bytes: 3, data_hex: Some(h), .. } if h == "fffe80"), "{evs:?}");
-    assert!(matches!(evs.last(), Some(Event::Summary(netlab::output::Summary::Stream { verified: true, .. }))));
+    assert!(
+        matches!(&evs[1], Ev::Shared(SharedEv::Echo { seq: 1, bytes: 3, data_hex: Some(h), .. }) if h == "fffe80"),
+        "{evs:?}"
+    );
+    assert!(matches!(
+        evs.last(),
+        Some(Ev::Shared(SharedEv::Summary(netlab::events::Summary::Stream { verified: true, .. })))
+    ));
     s.stop();
     // UDP takes the bytes too
     let u = Server::start(&["udp", "server", "--bind", "127.0.0.1", "0"]);
@@ -1034,11 +1058,11 @@ fn client_messages_print_each_echo() {
     );
     assert_exit(&o, 0);
     assert!(
-        matches!(&events(&o)[0], Event::Echo { bytes: 3, data_hex: Some(h), .. } if h == "fffe80"),
+        matches!(&events(&o)[0], Ev::Shared(SharedEv::Echo { bytes: 3, data_hex: Some(h), .. }) if h == "fffe80"),
         "{}",
         stdout(&o)
     );
-    u.wait_for("datagram", 10, |e| matches!(e, Event::Datagram { bytes: 3, .. }));
+    u.wait_for("datagram", 10, |e| matches!(e, Ev::Udp(UdpEv::Datagram { bytes: 3, .. })));
     u.stop();
 }
 
@@ -1126,11 +1150,11 @@ fn client_prompt_mode_sends_bytes_as_typed_and_checks_for_extra_ones() {
 
 // ---------------------------------------------------------------- load mode
 
-fn load_summary(o: &std::process::Output) -> netlab::output::Summary {
+fn load_summary(o: &std::process::Output) -> netlab::events::Summary {
     events(o)
         .into_iter()
         .find_map(|e| match e {
-            Event::Summary(s @ netlab::output::Summary::Load { .. }) => Some(s),
+            Ev::Shared(SharedEv::Summary(s @ netlab::events::Summary::Load { .. })) => Some(s),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no load summary:\n{}\n{}", stdout(o), stderr(o)))
@@ -1157,7 +1181,7 @@ fn load_mode_counts_exactly_and_verifies() {
             b"",
         );
         assert_exit(&o, 0);
-        let netlab::output::Summary::Load {
+        let netlab::events::Summary::Load {
             requests,
             errors,
             mismatches,
@@ -1172,9 +1196,9 @@ fn load_mode_counts_exactly_and_verifies() {
         assert_eq!((requests, errors, mismatches, connections), (2000, 0, 0, 8), "{m}");
         let (p50, max) = (latency_p50_us.expect("latency measured"), latency_max_us.expect("latency measured"));
         assert!(p50 > 0 && max >= p50);
-        s.wait_count("closed", 8, 10, |e| matches!(e, Event::Closed { .. }));
+        s.wait_count("closed", 8, 10, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         let evs = s.stop();
-        let Some(Event::Stopped { bytes_in, .. }) = evs.last() else { panic!() };
+        let Some(Ev::Shared(SharedEv::Stopped { bytes_in, .. })) = evs.last() else { panic!() };
         assert_eq!(*bytes_in, 2000 * 3000, "{m}: the server saw every byte");
     }
 }
@@ -1188,17 +1212,17 @@ fn load_mode_reconnect_and_idle() {
         b"",
     );
     assert_exit(&o, 0);
-    let netlab::output::Summary::Load { requests, reconnect, errors, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { requests, reconnect, errors, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!((requests, reconnect, errors), (300, true, 0));
-    s.wait_count("accepted", 300, 20, |e| matches!(e, Event::Accepted { .. }));
+    s.wait_count("accepted", 300, 20, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
     let o = run(
         &["--json", "echo-client", "--connections", "2", "--idle", "50", "--requests", "200", "127.0.0.1", &port],
         b"",
     );
     assert_exit(&o, 0);
-    let netlab::output::Summary::Load { requests, idle, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { requests, idle, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!((requests, idle), (200, 50));
-    s.wait_count("accepted", 352, 20, |e| matches!(e, Event::Accepted { .. }));
+    s.wait_count("accepted", 352, 20, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
     s.stop();
 }
 
@@ -1210,7 +1234,7 @@ fn load_mode_duration_is_bounded() {
         b"",
     );
     assert_exit(&o, 0);
-    let netlab::output::Summary::Load { requests, duration_s, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { requests, duration_s, .. } = load_summary(&o) else { unreachable!() };
     assert!(requests > 0);
     assert!((0.3..10.0).contains(&duration_s), "{duration_s}");
     s.stop();
@@ -1229,7 +1253,7 @@ fn load_mode_against_a_stalled_server_ends_on_time_with_a_summary() {
     let took = t0.elapsed();
     assert_exit(&o, 1);
     assert!(took < Duration::from_secs(10), "--duration 0.3 ran {took:?}");
-    let netlab::output::Summary::Load { requests, unfinished, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { requests, unfinished, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!((requests, unfinished), (0, 2));
     assert!(stderr(&o).contains("2 requests still had no echo 1 s after the end of --duration"), "{}", stderr(&o));
     // --requests: no progress for --timeout, still a summary
@@ -1238,7 +1262,7 @@ fn load_mode_against_a_stalled_server_ends_on_time_with_a_summary() {
         b"",
     );
     assert_exit(&o, 1);
-    let netlab::output::Summary::Load { unfinished, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { unfinished, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!(unfinished, 2);
     assert!(stderr(&o).contains("no progress for 0.3 s with 2 requests outstanding"), "{}", stderr(&o));
     drop(l);
@@ -1254,13 +1278,13 @@ fn load_mode_ctrl_c_ends_early_with_the_summary() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    s.wait_count("accepted", 4, 10, |e| matches!(e, Event::Accepted { .. }));
+    s.wait_count("accepted", 4, 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
     let t0 = std::time::Instant::now();
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(t0.elapsed() < Duration::from_secs(10), "SIGINT took {:?}", t0.elapsed());
     assert_exit(&o, 0);
-    let netlab::output::Summary::Load { requests, errors, mismatches, duration_s, .. } = load_summary(&o) else {
+    let netlab::events::Summary::Load { requests, errors, mismatches, duration_s, .. } = load_summary(&o) else {
         unreachable!()
     };
     assert!(requests > 0 && errors == 0 && mismatches == 0, "{}", stdout(&o));
@@ -1296,7 +1320,7 @@ fn load_mode_carries_on_after_a_connection_fails() {
         b"",
     );
     assert_exit(&o, 1);
-    let netlab::output::Summary::Load { requests, errors, mismatches, unfinished, .. } = load_summary(&o) else {
+    let netlab::events::Summary::Load { requests, errors, mismatches, unfinished, .. } = load_summary(&o) else {
         unreachable!()
     };
     assert_eq!(requests + errors + mismatches + unfinished, 100, "every request is accounted for: {}", stdout(&o));
@@ -1322,7 +1346,7 @@ fn load_mode_retires_a_connection_that_only_fails() {
         b"",
     );
     assert_exit(&o, 1);
-    let netlab::output::Summary::Load { requests, errors, duration_s, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { requests, errors, duration_s, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!((requests, errors), (0, 6), "{}", stdout(&o));
     assert!(duration_s < 20.0, "{duration_s}");
     h.join().unwrap();
@@ -1356,7 +1380,7 @@ fn load_mode_ctrl_c_while_opening_idle_connections() {
     let o = child.wait_with_output().unwrap();
     assert!(t0.elapsed() < Duration::from_secs(10), "SIGINT took {:?}", t0.elapsed());
     assert_exit(&o, 0);
-    let netlab::output::Summary::Load { requests, errors, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { requests, errors, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!((requests, errors), (0, 0));
     h.join().unwrap();
 }
@@ -1380,7 +1404,7 @@ fn load_mode_detects_corruption_and_refusal() {
         b"",
     );
     assert_exit(&o, 3);
-    let netlab::output::Summary::Load { mismatches, requests, .. } = load_summary(&o) else { unreachable!() };
+    let netlab::events::Summary::Load { mismatches, requests, .. } = load_summary(&o) else { unreachable!() };
     assert_eq!((mismatches, requests), (1, 5), "requests 1..5 are fine, the 6th has byte 5000 flipped");
     h.join().unwrap();
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -1397,7 +1421,7 @@ fn load_mode_detects_corruption_and_refusal() {
     let v = json_values(&o).pop().unwrap();
     assert_eq!((v["event"].as_str(), v["code"].as_str()), (Some("error"), Some("ECONNREFUSED")), "{v}");
     assert!(
-        matches!(load_summary(&o), netlab::output::Summary::Load { requests: 0, latency_p50_us: None, .. }),
+        matches!(load_summary(&o), netlab::events::Summary::Load { requests: 0, latency_p50_us: None, .. }),
         "no latency without a completed request"
     );
     for bad in [
@@ -1458,8 +1482,8 @@ fn stats_count_live_connections_bytes() {
         assert!(back == d);
         // still connected: its bytes are in the stats
         s.signal(Signal::SIGUSR1);
-        let st = s.wait_for("stats", 10, |e| matches!(e, Event::Stats { .. }));
-        let Event::Stats { conns_now, bytes_in, bytes_out, .. } = st else { unreachable!() };
+        let st = s.wait_for("stats", 10, |e| matches!(e, Ev::Shared(SharedEv::Stats { .. })));
+        let Ev::Shared(SharedEv::Stats { conns_now, bytes_in, bytes_out, .. }) = st else { unreachable!() };
         assert_eq!((conns_now, bytes_in, bytes_out), (1, 100_000, 100_000), "{m}");
         drop(c);
         s.stop();
@@ -1496,7 +1520,8 @@ fn accepted_sockets_have_tcp_nodelay_unless_nagle() {
             let mut c = connect(s.addr());
             // one echo: the connection is being served, its socket open
             echo_on(&mut c, b"x");
-            let Event::Accepted { fd, pid, .. } = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }))
+            let Ev::EchoServer(ServerEv::Accepted { fd, pid, .. }) =
+                s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })))
             else {
                 unreachable!()
             };

@@ -3,7 +3,6 @@
 //! `error` event under --json, and never a panic.
 
 use crate::common::*;
-use netlab::output::Event;
 
 /// (arguments, exit code)
 const CASES: &[(&[&str], i32)] = &[
@@ -176,7 +175,7 @@ fn bad_input_in_json_mode_gives_an_error_event() {
         assert_exit(&o, *code);
         let evs = events(&o);
         let last = evs.last().unwrap_or_else(|| panic!("{args:?}: no JSON on stdout"));
-        let Event::Error { exit_code, message, .. } = last else { panic!("{args:?}: {last:?}") };
+        let Ev::Shared(SharedEv::Error { exit_code, message, .. }) = last else { panic!("{args:?}: {last:?}") };
         assert_eq!(i32::from(*exit_code), *code, "{args:?}");
         assert!(!message.is_empty());
     }
@@ -266,7 +265,9 @@ fn messages_name_the_actual_problem() {
     let o = run(&["--json", "echo-client", "--timeout", "2", "-4", "-m", "-5", "localhost", "1"], b"");
     assert_exit(&o, 1);
     assert!(
-        events(&o).iter().any(|e| matches!(e, Event::Error { code: Some(c), .. } if c == "ECONNREFUSED")),
+        events(&o)
+            .iter()
+            .any(|e| matches!(e, Ev::Shared(SharedEv::Error { code: Some(c), .. }) if c == "ECONNREFUSED")),
         "{}",
         stderr(&o)
     );

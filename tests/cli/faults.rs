@@ -6,7 +6,6 @@
 
 use crate::common::*;
 use crate::echo::MODELS;
-use netlab::output::Event;
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -92,7 +91,7 @@ fn emfile_flood_backs_off_and_recovers() {
             s.wait_for(
                 "rejected (out of descriptors)",
                 10,
-                |e| matches!(e, Event::Rejected { reason, .. } if reason.contains("out of file descriptors")),
+                |e| matches!(e, Ev::EchoServer(ServerEv::Rejected { reason, .. }) if reason.contains("out of file descriptors")),
             );
         }
         // saturated: CPU over one second stays under 5 %
@@ -122,7 +121,7 @@ fn ten_thousand_connections_leave_no_fds_behind() {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         // settle: the first connection allocates nothing persistent
         echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
-        s.wait_count("closed", 1, 10, |e| matches!(e, Event::Closed { .. }));
+        s.wait_count("closed", 1, 10, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         let before = fd_count(s.pid);
         let conns = if *m == "iterative" { "1" } else { "8" };
         let o = run(
@@ -142,9 +141,9 @@ fn ten_thousand_connections_leave_no_fds_behind() {
             b"",
         );
         assert_exit(&o, 0);
-        s.wait_count("closed", 10_001, 60, |e| matches!(e, Event::Closed { .. }));
+        s.wait_count("closed", 10_001, 60, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         if *m == "fork" {
-            s.wait_count("reaped", 10_001, 60, |e| matches!(e, Event::Reaped { .. }));
+            s.wait_count("reaped", 10_001, 60, |e| matches!(e, Ev::EchoServer(ServerEv::Reaped { .. })));
         }
         let after = fd_count(s.pid);
         eprintln!("FIGURE fds {m}: {before} descriptors before, {after} after 10,000 connections");
@@ -172,7 +171,7 @@ fn fork_thousand_connections_no_zombies() {
         b"",
     );
     assert_exit(&o, 0);
-    s.wait_count("reaped", 1000, 30, |e| matches!(e, Event::Reaped { .. }));
+    s.wait_count("reaped", 1000, 30, |e| matches!(e, Ev::EchoServer(ServerEv::Reaped { .. })));
     std::thread::sleep(Duration::from_secs(1));
     let zombies = children_of(s.pid).iter().filter(|c| c.state == 'Z').count();
     eprintln!(
@@ -280,14 +279,14 @@ fn select_refuses_fds_over_fd_setsize_others_serve_them() {
                 "rejected",
                 3,
                 10,
-                |e| matches!(e, Event::Rejected { reason, .. } if reason.contains("FD_SETSIZE")),
+                |e| matches!(e, Ev::EchoServer(ServerEv::Rejected { reason, .. }) if reason.contains("FD_SETSIZE")),
             );
             s.wait_stderr("FD_SETSIZE", 10);
         } else {
             let data = random_bytes(100_000, 3);
             assert_eq!(echo_through(s.addr(), &data), data, "{m}");
-            let ev = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
-            assert!(matches!(ev, Event::Accepted { fd, .. } if fd > 1029), "{m}: {ev:?}");
+            let ev = s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
+            assert!(matches!(ev, Ev::EchoServer(ServerEv::Accepted { fd, .. }) if fd > 1029), "{m}: {ev:?}");
         }
         s.stop();
     }
@@ -316,7 +315,7 @@ fn select_refused_connections_do_not_count_toward_max_conns() {
             "rejected",
             i + 1,
             10,
-            |e| matches!(e, Event::Rejected { reason, .. } if reason.contains("FD_SETSIZE")),
+            |e| matches!(e, Ev::EchoServer(ServerEv::Rejected { reason, .. }) if reason.contains("FD_SETSIZE")),
         );
     }
     assert!(
@@ -326,7 +325,7 @@ fn select_refused_connections_do_not_count_toward_max_conns() {
     );
     s.signal(Signal::SIGINT);
     assert_eq!(s.wait_exit(10), Some(0), "stderr: {}", s.stderr());
-    assert!(matches!(s.events().last(), Some(Event::Stopped { conns: 0, .. })), "{:?}", s.events());
+    assert!(matches!(s.events().last(), Some(Ev::Shared(SharedEv::Stopped { conns: 0, .. }))), "{:?}", s.events());
 }
 
 #[test]
@@ -445,9 +444,12 @@ fn hundred_resets_are_never_fatal() {
         }
         let data = random_bytes(100_000, 21);
         assert_eq!(echo_through(addr, &data), data, "{m}");
-        s.wait_count("closed", 101, 30, |e| matches!(e, Event::Closed { .. }));
-        let resets =
-            s.events().iter().filter(|e| matches!(e, Event::Closed { reason, .. } if reason == "reset")).count();
+        s.wait_count("closed", 101, 30, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
+        let resets = s
+            .events()
+            .iter()
+            .filter(|e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "reset"))
+            .count();
         assert!(resets > 0, "{m}: no connection was reported as reset");
         eprintln!("FIGURE resets {m}: 100 RST clients, {resets} reported as reset, the next echo exact");
         s.stop();
@@ -498,14 +500,14 @@ fn iterative_idle_client_is_dropped_then_next_is_served() {
     let _serial = exclusive();
     let s = Server::start_cmd(&mut server_cmd("iterative", &["--idle-timeout", "0.5"]));
     let _silent = TcpStream::connect(s.addr()).unwrap();
-    s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
+    s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
     let t0 = Instant::now();
     let data = random_bytes(1000, 1);
     assert_eq!(echo_through(s.addr(), &data), data);
     let took = t0.elapsed();
     eprintln!("FIGURE idle iterative: --idle-timeout 0.5, the next client served after {} ms", took.as_millis());
     assert!(took < Duration::from_millis(1500), "the next client waited {took:?} (timeout 0.5 s + 1 s)");
-    s.wait_for("timeout", 5, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+    s.wait_for("timeout", 5, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "timeout"));
     s.stop();
 }
 
@@ -515,7 +517,11 @@ fn time_wait_rebind_needs_reuseaddr() {
     let s = Server::start_cmd(&mut server_cmd("select", &["--idle-timeout", "0.2"]));
     let port = s.port.to_string();
     let mut c = TcpStream::connect(s.addr()).unwrap();
-    s.wait_for("timeout close", 10, |e| matches!(e, Event::Closed { reason, .. } if reason == "timeout"));
+    s.wait_for(
+        "timeout close",
+        10,
+        |e| matches!(e, Ev::EchoServer(ServerEv::Closed { reason, .. }) if reason == "timeout"),
+    );
     c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let mut b = [0u8; 1];
     assert_eq!(c.read(&mut b).unwrap(), 0);
@@ -559,8 +565,8 @@ fn closed_stdout_never_crashes_a_server() {
             }
             let text = String::from_utf8_lossy(&line).to_string();
             let port: u16 = if json {
-                match serde_json::from_str::<Event>(&text) {
-                    Ok(Event::Listening { port, .. }) => port,
+                match serde_json::from_str::<Ev>(&text) {
+                    Ok(Ev::Shared(SharedEv::Listening { port, .. })) => port,
                     other => panic!("first line {text:?}: {other:?}"),
                 }
             } else {
@@ -661,11 +667,15 @@ fn thread_model_survives_a_buffer_it_cannot_allocate() {
     second.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut b = [0u8; 8];
     assert!(matches!(second.read(&mut b), Ok(0) | Err(_)), "the second client is closed");
-    s.wait_for("closed", 10, |e| matches!(e, Event::Closed { conn: 2, reason, .. } if reason == "error"));
+    s.wait_for(
+        "closed",
+        10,
+        |e| matches!(e, Ev::EchoServer(ServerEv::Closed { conn: 2, reason, .. }) if reason == "error"),
+    );
     s.wait_stderr("no memory for a 67108864-byte buffer; closing it", 10);
     echo(&mut first, b"still served");
     drop(first);
-    s.wait_for("closed", 10, |e| matches!(e, Event::Closed { conn: 1, .. }));
+    s.wait_for("closed", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { conn: 1, .. })));
     let mut third = TcpStream::connect(s.addr()).unwrap();
     third.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     echo(&mut third, b"memory is back");
@@ -768,7 +778,7 @@ fn signals_are_seen_while_busy_with_idle_timeout() {
         talker.join().unwrap();
         let evs = s.events();
         assert!(
-            matches!(evs.last(), Some(Event::Stopped { signal: Some(sig), .. }) if sig == "SIGTERM"),
+            matches!(evs.last(), Some(Ev::Shared(SharedEv::Stopped { signal: Some(sig), .. })) if sig == "SIGTERM"),
             "{m}: {:?}",
             evs.last()
         );

@@ -1,11 +1,10 @@
 //! `netlab fileio`: write, read and fds through the binary.
 
 use crate::common::*;
-use netlab::output::Event;
 use std::os::unix::fs::PermissionsExt;
 
-fn open_event(evs: &[Event]) -> Event {
-    evs.iter().find(|e| matches!(e, Event::Open { .. })).cloned().expect("an open event")
+fn open_event(evs: &[Ev]) -> Ev {
+    evs.iter().find(|e| matches!(e, Ev::Fileio(FileioEv::Open { .. }))).cloned().expect("an open event")
 }
 
 /// Run netlab under a given umask (through sh, so the test process keeps its own).
@@ -23,14 +22,16 @@ fn write_explains_open_and_applies_umask() {
     let o = with_umask("027", &["--json", "fileio", "write", &p, "--mode", "0666", "--data", "hello"]);
     assert_exit(&o, 0);
     let evs = events(&o);
-    let Event::Open { flags, flags_octal, umask, final_mode, created, fd, .. } = open_event(&evs) else { panic!() };
+    let Ev::Fileio(FileioEv::Open { flags, flags_octal, umask, final_mode, created, fd, .. }) = open_event(&evs) else {
+        panic!()
+    };
     assert_eq!(flags, "O_WRONLY|O_CREAT|O_TRUNC");
     assert_eq!(flags_octal, "01101");
     assert_eq!(umask, "0027");
     assert_eq!(final_mode.as_deref(), Some("0640"));
     assert!(created);
     assert!(fd >= 3);
-    assert!(evs.iter().any(|e| matches!(e, Event::Write { bytes: 5, offset: Some(5), .. })), "{evs:?}");
+    assert!(evs.iter().any(|e| matches!(e, Ev::Fileio(FileioEv::Write { bytes: 5, offset: Some(5), .. }))), "{evs:?}");
     assert_eq!(std::fs::read(&p).unwrap(), b"hello");
     assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
 }
@@ -64,10 +65,10 @@ fn excl_refuses_existing_file_and_append_appends() {
     let o = run(&["--json", "fileio", "write", &p, "--flags", "O_WRONLY|O_APPEND", "--data", "two\n"], b"");
     assert_exit(&o, 0);
     let evs = events(&o);
-    let Event::Open { created, mode, .. } = open_event(&evs) else { panic!() };
+    let Ev::Fileio(FileioEv::Open { created, mode, .. }) = open_event(&evs) else { panic!() };
     assert!(!created);
     assert_eq!(mode, None, "no O_CREAT, so no mode");
-    assert!(evs.iter().any(|e| matches!(e, Event::Write { offset: Some(8), .. })), "{evs:?}");
+    assert!(evs.iter().any(|e| matches!(e, Ev::Fileio(FileioEv::Write { offset: Some(8), .. }))), "{evs:?}");
     assert_eq!(std::fs::read_to_string(&p).unwrap(), "one\ntwo\n");
 }
 
@@ -79,7 +80,7 @@ fn existing_file_keeps_its_mode() {
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
     let o = run(&["--json", "fileio", "write", &p, "--mode", "0777", "--data", "y"], b"");
     assert_exit(&o, 0);
-    let Event::Open { created, final_mode, file_mode, .. } = open_event(&events(&o)) else { panic!() };
+    let Ev::Fileio(FileioEv::Open { created, final_mode, file_mode, .. }) = open_event(&events(&o)) else { panic!() };
     assert!(!created);
     assert_eq!(final_mode, None);
     assert_eq!(file_mode, "0600");
@@ -99,7 +100,9 @@ fn read_is_binary_safe_with_offset_and_count() {
     assert_exit(&o, 0);
     let evs = events(&o);
     let read = evs.iter().find_map(|e| match e {
-        Event::Read { bytes, offset, data_hex, calls, .. } => Some((*bytes, *offset, data_hex.clone(), *calls)),
+        Ev::Fileio(FileioEv::Read { bytes, offset, data_hex, calls, .. }) => {
+            Some((*bytes, *offset, data_hex.clone(), *calls))
+        }
         _ => None,
     });
     assert_eq!(read, Some((4, Some(254), Some("fafbfcfd".into()), 1)));
@@ -108,9 +111,9 @@ fn read_is_binary_safe_with_offset_and_count() {
     assert_eq!(text.as_deref(), Some("ABC"));
 }
 
-fn evs_data(evs: &[Event]) -> Option<String> {
+fn evs_data(evs: &[Ev]) -> Option<String> {
     evs.iter().find_map(|e| match e {
-        Event::Read { data, .. } => data.clone(),
+        Ev::Fileio(FileioEv::Read { data, .. }) => data.clone(),
         _ => None,
     })
 }
@@ -140,7 +143,7 @@ fn write_through_a_dangling_symlink_creates_the_target() {
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let o = with_umask("022", &["--json", "fileio", "write", &link, "--mode", "0600", "--data", "x"]);
     assert_exit(&o, 0);
-    let Event::Open { created, final_mode, .. } = open_event(&events(&o)) else { panic!() };
+    let Ev::Fileio(FileioEv::Open { created, final_mode, .. }) = open_event(&events(&o)) else { panic!() };
     assert!(created, "the target did not exist before open()");
     assert_eq!(final_mode.as_deref(), Some("0600"));
     assert_eq!(std::fs::read(&target).unwrap(), b"x");
@@ -171,7 +174,7 @@ fn fds_shows_lowest_free_numbers() {
     let fds: Vec<(i32, String)> = events(&o)
         .into_iter()
         .map(|e| match e {
-            Event::Fd { fd, kind, .. } => (fd, kind),
+            Ev::Fileio(FileioEv::Fd { fd, kind, .. }) => (fd, kind),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -196,7 +199,7 @@ fn fds_with_stdin_closed_hands_out_0() {
     let fds: Vec<(i32, String, String)> = events(&o)
         .into_iter()
         .map(|e| match e {
-            Event::Fd { fd, kind, detail } => (fd, kind, detail),
+            Ev::Fileio(FileioEv::Fd { fd, kind, detail }) => (fd, kind, detail),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -210,10 +213,10 @@ fn fds_with_stdin_closed_hands_out_0() {
     assert_exit(&o, 0);
     let evs = events(&o);
     assert!(
-        matches!(&evs[2], Event::Fd { fd: 2, detail, .. } if detail.starts_with("closed when netlab started")),
+        matches!(&evs[2], Ev::Fileio(FileioEv::Fd { fd: 2, detail, .. }) if detail.starts_with("closed when netlab started")),
         "{evs:?}"
     );
-    assert!(matches!(&evs[3], Event::Fd { fd: 3, .. }), "{evs:?}");
+    assert!(matches!(&evs[3], Ev::Fileio(FileioEv::Fd { fd: 3, .. })), "{evs:?}");
 }
 
 #[test]
@@ -251,7 +254,7 @@ fn pipes_and_fifos_have_no_offset_and_are_not_an_error() {
     let evs = events(&o);
     assert!(
         evs.iter()
-            .any(|e| matches!(e, Event::Read { bytes: 14, offset: None, data: Some(d), .. } if d == "through a pipe")),
+            .any(|e| matches!(e, Ev::Fileio(FileioEv::Read { bytes: 14, offset: None, data: Some(d), .. }) if d == "through a pipe")),
         "{evs:?}"
     );
     let o = run(&["fileio", "read", "/dev/stdin"], b"text mode");
@@ -267,7 +270,11 @@ fn pipes_and_fifos_have_no_offset_and_are_not_an_error() {
     let o = run(&["--json", "fileio", "write", &fifo, "--flags", "wronly", "--data", "hi fifo"], b"");
     assert_exit(&o, 0);
     assert_eq!(reader.join().unwrap(), b"hi fifo");
-    assert!(events(&o).iter().any(|e| matches!(e, Event::Write { bytes: 7, offset: None, .. })), "{}", stdout(&o));
+    assert!(
+        events(&o).iter().any(|e| matches!(e, Ev::Fileio(FileioEv::Write { bytes: 7, offset: None, .. }))),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -280,7 +287,7 @@ fn json_read_of_an_endless_file_is_refused_not_an_abort() {
     // bounded by --count it is fine
     let o = run(&["--json", "fileio", "read", "/dev/zero", "--count", "3"], b"");
     assert_exit(&o, 0);
-    assert!(events(&o).iter().any(|e| matches!(e, Event::Read { bytes: 3, .. })), "{}", stdout(&o));
+    assert!(events(&o).iter().any(|e| matches!(e, Ev::Fileio(FileioEv::Read { bytes: 3, .. }))), "{}", stdout(&o));
 }
 
 #[test]
@@ -326,7 +333,7 @@ fn non_utf8_path_round_trips_and_is_shown_escaped() {
     let p = d.0.join(OsStr::from_bytes(b"caf\xe9.txt"));
     let o = run_cmd(netlab().args(["--json", "fileio", "write"]).arg(&p).args(["--data", "bytes"]), b"");
     assert_exit(&o, 0);
-    let Event::Open { path, .. } = open_event(&events(&o)) else { panic!() };
+    let Ev::Fileio(FileioEv::Open { path, .. }) = open_event(&events(&o)) else { panic!() };
     assert!(path.ends_with("caf\\xe9.txt"), "{path}");
     assert_eq!(std::fs::read(&p).unwrap(), b"bytes");
     let o = run_cmd(netlab().args(["fileio", "read"]).arg(&p), b"");

@@ -6,7 +6,6 @@
 use crate::common::*;
 use crate::echo::MODELS;
 use crate::require_netns;
-use netlab::output::{Event, Summary};
 use std::net::SocketAddr;
 
 /// Two hosts, "a" (10.77.N.1) and "b" (10.77.N.2), on one link.
@@ -64,8 +63,8 @@ fn echo_across_a_veth_link_every_model() {
             (data, back)
         });
         assert!(back == data, "{m}: echo across the link differs");
-        let ev = s.wait_for("accepted", 10, |e| matches!(e, Event::Accepted { .. }));
-        let Event::Accepted { peer, .. } = ev else { unreachable!() };
+        let ev = s.wait_for("accepted", 10, |e| matches!(e, Ev::EchoServer(ServerEv::Accepted { .. })));
+        let Ev::EchoServer(ServerEv::Accepted { peer, .. }) = ev else { unreachable!() };
         assert!(peer.starts_with(&format!("{}:", l.b_ip)), "{m}: peer {peer} is not host b");
         s.stop();
     }
@@ -84,16 +83,23 @@ fn udp_and_resolve_across_hosts() {
     assert_exit(&o, 0);
     let evs = events(&o);
     assert!(
-        evs.iter().any(|e| matches!(e, Event::Summary(Summary::Udp { received: 200, lost: 0, corrupt: 0, .. }))),
+        evs.iter().any(|e| matches!(
+            e,
+            Ev::Shared(SharedEv::Summary(Summary::Udp { received: 200, lost: 0, corrupt: 0, .. }))
+        )),
         "{evs:?}"
     );
-    s.wait_for("datagram from b", 10, |e| matches!(e, Event::Datagram { peer, .. } if peer.starts_with(&l.b_ip)));
+    s.wait_for(
+        "datagram from b",
+        10,
+        |e| matches!(e, Ev::Udp(UdpEv::Datagram { peer, .. }) if peer.starts_with(&l.b_ip)),
+    );
     s.stop();
     // resolve by the hosts entry of host b, then echo to that name
     let o = run_cmd(l.b.netlab().args(["--json", "resolve", "host-a.lab"]), b"");
     assert_exit(&o, 0);
     assert!(
-        matches!(&events(&o)[0], Event::Host { addresses, source: Some(src), .. } if addresses == std::slice::from_ref(&l.a_ip) && src == "files")
+        matches!(&events(&o)[0], Ev::Resolve(ResolveEv::Host { addresses, source: Some(src), .. }) if addresses == std::slice::from_ref(&l.a_ip) && src == "files")
     );
     let t = server_in(&l.a, &["echo-server", "--model", "epoll", "--bind", &l.a_ip, "0"]);
     let o = run_cmd(l.b.netlab().args(["echo-client", "-m", "across", "host-a.lab", &t.port.to_string()]), b"");
@@ -150,7 +156,9 @@ fn load_mode_tries_each_address_of_a_name() {
     assert!(err.contains(&format!("connecting to [::1]:{port} (address 1 of 2)")), "{err}");
     assert!(err.contains("trying the next address"), "{err}");
     assert!(
-        events(&o).iter().any(|e| matches!(e, Event::Summary(Summary::Load { requests: 20, errors: 0, .. }))),
+        events(&o)
+            .iter()
+            .any(|e| matches!(e, Ev::Shared(SharedEv::Summary(Summary::Load { requests: 20, errors: 0, .. })))),
         "{}",
         stdout(&o)
     );
@@ -158,7 +166,7 @@ fn load_mode_tries_each_address_of_a_name() {
     let closed: Vec<u64> = s
         .events()
         .iter()
-        .filter_map(|e| if let Event::Closed { bytes_in, .. } = e { Some(*bytes_in) } else { None })
+        .filter_map(|e| if let Ev::EchoServer(ServerEv::Closed { bytes_in, .. }) = e { Some(*bytes_in) } else { None })
         .collect();
     assert_eq!(closed.len(), 2, "{closed:?}");
     assert_eq!(closed.iter().sum::<u64>(), 20 * 64, "every request on the two connections: {closed:?}");

@@ -2,7 +2,6 @@
 //! stdout never crashes; global flags work on either side of the command.
 
 use crate::common::*;
-use netlab::output::Event;
 
 const JSON_RUNS: &[&[&str]] = &[
     &["byteorder"],
@@ -113,7 +112,10 @@ fn log_format_json_makes_side_notes_json() {
     assert_exit(&o, 0);
     assert_eq!(o.stdout, b"content\n");
     let notes = parse_events(&stderr(&o));
-    assert!(matches!(notes.as_slice(), [Event::Open { .. }, Event::Read { bytes: 8, .. }]), "{notes:?}");
+    assert!(
+        matches!(notes.as_slice(), [Ev::Fileio(FileioEv::Open { .. }), Ev::Fileio(FileioEv::Read { bytes: 8, .. })]),
+        "{notes:?}"
+    );
 }
 
 /// `netlab … | head -c1`: read one byte, close the pipe, expect a clean exit.

@@ -4,7 +4,6 @@
 
 use crate::common::*;
 use crate::require_netns;
-use netlab::output::Event;
 
 fn hosts_has(ip: &str, name: &str) -> bool {
     std::fs::read_to_string("/etc/hosts").unwrap_or_default().lines().any(|l| {
@@ -18,7 +17,9 @@ fn localhost_both_ways() {
     let o = run(&["--json", "resolve", "-4", "localhost"], b"");
     assert_exit(&o, 0);
     let evs = events(&o);
-    let Event::Host { official_name, addrtype, length, addresses, .. } = &evs[0] else { panic!("{evs:?}") };
+    let Ev::Resolve(ResolveEv::Host { official_name, addrtype, length, addresses, .. }) = &evs[0] else {
+        panic!("{evs:?}")
+    };
     assert_eq!((addrtype.as_str(), *length), ("AF_INET", 4));
     assert!(addresses.iter().any(|a| a == "127.0.0.1"), "{addresses:?}");
     assert!(!official_name.is_empty());
@@ -27,7 +28,7 @@ fn localhost_both_ways() {
         assert_exit(&o, 0);
         let evs = events(&o);
         assert!(
-            matches!(&evs[0], Event::Reverse { name, source: Some(s), .. } if !name.is_empty() && s == "files"),
+            matches!(&evs[0], Ev::Resolve(ResolveEv::Reverse { name, source: Some(s), .. }) if !name.is_empty() && s == "files"),
             "{evs:?}"
         );
     } else {
@@ -90,13 +91,19 @@ fn a_malformed_argument_fails_alone_and_the_rest_are_answered() {
     let failed: Vec<(&str, Option<&str>)> = evs
         .iter()
         .filter_map(|e| match e {
-            Event::ResolveFailed { query, code, .. } => Some((query.as_str(), code.as_deref())),
+            Ev::Resolve(ResolveEv::ResolveFailed { query, code, .. }) => Some((query.as_str(), code.as_deref())),
             _ => None,
         })
         .collect();
     assert_eq!(failed, [("", Some("invalid")), ("a..b", Some("invalid"))], "{evs:?}");
-    assert!(evs.iter().any(|e| matches!(e, Event::Host { query, .. } if query == "localhost")), "{evs:?}");
-    assert!(evs.iter().any(|e| matches!(e, Event::Reverse { query, .. } if query == "127.0.0.1")), "{evs:?}");
+    assert!(
+        evs.iter().any(|e| matches!(e, Ev::Resolve(ResolveEv::Host { query, .. }) if query == "localhost")),
+        "{evs:?}"
+    );
+    assert!(
+        evs.iter().any(|e| matches!(e, Ev::Resolve(ResolveEv::Reverse { query, .. }) if query == "127.0.0.1")),
+        "{evs:?}"
+    );
     let err = stderr(&o);
     assert_eq!(err.lines().filter(|l| l.starts_with("netlab: ")).count(), 1, "{err}");
     assert!(err.starts_with("netlab: resolve: 2 of 4 arguments are not valid"), "{err}");
@@ -118,18 +125,20 @@ fn hosts_file_entry_with_alias_and_source() {
     let o = run_cmd(ns.netlab().args(["--json", "resolve", "lab-alias", "10.9.8.7", "lab6.test"]), b"");
     assert_exit(&o, 0);
     let evs = events(&o);
-    let Event::Host { official_name, aliases, addresses, source, addrtype, .. } = &evs[0] else { panic!("{evs:?}") };
+    let Ev::Resolve(ResolveEv::Host { official_name, aliases, addresses, source, addrtype, .. }) = &evs[0] else {
+        panic!("{evs:?}")
+    };
     assert_eq!(official_name, "lab-host.test");
     assert_eq!(aliases, &["lab-alias"]);
     assert_eq!(addresses, &["10.9.8.7"]);
     assert_eq!(addrtype, "AF_INET");
     assert_eq!(source.as_deref(), Some("files"));
     assert!(
-        matches!(&evs[1], Event::Reverse { name, source: Some(s), .. } if name == "lab-host.test" && s == "files"),
+        matches!(&evs[1], Ev::Resolve(ResolveEv::Reverse { name, source: Some(s), .. }) if name == "lab-host.test" && s == "files"),
         "{evs:?}"
     );
     assert!(
-        matches!(&evs[2], Event::Host { addrtype, length: 16, addresses, .. } if addrtype == "AF_INET6" && addresses == &["2001:db8::7"]),
+        matches!(&evs[2], Ev::Resolve(ResolveEv::Host { addrtype, length: 16, addresses, .. }) if addrtype == "AF_INET6" && addresses == &["2001:db8::7"]),
         "{evs:?}"
     );
 }
@@ -141,15 +150,15 @@ fn mixed_list_answers_each_and_exits_1() {
     let o = run_cmd(ns.netlab().args(["--json", "resolve", "lab-host.test", "nosuch.invalid", "127.0.0.1"]), b"");
     assert_exit(&o, 1);
     let evs = events(&o);
-    assert!(matches!(&evs[0], Event::Host { query, .. } if query == "lab-host.test"));
+    assert!(matches!(&evs[0], Ev::Resolve(ResolveEv::Host { query, .. }) if query == "lab-host.test"));
     assert!(
-        matches!(&evs[1], Event::ResolveFailed { query, code: Some(c), .. } if query == "nosuch.invalid" && (c == "EAI_AGAIN" || c == "EAI_NONAME")),
+        matches!(&evs[1], Ev::Resolve(ResolveEv::ResolveFailed { query, code: Some(c), .. }) if query == "nosuch.invalid" && (c == "EAI_AGAIN" || c == "EAI_NONAME")),
         "{evs:?}"
     );
-    assert!(matches!(&evs[2], Event::Reverse { query, .. } if query == "127.0.0.1"));
+    assert!(matches!(&evs[2], Ev::Resolve(ResolveEv::Reverse { query, .. }) if query == "127.0.0.1"));
     // the error names the failure's code, as the resolve_failed event does
     assert!(
-        matches!(evs.last(), Some(Event::Error { exit_code: 1, message, code: Some(c), .. })
+        matches!(evs.last(), Some(Ev::Shared(SharedEv::Error { exit_code: 1, message, code: Some(c), .. }))
             if message.contains("1 of 3 lookups failed: nosuch.invalid") && (c == "EAI_AGAIN" || c == "EAI_NONAME")),
         "{evs:?}"
     );
@@ -171,7 +180,7 @@ fn clients_name_the_resolver_failure_in_the_error_code() {
         assert_exit(&o, 1);
         let evs = events(&o);
         assert!(
-            matches!(&evs[..], [Event::Error { errno: None, code: Some(c), exit_code: 1, message, .. }]
+            matches!(&evs[..], [Ev::Shared(SharedEv::Error { errno: None, code: Some(c), exit_code: 1, message, .. })]
                 if (c == "EAI_AGAIN" || c == "EAI_NONAME") && message.starts_with("resolve nosuch.invalid: ")),
             "{args:?}: {evs:?}"
         );
@@ -192,10 +201,10 @@ fn timeout_against_a_dns_server_that_never_answers() {
     assert_exit(&o, 1);
     let evs = events(&o);
     assert!(
-        matches!(&evs[0], Event::ResolveFailed { code: Some(c), message, .. } if c == "timeout" && message.contains("no answer within 1 s")),
+        matches!(&evs[0], Ev::Resolve(ResolveEv::ResolveFailed { code: Some(c), message, .. }) if c == "timeout" && message.contains("no answer within 1 s")),
         "{evs:?}"
     );
-    assert!(matches!(&evs[1], Event::Host { .. }), "the hosts-file name is still answered: {evs:?}");
+    assert!(matches!(&evs[1], Ev::Resolve(ResolveEv::Host { .. })), "the hosts-file name is still answered: {evs:?}");
     // the query did reach our silent server
     silent.set_read_timeout(Some(std::time::Duration::from_millis(100))).unwrap();
     let mut b = [0u8; 512];

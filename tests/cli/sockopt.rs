@@ -1,9 +1,8 @@
 //! `netlab sockopt`: list, get and set on fresh sockets.
 
 use crate::common::*;
-use netlab::output::Event;
 
-fn json(args: &[&str]) -> Vec<Event> {
+fn json(args: &[&str]) -> Vec<Ev> {
     let mut a = vec!["--json", "sockopt"];
     a.extend_from_slice(args);
     let o = run(&a, b"");
@@ -20,7 +19,7 @@ fn list_covers_the_spec_table() {
     let names: Vec<String> = json(&["list"])
         .into_iter()
         .map(|e| match e {
-            Event::SockoptInfo { option, .. } => option,
+            Ev::Sockopt(SockoptEv::SockoptInfo { option, .. }) => option,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -63,7 +62,7 @@ fn list_text_is_aligned_columns() {
     // values ("tcp,udp (IPv6)", "IPV6_MULTICAST_HOPS") included
     let mut starts = None;
     for (line, info) in lines.iter().zip(&infos) {
-        let Event::SockoptInfo { level, option, kind, applies_to, access, description } = info else {
+        let Ev::Sockopt(SockoptEv::SockoptInfo { level, option, kind, applies_to, access, description }) = info else {
             panic!("{info:?}")
         };
         let mut at = Vec::new();
@@ -84,7 +83,7 @@ fn get_map(args: &[&str]) -> Vec<(String, String, serde_json::Value)> {
     json(&a)
         .into_iter()
         .map(|e| match e {
-            Event::Sockopt { socket, option, value, .. } => (socket, option, value),
+            Ev::Sockopt(SockoptEv::Sockopt { socket, option, value, .. }) => (socket, option, value),
             other => panic!("{other:?}"),
         })
         .collect()
@@ -120,7 +119,7 @@ fn get_named_options_any_spelling() {
 #[test]
 fn set_rcvbuf_is_doubled_and_explained() {
     let evs = json(&["set", "SO_RCVBUF=100000"]);
-    let Event::SockoptSet { requested, effective, reason, sysctl, .. } = &evs[0] else { panic!() };
+    let Ev::Sockopt(SockoptEv::SockoptSet { requested, effective, reason, sysctl, .. }) = &evs[0] else { panic!() };
     assert_eq!(requested, &serde_json::json!(100000));
     let max = rmem_max();
     let want = 2 * 100000.min(max);
@@ -135,7 +134,7 @@ fn set_over_rmem_max_is_capped_and_explained() {
     let max = rmem_max();
     let req = (max + 1000).to_string();
     let evs = json(&["set", &format!("rcvbuf={req}")]);
-    let Event::SockoptSet { effective, reason, .. } = &evs[0] else { panic!() };
+    let Ev::Sockopt(SockoptEv::SockoptSet { effective, reason, .. }) = &evs[0] else { panic!() };
     assert_eq!(effective, &serde_json::json!(2 * max));
     assert!(reason.as_deref().unwrap().contains("capped at net.core.rmem_max"), "{reason:?}");
 }
@@ -143,7 +142,7 @@ fn set_over_rmem_max_is_capped_and_explained() {
 #[test]
 fn set_tiny_buffer_hits_the_minimum() {
     let evs = json(&["set", "sndbuf=1"]);
-    let Event::SockoptSet { effective, reason, .. } = &evs[0] else { panic!() };
+    let Ev::Sockopt(SockoptEv::SockoptSet { effective, reason, .. }) = &evs[0] else { panic!() };
     assert!(effective.as_i64().unwrap() > 2, "{effective}");
     assert!(reason.as_deref().unwrap().contains("minimum"), "{reason:?}");
 }
@@ -153,7 +152,7 @@ fn set_tiny_buffer_hits_the_minimum() {
 #[test]
 fn defer_accept_rounding_is_explained() {
     let evs = json(&["set", "TCP_DEFER_ACCEPT=5"]);
-    let Event::SockoptSet { effective, reason, .. } = &evs[0] else { panic!() };
+    let Ev::Sockopt(SockoptEv::SockoptSet { effective, reason, .. }) = &evs[0] else { panic!() };
     if effective.as_i64() != Some(5) {
         assert!(reason.as_deref().unwrap().contains("SYN-ACK retransmissions"), "{effective} {reason:?}");
     }
@@ -166,7 +165,7 @@ fn set_several_kinds() {
     let got: Vec<(String, serde_json::Value)> = evs
         .into_iter()
         .map(|e| match e {
-            Event::SockoptSet { option, effective, .. } => (option, effective),
+            Ev::Sockopt(SockoptEv::SockoptSet { option, effective, .. }) => (option, effective),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -186,11 +185,15 @@ fn set_several_kinds() {
 #[test]
 fn set_udp_and_ipv6() {
     let evs = json(&["set", "--type", "udp", "broadcast=1", "ttl=7"]);
-    assert!(matches!(&evs[0], Event::SockoptSet { option, socket, .. } if option == "SO_BROADCAST" && socket == "udp"));
-    assert!(matches!(&evs[1], Event::SockoptSet { effective, .. } if effective == &serde_json::json!(7)));
+    assert!(
+        matches!(&evs[0], Ev::Sockopt(SockoptEv::SockoptSet { option, socket, .. }) if option == "SO_BROADCAST" && socket == "udp")
+    );
+    assert!(
+        matches!(&evs[1], Ev::Sockopt(SockoptEv::SockoptSet { effective, .. }) if effective == &serde_json::json!(7))
+    );
     let evs = json(&["set", "-6", "v6only=on", "unicast_hops=9"]);
     assert!(
-        matches!(&evs[0], Event::SockoptSet { effective, socket, .. } if effective == &serde_json::json!(true) && socket == "tcp6")
+        matches!(&evs[0], Ev::Sockopt(SockoptEv::SockoptSet { effective, socket, .. }) if effective == &serde_json::json!(true) && socket == "tcp6")
     );
 }
 
@@ -205,7 +208,7 @@ fn special_values_the_kernel_takes() {
     let got: Vec<(String, serde_json::Value, bool)> = evs
         .iter()
         .map(|e| match e {
-            Event::SockoptSet { option, effective, reason, .. } => {
+            Ev::Sockopt(SockoptEv::SockoptSet { option, effective, reason, .. }) => {
                 (option.clone(), effective.clone(), reason.is_some())
             }
             other => panic!("{other:?}"),
@@ -220,7 +223,10 @@ fn special_values_the_kernel_takes() {
         ]
     );
     let evs = json(&["set", "--type", "udp", "multicast_ttl=-1"]);
-    assert!(matches!(&evs[0], Event::SockoptSet { effective, .. } if effective == &serde_json::json!(1)), "{evs:?}");
+    assert!(
+        matches!(&evs[0], Ev::Sockopt(SockoptEv::SockoptSet { effective, .. }) if effective == &serde_json::json!(1)),
+        "{evs:?}"
+    );
 }
 
 #[test]
@@ -268,7 +274,7 @@ fn a_value_the_kernel_refuses_keeps_its_errno() {
     assert_exit(&o, 2);
     let evs = events(&o);
     assert!(
-        matches!(&evs[..], [Event::Error { errno: Some(2), code: Some(code), exit_code: 2, .. }] if code == "ENOENT"),
+        matches!(&evs[..], [Ev::Shared(SharedEv::Error { errno: Some(2), code: Some(code), exit_code: 2, .. })] if code == "ENOENT"),
         "{evs:?}"
     );
 }

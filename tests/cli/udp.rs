@@ -3,7 +3,6 @@
 //! no-amplification rules.
 
 use crate::common::*;
-use netlab::output::{Event, Summary};
 use std::collections::HashSet;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,7 +20,7 @@ fn summary(o: &std::process::Output) -> Summary {
     events(o)
         .into_iter()
         .find_map(|e| match e {
-            Event::Summary(s) => Some(s),
+            Ev::Shared(SharedEv::Summary(s)) => Some(s),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no summary: {}\n{}", stdout(o), stderr(o)))
@@ -49,10 +48,13 @@ fn messages_round_trip_and_events() {
     let o = run(&["udp", "client", "-m", "hello", "-m", "datagram two", "127.0.0.1", &port], b"");
     assert_exit(&o, 0);
     assert_eq!(stdout(&o), "Message from server: hello\nMessage from server: datagram two\n");
-    s.wait_count("datagram", 2, 10, |e| matches!(e, Event::Datagram { replied: true, .. }));
+    s.wait_count("datagram", 2, 10, |e| matches!(e, Ev::Udp(UdpEv::Datagram { replied: true, .. })));
     let evs = s.stop();
     assert!(
-        matches!(evs.last(), Some(Event::Stopped { datagrams: Some(2), bytes_in: 17, bytes_out: 17, .. })),
+        matches!(
+            evs.last(),
+            Some(Ev::Shared(SharedEv::Stopped { datagrams: Some(2), bytes_in: 17, bytes_out: 17, .. }))
+        ),
         "{evs:?}"
     );
 }
@@ -173,7 +175,10 @@ fn corrupt_replies_are_exit_3_not_no_reply() {
     );
     let evs = events(&o);
     assert!(
-        evs.iter().any(|e| matches!(e, Event::Summary(netlab::output::Summary::Udp { corrupt: 10, received: 0, .. }))),
+        evs.iter().any(|e| matches!(
+            e,
+            Ev::Shared(SharedEv::Summary(netlab::events::Summary::Udp { corrupt: 10, received: 0, .. }))
+        )),
         "{evs:?}"
     );
     h.join().unwrap();
@@ -184,9 +189,9 @@ fn truncated_datagram_is_reported_and_not_echoed() {
     let s = udp_server(&["--buffer-size", "1000"]);
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.send_to(&[7u8; 2000], s.addr()).unwrap();
-    let ev = s.wait_for("datagram", 10, |e| matches!(e, Event::Datagram { .. }));
+    let ev = s.wait_for("datagram", 10, |e| matches!(e, Ev::Udp(UdpEv::Datagram { .. })));
     assert!(
-        matches!(&ev, Event::Datagram { bytes: 2000, truncated: true, replied: false, note: Some(n), .. } if n.contains("--buffer-size")),
+        matches!(&ev, Ev::Udp(UdpEv::Datagram { bytes: 2000, truncated: true, replied: false, note: Some(n), .. }) if n.contains("--buffer-size")),
         "{ev:?}"
     );
     // a datagram that fits is still echoed
@@ -209,10 +214,10 @@ fn no_reply_to_reflection_ports() {
         let ev = s.wait_for(
             "datagram",
             10,
-            |e| matches!(e, Event::Datagram { peer, .. } if peer == &format!("127.0.0.1:{port}")),
+            |e| matches!(e, Ev::Udp(UdpEv::Datagram { peer, .. }) if peer == &format!("127.0.0.1:{port}")),
         );
         assert!(
-            matches!(&ev, Event::Datagram { replied: false, note: Some(n), .. } if n.contains("reflection")),
+            matches!(&ev, Ev::Udp(UdpEv::Datagram { replied: false, note: Some(n), .. }) if n.contains("reflection")),
             "{ev:?}"
         );
         sock.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
@@ -233,7 +238,7 @@ fn max_datagrams_then_exit_zero() {
         sock.send_to(&[i; 10], s.addr()).unwrap();
     }
     assert_eq!(s.wait_exit(10), Some(0), "{}", s.stderr());
-    assert!(matches!(s.events().last(), Some(Event::Stopped { signal: None, datagrams: Some(3), .. })));
+    assert!(matches!(s.events().last(), Some(Ev::Shared(SharedEv::Stopped { signal: None, datagrams: Some(3), .. }))));
 }
 
 #[test]
@@ -528,7 +533,7 @@ fn bad_udp_arguments() {
 fn interrupted_count_run_still_prints_its_summary() {
     let s = udp_server(&[]);
     for sig in [nix::sys::signal::Signal::SIGINT, nix::sys::signal::Signal::SIGTERM] {
-        let before = s.events().iter().filter(|e| matches!(e, Event::Datagram { .. })).count();
+        let before = s.events().iter().filter(|e| matches!(e, Ev::Udp(UdpEv::Datagram { .. }))).count();
         let child = netlab()
             .args(["--json", "udp", "client", "--count", "100000", "--interval", "5", "127.0.0.1"])
             .arg(s.port.to_string())
@@ -537,7 +542,7 @@ fn interrupted_count_run_still_prints_its_summary() {
             .spawn()
             .unwrap();
         // the client is running once the server has heard from it
-        s.wait_count("datagram", before + 5, 10, |e| matches!(e, Event::Datagram { .. }));
+        s.wait_count("datagram", before + 5, 10, |e| matches!(e, Ev::Udp(UdpEv::Datagram { .. })));
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), sig).unwrap();
         let o = child.wait_with_output().unwrap();
         assert_exit(&o, 0);
@@ -555,11 +560,14 @@ fn udp_server_stats_count_datagrams() {
     let s = udp_server(&[]);
     let o = run(&["udp", "client", "-m", "one", "-m", "two", "-m", "three", "127.0.0.1", &s.port.to_string()], b"");
     assert_exit(&o, 0);
-    s.wait_count("datagram", 3, 10, |e| matches!(e, Event::Datagram { .. }));
+    s.wait_count("datagram", 3, 10, |e| matches!(e, Ev::Udp(UdpEv::Datagram { .. })));
     s.signal(nix::sys::signal::Signal::SIGUSR1);
-    let st = s.wait_for("stats", 10, |e| matches!(e, Event::Stats { .. }));
-    let Event::Stats { conns_total, bytes_in, bytes_out, datagrams, .. } = st else { unreachable!() };
+    let st = s.wait_for("stats", 10, |e| matches!(e, Ev::Shared(SharedEv::Stats { .. })));
+    let Ev::Shared(SharedEv::Stats { conns_total, bytes_in, bytes_out, datagrams, .. }) = st else { unreachable!() };
     assert_eq!((conns_total, datagrams, bytes_in, bytes_out), (0, Some(3), 11, 11));
     let evs = s.stop();
-    assert!(matches!(evs.last(), Some(Event::Stopped { datagrams: Some(3), bytes_in: 11, .. })), "{evs:?}");
+    assert!(
+        matches!(evs.last(), Some(Ev::Shared(SharedEv::Stopped { datagrams: Some(3), bytes_in: 11, .. }))),
+        "{evs:?}"
+    );
 }

@@ -12,8 +12,9 @@
 //!
 //! Try it: `netlab echo-client --connections 50 --size 512 --duration 5 127.0.0.1 9190`
 
-use crate::error::{Error, Result};
-use crate::output::{stderr_text, Event, Out, Summary};
+use crate::error::{Error, Op, Result};
+use crate::events::{Event as Shared, Summary};
+use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
@@ -34,8 +35,8 @@ pub struct LoadConfig {
     pub timeout: Duration,
 }
 
-const IN: u32 = libc::EPOLLIN as u32;
-const OUT: u32 = libc::EPOLLOUT as u32;
+const IN: u32 = sys::EPOLLIN;
+const OUT: u32 = sys::EPOLLOUT;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -73,10 +74,12 @@ struct Counts {
     first_error: Option<ConnError>,
 }
 
-/// A connection's error: what failed, and its errno (None when there is
-/// none: the server closed mid-request).
-#[derive(Clone, Debug, Default)]
+/// A connection's error: the call that failed (for the hint), what failed
+/// in words, and its errno (None when there is none: the server closed
+/// mid-request).
+#[derive(Clone, Debug)]
 struct ConnError {
+    op: Op,
     what: String,
     errno: Option<Errno>,
 }
@@ -132,13 +135,13 @@ fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<
             Err(e) => {
                 let msg = format!("idle connection {}: {e}", i + 1);
                 return Err(match e.errno() {
-                    Some(errno) => Error::failed_errno(msg, crate::error::errno_hint("connect", errno), errno),
+                    Some(errno) => Error::failed_errno(msg, crate::error::errno_hint(Op::Connect, errno), errno),
                     None => Error::failed(msg),
                 });
             }
         };
         let probe = [b'i'];
-        crate::commands::fileio::write_all(&fd, &probe).map_err(|e| Error::sys("write", e))?;
+        sys::write_all(&fd, &probe).map_err(|e| Error::sys(Op::Write, e))?;
         let mut b = [0u8; 1];
         // the echo, or a signal (the pipe: one caught just before poll()
         // is not lost)
@@ -154,7 +157,7 @@ fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<
                         return Ok(v);
                     }
                 }
-                Err(e) => return Err(Error::sys("poll", e)),
+                Err(e) => return Err(Error::sys(Op::Poll, e)),
             }
         };
         if !ready || sys::read(&fd, &mut b) != Ok(1) || b != probe {
@@ -171,7 +174,7 @@ fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<
 /// One load run: the epoll set, the connections and what they counted.
 struct Run<'a> {
     cfg: &'a LoadConfig,
-    ep: Fd,
+    ep: sys::Epoll,
     conns: Vec<Conn>,
     counts: Counts,
     hist: hdrhistogram::Histogram<u64>,
@@ -198,7 +201,7 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
     let start = Instant::now();
     let mut r = Run {
         cfg,
-        ep: sys::epoll_create()?,
+        ep: sys::Epoll::new()?,
         conns: (0..cfg.connections)
             .map(|id| Conn {
                 fd: None,
@@ -222,9 +225,9 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
     // a latency beyond the first minute grows the histogram, not lost
     r.hist.auto(true);
     if let Some(fd) = first {
-        sys::set_nonblocking(&fd, true).map_err(|e| Error::sys("fcntl", e))?;
+        sys::set_nonblocking(&fd, true).map_err(|e| Error::sys(Op::Fcntl, e))?;
         let _ = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1);
-        sys::epoll_ctl(&r.ep, libc::EPOLL_CTL_ADD, fd.raw(), IN, 0).map_err(|e| Error::sys("epoll_ctl", e))?;
+        r.ep.add(&fd, IN, 0).map_err(|e| Error::sys(Op::EpollCtl, e))?;
         r.conns[0].fd = Some(fd);
         r.conns[0].interest = IN;
     }
@@ -234,7 +237,7 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
         }
     }
     let mut scratch = vec![0u8; 64 * 1024];
-    let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; 1024];
+    let mut events = vec![sys::epoll_entry(); 1024];
     let progress = !out.is_quiet() && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
     let mut next_progress = start + Duration::from_secs(1);
     let mut last_activity = Instant::now();
@@ -269,21 +272,21 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
         if let Some(t) = r.deadline.filter(|d| now < *d).or(hard_stop) {
             wait_ms = wait_ms.min(t.saturating_duration_since(now).as_millis().min(250) as i32 + 1);
         }
-        let n = match sys::epoll_wait(&r.ep, &mut events, wait_ms) {
+        let n = match r.ep.wait(&mut events, wait_ms) {
             Ok(n) => n,
             Err(Errno::EINTR) => 0,
-            Err(e) => return Err(Error::sys("epoll_wait", e)),
+            Err(e) => return Err(Error::sys(Op::EpollWait, e)),
         };
         if n > 0 {
             last_activity = Instant::now();
         }
         for ev in &events[..n] {
-            let (id, flags) = (ev.u64 as usize, ev.events);
+            let (id, flags) = (ev.data() as usize, ev.events().bits() as u32);
             r.step(id, flags, &mut scratch)?;
         }
         if progress && Instant::now() >= next_progress {
             let el = start.elapsed().as_secs_f64();
-            stderr_text(&format!(
+            crate::stderr::text(&format!(
                 "\r{el:5.1} s  {} requests  {:.0} req/s  p50 {} us  errors {}  mismatches {}   ",
                 r.counts.completed,
                 r.counts.completed as f64 / el,
@@ -295,14 +298,14 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
         }
     }
     if progress {
-        stderr_text("\n");
+        crate::stderr::text("\n");
     }
     let unfinished = r.conns.iter().filter(|c| c.state != State::Done).count() as u64;
     let elapsed = start.elapsed().as_secs_f64();
     drop(idle);
     let (counts, hist) = (&r.counts, &r.hist);
-    let [_, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us] = crate::output::quantiles(hist);
-    out.emit(&Event::Summary(Summary::Load {
+    let [_, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us] = crate::events::quantiles(hist);
+    out.emit(&Shared::Summary(Summary::Load {
         connections: cfg.connections as u64,
         idle: cfg.idle as u64,
         size: cfg.size as u64,
@@ -341,7 +344,8 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
             plural(counts.errors, "connection"),
             plural(counts.completed, "request")
         );
-        let ConnError { what, errno } = counts.first_error.clone().unwrap_or_default();
+        let ConnError { op, what, errno } =
+            counts.first_error.clone().unwrap_or(ConnError { op: Op::Read, what: String::new(), errno: None });
         msg.push_str(&format!("; the first: {what}"));
         if let Some(e) = errno {
             msg.push_str(&format!(": {}", crate::error::describe_errno(e)));
@@ -350,7 +354,7 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
             msg.push_str("; -v shows each");
         }
         return Err(match errno {
-            Some(e) => Error::failed_errno(msg, crate::error::errno_hint(&what, e), e),
+            Some(e) => Error::failed_errno(msg, crate::error::errno_hint(op, e), e),
             None => Error::failed(msg),
         });
     }
@@ -384,14 +388,17 @@ impl Run<'_> {
         }
         match start_connect(&self.cfg.addr) {
             Ok(fd) => {
-                sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_ADD, fd.raw(), OUT, id as u64)
-                    .map_err(|e| Error::sys("epoll_ctl", e))?;
+                self.ep.add(&fd, OUT, id as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
                 c.interest = OUT;
                 c.fd = Some(fd);
                 c.state = State::Connecting;
             }
             Err(e) => {
-                self.count_error(ConnError { what: format!("connect {}", self.cfg.addr), errno: Some(e) });
+                self.count_error(ConnError {
+                    op: Op::Connect,
+                    what: format!("connect {}", self.cfg.addr),
+                    errno: Some(e),
+                });
                 self.conns[id].state = State::Done;
                 self.active -= 1;
             }
@@ -441,12 +448,15 @@ impl Run<'_> {
                 Ok(n) => c.sent += n,
                 Err(Errno::EAGAIN) => break,
                 Err(Errno::EINTR) => continue,
-                Err(e) => return self.fail(id, Failure::Error(ConnError { what: "write".into(), errno: Some(e) })),
+                Err(e) => {
+                    return self
+                        .fail(id, Failure::Error(ConnError { op: Op::Write, what: "write".into(), errno: Some(e) }))
+                }
             }
         }
         let want = IN | if c.sent < c.req.len() { OUT } else { 0 };
         if want != c.interest {
-            let _ = sys::epoll_ctl(&self.ep, libc::EPOLL_CTL_MOD, fd.raw(), want, id as u64);
+            let _ = self.ep.modify(fd, want, id as u64);
             c.interest = want;
         }
     }
@@ -463,11 +473,12 @@ impl Run<'_> {
                 }
                 Ok(e) => {
                     let what = format!("connect {}", self.cfg.addr);
-                    self.fail(id, Failure::Error(ConnError { what, errno: Some(Errno::from_raw(e)) }));
+                    let errno = Some(Errno::from_raw(e));
+                    self.fail(id, Failure::Error(ConnError { op: Op::Connect, what, errno }));
                 }
                 Err(e) => {
                     let what = "getsockopt SO_ERROR".into();
-                    self.fail(id, Failure::Error(ConnError { what, errno: Some(e) }));
+                    self.fail(id, Failure::Error(ConnError { op: Op::Getsockopt, what, errno: Some(e) }));
                 }
             }
             return Ok(());
@@ -488,7 +499,7 @@ impl Run<'_> {
                 Ok(0) => {
                     let what =
                         format!("the server closed a connection mid-request ({} of {} bytes back)", c.got, c.req.len());
-                    break Err(Failure::Error(ConnError { what, errno: None }));
+                    break Err(Failure::Error(ConnError { op: Op::Read, what, errno: None }));
                 }
                 // more bytes than were sent, or different ones
                 Ok(n) if want == 0 || scratch[..n] != c.req[c.got..c.got + n] => break Err(Failure::Mismatch),
@@ -503,7 +514,7 @@ impl Run<'_> {
                 }
                 Err(Errno::EAGAIN) => break Ok(false),
                 Err(Errno::EINTR) => continue,
-                Err(e) => break Err(Failure::Error(ConnError { what: "read".into(), errno: Some(e) })),
+                Err(e) => break Err(Failure::Error(ConnError { op: Op::Read, what: "read".into(), errno: Some(e) })),
             }
         };
         match outcome {

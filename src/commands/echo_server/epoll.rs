@@ -11,15 +11,15 @@
 
 use super::conn::{live_bytes, Conn, Next};
 use super::{Config, Server};
-use crate::error::{Error, Result};
+use crate::error::{Error, Op, Result};
 use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 
 const ACCEPTS_PER_WAKE: usize = 64;
 const MAX_EVENTS: usize = 512;
-const IN: u32 = libc::EPOLLIN as u32;
-const OUT: u32 = libc::EPOLLOUT as u32;
+const IN: u32 = sys::EPOLLIN;
+const OUT: u32 = sys::EPOLLOUT;
 
 /// The interest a connection needs now.
 fn interest(c: &Conn) -> u32 {
@@ -28,14 +28,13 @@ fn interest(c: &Conn) -> u32 {
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, false, &listener)?;
-    let ep = sys::epoll_create()?;
+    let ep = sys::Epoll::new()?;
     // Every registration's data is its descriptor, as the course's
     // `event.data.fd = fd`: the signal pipe, the listener, and each client
     // (whose descriptor also indexes the connection table).
-    let ctl = |op, fd: i32, ev| sys::epoll_ctl(&ep, op, fd, ev, fd as u64).map_err(|e| Error::sys("epoll_ctl", e));
     let (signals, listening_fd) = (srv.signals.fd().raw(), listener.raw());
-    ctl(libc::EPOLL_CTL_ADD, signals, IN)?;
-    ctl(libc::EPOLL_CTL_ADD, listening_fd, IN)?;
+    ep.add(srv.signals.fd(), IN, signals as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
+    ep.add(&listener, IN, listening_fd as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
     let mut listening = true;
     out.set_buffered(true);
     // Connections indexed by descriptor number (the kernel hands out the
@@ -45,7 +44,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut interests: Vec<u32> = Vec::new();
     let mut live: u64 = 0;
     let mut scratch = vec![0u8; cfg.buffer_size];
-    let mut events = vec![libc::epoll_event { events: 0, u64: 0 }; MAX_EVENTS];
+    let mut events = vec![sys::epoll_entry(); MAX_EVENTS];
     let pid = std::process::id();
     let stop = 'run: loop {
         if srv.done(live) {
@@ -56,15 +55,15 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             // Out of the set while not accepting, not just interest 0: epoll
             // reports EPOLLHUP whatever the interest, and a listener shut
             // down at --max-conns has it for good (a busy loop).
-            let (op, ev) = if accepting { (libc::EPOLL_CTL_ADD, IN) } else { (libc::EPOLL_CTL_DEL, 0) };
-            ctl(op, listening_fd, ev)?;
+            if accepting { ep.add(&listener, IN, listening_fd as u64) } else { ep.delete(&listener) }
+                .map_err(|e| Error::sys(Op::EpollCtl, e))?;
             listening = accepting;
         }
         out.flush();
-        let n = match sys::epoll_wait(&ep, &mut events, srv.wait_ms(accepting).unwrap_or(-1)) {
+        let n = match ep.wait(&mut events, srv.wait_ms(accepting).unwrap_or(-1)) {
             Ok(n) => n,
             Err(Errno::EINTR) => 0,
-            Err(e) => return Err(Error::sys("epoll_wait", e)),
+            Err(e) => return Err(Error::sys(Op::EpollWait, e)),
         };
         if n == 0 {
             if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
@@ -72,7 +71,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             }
         }
         for ev in &events[..n] {
-            let (data, flags) = (ev.u64, ev.events);
+            let (data, flags) = (ev.data(), ev.events().bits() as u32);
             match data as i32 {
                 fd if fd == signals => {
                     if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
@@ -86,9 +85,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                         }
                         let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
                         let slot = fd.raw() as usize;
-                        if let Err(e) = sys::epoll_ctl(&ep, libc::EPOLL_CTL_ADD, fd.raw(), IN, slot as u64) {
+                        if let Err(e) = ep.add(&fd, IN, slot as u64) {
                             tracing::warn!("epoll_ctl ADD for {peer}: {}", crate::error::describe_errno(e));
-                            srv.out.emit(&crate::output::Event::Rejected {
+                            srv.out.emit(&super::Event::Rejected {
                                 peer: peer.to_string(),
                                 reason: format!("epoll_ctl failed ({})", crate::error::errno_name(e)),
                             });
@@ -119,8 +118,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                         Next::Keep => {
                             let want = interest(c);
                             if want != interests[slot] {
-                                if let Err(e) = sys::epoll_ctl(&ep, libc::EPOLL_CTL_MOD, slot as i32, want, slot as u64)
-                                {
+                                if let Err(e) = ep.modify(&c.fd, want, slot as u64) {
                                     tracing::warn!("epoll_ctl MOD: {}", crate::error::describe_errno(e));
                                 }
                                 interests[slot] = want;

@@ -20,9 +20,10 @@
 //! and watch `fork() = …`, `[pid N] close(3) = 0`, `waitpid(-1, WNOHANG)`.
 
 use super::conn::{echo_blocking, SharedBytes};
+use super::Event;
 use super::{Config, Server};
-use crate::error::{Error, Result};
-use crate::output::{Event, Out};
+use crate::error::{Error, Op, Result};
+use crate::output::Out;
 use crate::signals;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
@@ -64,7 +65,7 @@ impl SharedCounters {
         // pages are touched only as slots are used.
         let ptr =
             unsafe { mmap_anonymous(None, len, ProtFlags::PROT_READ | ProtFlags::PROT_WRITE, MapFlags::MAP_SHARED) }
-                .map_err(|e| Error::sys("mmap", e))?;
+                .map_err(|e| Error::sys(Op::Mmap, e))?;
         Ok(SharedCounters { ptr })
     }
 
@@ -141,7 +142,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         out.flush();
         match sys::poll(&mut fds[..n], if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
             Ok(_) | Err(Errno::EINTR) => {}
-            Err(e) => return Err(Error::sys("poll", e)),
+            Err(e) => return Err(Error::sys(Op::Poll, e)),
         }
         signals::take_chld();
         reap(&mut live, &mut free_slots, &shared, &mut srv);

@@ -8,7 +8,7 @@
 
 use super::conn::{echo_blocking, SharedBytes};
 use super::{Config, Server};
-use crate::error::{Error, Result};
+use crate::error::{Error, Op, Result};
 use crate::output::Out;
 use crate::signals;
 use crate::sys::{self, Fd};
@@ -30,7 +30,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         match sys::poll(&mut fds, if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
             Ok(_) | Err(Errno::EINTR) => {}
-            Err(e) => return Err(Error::sys("poll", e)),
+            Err(e) => return Err(Error::sys(Op::Poll, e)),
         }
         if let Some(sig) = srv.check_signals() {
             break Some(sig);
@@ -53,7 +53,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 let mut t = totals;
                 t.bytes_in += now_in.load(Ordering::Relaxed);
                 t.bytes_out += now_out.load(Ordering::Relaxed);
-                super::emit_stats(out_ref, model, t);
+                super::server::emit_stats(out_ref, model, t);
             }
             signals::stop_requested().is_some()
         };

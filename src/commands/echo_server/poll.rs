@@ -7,7 +7,7 @@
 
 use super::conn::{live_bytes, Conn, Next};
 use super::{Config, Server};
-use crate::error::{Error, Result};
+use crate::error::{Error, Op, Result};
 use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
@@ -36,7 +36,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let ready = match sys::poll(&mut pfds, srv.wait_ms(accepting).unwrap_or(-1)) {
             Ok(n) => n,
             Err(Errno::EINTR) => 0,
-            Err(e) => return Err(Error::sys("poll", e)),
+            Err(e) => return Err(Error::sys(Op::Poll, e)),
         };
         if ready == 0 || pfds[0].revents != 0 {
             if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {

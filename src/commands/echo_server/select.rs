@@ -9,9 +9,10 @@
 //! read and write sets change as clients come and go.
 
 use super::conn::{live_bytes, Conn, Next};
+use super::Event;
 use super::{Config, Server};
-use crate::error::{Error, Result};
-use crate::output::{Event, Out};
+use crate::error::{Error, Op, Result};
+use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::select::FdSet;
@@ -56,7 +57,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         let ready = match sys::select(nfds, &mut rset, &mut wset, timeout) {
             Ok(n) => n,
             Err(Errno::EINTR) => 0,
-            Err(e) => return Err(Error::sys("select", e)),
+            Err(e) => return Err(Error::sys(Op::Select, e)),
         };
         if ready == 0 || rset.contains(borrow(sig_fd)) {
             if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
@@ -136,7 +137,7 @@ fn refuse_all(listener: Fd, mut srv: Server<'_>, out: &Out) -> Result<()> {
         let mut fds = [sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
         match sys::poll(&mut fds, srv.pause_ms().unwrap_or(-1)) {
             Ok(_) | Err(Errno::EINTR) => {}
-            Err(e) => return Err(Error::sys("poll", e)),
+            Err(e) => return Err(Error::sys(Op::Poll, e)),
         }
         if let Some(sig) = srv.check_signals() {
             break Some(sig);

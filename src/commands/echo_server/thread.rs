@@ -11,9 +11,11 @@
 //! a worker carry its name, `[conn N]`).
 
 use super::conn::{echo_blocking, SharedBytes};
-use super::{closed_event, Config, Server};
-use crate::error::{Error, Result};
-use crate::output::{Event, Out};
+use super::server::closed_event;
+use super::Event;
+use super::{Config, Server};
+use crate::error::{Error, Op, Result};
+use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use std::collections::HashMap;
@@ -68,7 +70,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         match sys::poll(&mut fds, if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
             Ok(_) | Err(Errno::EINTR) => {}
-            Err(e) => return Err(Error::sys("poll", e)),
+            Err(e) => return Err(Error::sys(Op::Poll, e)),
         }
         if fds[1].revents != 0 {
             let mut b = [0u8; 256];

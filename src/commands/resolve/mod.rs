@@ -9,12 +9,16 @@
 //!
 //! Try it: `netlab resolve localhost 127.0.0.1 nosuch.invalid`
 
-use crate::cli::Docs;
-use crate::commands::echo_server::parse_secs;
+pub mod events;
+
+pub use events::Event;
+
+use crate::docs::Docs;
 use crate::error::{Error, Result};
 use crate::net::{self, Family, Host};
-use crate::output::{Event, Out};
+use crate::output::Out;
 use crate::sys;
+use crate::values;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -41,7 +45,7 @@ pub struct Args {
     #[command(flatten)]
     pub family: net::FamilyArgs,
     /// Give up on a lookup after SECS seconds
-    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_secs)]
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = values::secs)]
     pub timeout: Duration,
     /// Names to look up, or IP addresses to look up in reverse
     #[arg(value_name = "NAME_OR_ADDR", required = true)]
@@ -175,11 +179,11 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
                 }),
                 Err(code) => Answer::Failed {
                     message: if code == libc::EAI_NONAME {
-                        format!("no name for {ip}: {}", net::gai_message(code))
+                        format!("no name for {ip}: {}", sys::gai_message(code))
                     } else {
-                        net::gai_message(code)
+                        sys::gai_message(code)
                     },
-                    code: net::gai_name(code).map(str::to_string),
+                    code: sys::gai_name(code).map(str::to_string),
                 },
             }
         }
@@ -189,12 +193,12 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
                 Family::V4 => libc::AF_INET,
                 Family::V6 => libc::AF_INET6,
             };
-            let info = match sys::getaddrinfo(name, af) {
+            let info = match sys::getaddrinfo(name, af, libc::SOCK_STREAM, true) {
                 Ok(i) => i,
                 Err(code) => {
                     return Answer::Failed {
-                        message: net::gai_message(code),
-                        code: net::gai_name(code).map(str::to_string),
+                        message: sys::gai_message(code),
+                        code: sys::gai_name(code).map(str::to_string),
                     }
                 }
             };
@@ -202,7 +206,7 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
             let mut events = Vec::new();
             for (af, label, len) in [(libc::AF_INET, "AF_INET", 4u32), (libc::AF_INET6, "AF_INET6", 16)] {
                 let addrs: Vec<String> = info
-                    .addrs
+                    .ips()
                     .iter()
                     .filter(|a| if af == libc::AF_INET { a.is_ipv4() } else { a.is_ipv6() })
                     .map(|a| a.to_string())

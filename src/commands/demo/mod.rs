@@ -4,12 +4,18 @@
 //!
 //! Try it: `cargo run --release -- demo`
 
-use crate::cli::Docs;
+pub mod events;
+
+pub use events::Event;
+
 use crate::commands::echo_server::Model;
 use crate::commands::{byteorder, echo_client, fileio, sockopt};
-use crate::error::{Error, Result};
-use crate::output::{path_text, Event, Out};
+use crate::docs::Docs;
+use crate::error::{Error, Op, Result};
+use crate::output::Out;
 use crate::sys;
+use crate::text::path_text;
+use clap::ValueEnum;
 use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, SockType};
 use nix::sys::stat::Mode;
@@ -31,32 +37,43 @@ pub struct Args {}
 type StepResult = std::result::Result<String, String>;
 
 /// A failed system call `op`, as a step's error text (`write: Broken pipe (EPIPE)`).
-fn os(op: &str) -> impl FnOnce(nix::errno::Errno) -> String + '_ {
+fn os(op: Op) -> impl FnOnce(nix::errno::Errno) -> String {
     move |e| Error::sys(op, e).to_string()
 }
 
+/// A failed system call `op` on `target`, as a step's error text.
+fn os_at(op: Op, target: String) -> impl FnOnce(nix::errno::Errno) -> String {
+    move |e| Error::sys_at(op, target, e).to_string()
+}
+
 /// A demo step: its name and the function that runs it.
-type Step = (&'static str, fn() -> StepResult);
+type Step = (String, Box<dyn Fn() -> StepResult>);
+
+/// Every step, in order: one per echo-server model (from the `Model`
+/// enum, so a new model gets its step), the others by hand.
+fn steps() -> Vec<Step> {
+    fn step(name: &str, f: fn() -> StepResult) -> Step {
+        (name.to_string(), Box::new(f))
+    }
+    let mut steps = vec![
+        step("byteorder host", step_host_order),
+        step("byteorder htons", step_htons),
+        step("byteorder inet_aton", step_inet_aton),
+        step("fileio write+read", step_fileio),
+        step("fileio fds", step_fds),
+        step("sockopt table", step_sockopt),
+    ];
+    for &model in Model::value_variants() {
+        steps.push((format!("echo-server {}", model.name()), Box::new(move || step_echo(model))));
+    }
+    steps.push(step("udp round trip", step_udp));
+    steps.push(step("resolve localhost", step_resolve));
+    steps
+}
 
 pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
-    let steps: Vec<Step> = vec![
-        ("byteorder host", step_host_order),
-        ("byteorder htons", step_htons),
-        ("byteorder inet_aton", step_inet_aton),
-        ("fileio write+read", step_fileio),
-        ("fileio fds", step_fds),
-        ("sockopt table", step_sockopt),
-        ("echo-server iterative", || step_echo(Model::Iterative)),
-        ("echo-server fork", || step_echo(Model::Fork)),
-        ("echo-server select", || step_echo(Model::Select)),
-        ("echo-server poll", || step_echo(Model::Poll)),
-        ("echo-server epoll", || step_echo(Model::Epoll)),
-        ("echo-server thread", || step_echo(Model::Thread)),
-        ("udp round trip", step_udp),
-        ("resolve localhost", step_resolve),
-    ];
     let (mut passed, mut failed) = (0u32, 0u32);
-    for (name, f) in steps {
+    for (name, f) in steps() {
         let (ok, detail) = match f() {
             Ok(d) => (true, d),
             Err(d) => (false, d),
@@ -66,7 +83,7 @@ pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
         } else {
             failed += 1;
         }
-        out.emit(&Event::DemoStep { step: name.into(), ok, detail });
+        out.emit(&Event::DemoStep { step: name, ok, detail });
     }
     out.emit(&Event::DemoSummary { steps: passed + failed, passed, failed });
     if failed > 0 {
@@ -77,7 +94,7 @@ pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
 
 fn step_host_order() -> StepResult {
     match byteorder::host_order() {
-        Event::HostOrder { order, memory, .. } => {
+        byteorder::Event::HostOrder { order, memory, .. } => {
             Ok(format!("{order}: 0x12345678 lies in memory as {}", memory.join(" ")))
         }
         other => Err(format!("unexpected {other:?}")),
@@ -86,7 +103,7 @@ fn step_host_order() -> StepResult {
 
 fn step_htons() -> StepResult {
     match byteorder::convert(byteorder::Function::htons, "9190") {
-        Ok(Event::Conversion { result_hex, memory, .. }) if memory == ["23", "e6"] => {
+        Ok(byteorder::Event::Conversion { result_hex, memory, .. }) if memory == ["23", "e6"] => {
             Ok(format!("htons(9190) = {result_hex}; on the wire: {}", memory.join(" ")))
         }
         other => Err(format!("htons(9190) gave {other:?}, expected bytes 23 e6")),
@@ -105,7 +122,8 @@ fn step_inet_aton() -> StepResult {
 fn step_fileio() -> StepResult {
     let dir = std::env::temp_dir().join(format!("netlab-demo-{}", std::process::id()));
     // only the demo's own directory is made: TMPDIR itself must exist
-    std::fs::create_dir(&dir).map_err(|e| Error::io(format!("mkdir {}", path_text(&dir)), &e).to_string())?;
+    std::fs::create_dir(&dir)
+        .map_err(|e| Error::io(Op::Mkdir, crate::error::Target::Path(path_text(&dir).into_owned()), &e).to_string())?;
     let res = fileio_round_trip(&dir.join("data.txt"));
     let _ = std::fs::remove_dir_all(&dir);
     res
@@ -116,13 +134,13 @@ fn fileio_round_trip(path: &std::path::Path) -> StepResult {
     let data = b"Let's go!\n";
     let flags = fileio::parse_flags("creat,wronly,trunc")?;
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(0o644), &flags.names())
-        .map_err(os(&format!("open {shown}")))?;
+        .map_err(os_at(Op::Open, shown.to_string()))?;
     let written_fd = fd.raw();
-    fileio::write_all(&fd, data).map_err(os("write"))?;
+    sys::write_all(&fd, data).map_err(os(Op::Write))?;
     drop(fd);
-    let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY").map_err(os(&format!("open {shown}")))?;
+    let fd = sys::open(path, OFlag::O_RDONLY, Mode::empty(), "O_RDONLY").map_err(os_at(Op::Open, shown.to_string()))?;
     let mut buf = [0u8; 64];
-    let n = sys::read(&fd, &mut buf).map_err(os("read"))?;
+    let n = sys::read(&fd, &mut buf).map_err(os(Op::Read))?;
     if &buf[..n] != data {
         return Err(format!(
             "read back {:?}, wrote {:?}",
@@ -144,10 +162,10 @@ fn step_fds() -> StepResult {
 
 fn step_sockopt() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Stream, false).map_err(|e| e.to_string())?;
-    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(os("getsockopt SO_RCVBUF"))?;
-    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY).map_err(os("getsockopt TCP_NODELAY"))?;
-    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000).map_err(os("setsockopt SO_RCVBUF"))?;
-    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(os("getsockopt SO_RCVBUF"))?;
+    let rcvbuf = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(os_at(Op::Getsockopt, "SO_RCVBUF".into()))?;
+    let nodelay = sys::getsockopt_int(&fd, &sys::TCP_NODELAY).map_err(os_at(Op::Getsockopt, "TCP_NODELAY".into()))?;
+    sys::setsockopt_int(&fd, &sys::SO_RCVBUF, 10_000).map_err(os_at(Op::Setsockopt, "SO_RCVBUF".into()))?;
+    let after = sys::getsockopt_int(&fd, &sys::SO_RCVBUF).map_err(os_at(Op::Getsockopt, "SO_RCVBUF".into()))?;
     Ok(format!(
         "{} options known; fresh TCP socket: SO_RCVBUF={rcvbuf}, TCP_NODELAY={nodelay}; set SO_RCVBUF=10000, kernel made it {after}",
         sockopt::OPTIONS.len()
@@ -165,7 +183,7 @@ impl Child {
     fn start(args: &[&str]) -> std::result::Result<Child, String> {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
-        let exe = std::env::current_exe().map_err(|e| Error::io("cannot find the netlab binary", &e).to_string())?;
+        let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
         let mut proc = Command::new(exe)
             .arg("--json")
             .args(args)
@@ -178,7 +196,7 @@ impl Child {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                if let Ok(Event::Listening { port, .. }) = serde_json::from_str::<Event>(&line) {
+                if let Ok(crate::events::Event::Listening { port, .. }) = serde_json::from_str(&line) {
                     let _ = tx.send(port);
                 }
             }
@@ -224,20 +242,20 @@ fn step_echo(model: Model) -> StepResult {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
     let msg = b"Hello, socket world!";
-    fileio::write_all(&fd, msg).map_err(os("write"))?;
+    sys::write_all(&fd, msg).map_err(os(Op::Write))?;
     let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
     let mut back = Vec::new();
     let mut buf = [0u8; 64];
     loop {
         let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-        if sys::poll(&mut p, 5000).map_err(os("poll"))? == 0 {
+        if sys::poll(&mut p, 5000).map_err(os(Op::Poll))? == 0 {
             return Err("no echo within 5 s".to_string());
         }
         match sys::read(&fd, &mut buf) {
             Ok(0) => break,
             Ok(n) => back.extend_from_slice(&buf[..n]),
             Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(os("read")(e)),
+            Err(e) => return Err(os(Op::Read)(e)),
         }
     }
     if back != msg {
@@ -255,13 +273,13 @@ fn step_udp() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
     let msg = b"datagram";
     let t0 = std::time::Instant::now();
-    sys::sendto(&fd, msg, &addr).map_err(os("sendto"))?;
+    sys::sendto(&fd, msg, &addr).map_err(os(Op::Sendto))?;
     let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-    if sys::poll(&mut p, 5000).map_err(os("poll"))? == 0 {
+    if sys::poll(&mut p, 5000).map_err(os(Op::Poll))? == 0 {
         return Err("no reply within 5 s".into());
     }
     let mut buf = [0u8; 64];
-    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(os("recvfrom"))?;
+    let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(os(Op::Recvfrom))?;
     if &buf[..n] != msg || from != Some(addr) {
         return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
     }
@@ -271,11 +289,11 @@ fn step_udp() -> StepResult {
 }
 
 fn step_resolve() -> StepResult {
-    let info = sys::getaddrinfo("localhost", libc::AF_UNSPEC)
-        .map_err(|code| format!("getaddrinfo(localhost): {}", crate::net::gai_message(code)))?;
+    let info = sys::getaddrinfo("localhost", libc::AF_UNSPEC, libc::SOCK_STREAM, true)
+        .map_err(|code| format!("getaddrinfo(localhost): {}", sys::gai_message(code)))?;
     if info.addrs.is_empty() {
         return Err("localhost resolved to nothing".into());
     }
-    let list: Vec<String> = info.addrs.iter().map(|a| a.to_string()).collect();
+    let list: Vec<String> = info.ips().iter().map(|a| a.to_string()).collect();
     Ok(format!("localhost -> {} (official name {})", list.join(" "), info.canonname.unwrap_or_default()))
 }

@@ -9,10 +9,18 @@
 //!   netlab --trace fileio read data.txt
 //!   netlab --trace fileio fds
 
-use crate::cli::Docs;
-use crate::error::{Error, Result};
-use crate::output::{path_text, Event, Out};
-use crate::sys::{self, Fd};
+pub mod events;
+mod flags;
+
+pub use events::Event;
+pub use flags::{parse_flags, parse_mode, OpenFlags};
+
+use crate::docs::Docs;
+use crate::error::{Error, Op, Result};
+use crate::output::Out;
+use crate::sys::{self, write_all, Fd};
+use crate::text::path_text;
+use crate::values;
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, SockType};
@@ -82,13 +90,13 @@ pub struct ReadArgs {
     /// File to read
     pub path: PathBuf,
     /// Read at most N bytes
-    #[arg(long, value_name = "N", value_parser = parse_size)]
+    #[arg(long, value_name = "N", value_parser = values::size)]
     pub count: Option<u64>,
     /// lseek(2) to this offset before reading
-    #[arg(long, value_name = "N", value_parser = parse_size)]
+    #[arg(long, value_name = "N", value_parser = values::size)]
     pub offset: Option<u64>,
     /// Bytes asked for in each read(2) call
-    #[arg(long, default_value = "4096", value_name = "B", value_parser = parse_buffer_size)]
+    #[arg(long, default_value = "4096", value_name = "B", value_parser = values::buffer_size)]
     pub buffer_size: usize,
     /// Open flags (must include rdonly or rdwr)
     #[arg(long, default_value = "rdonly", value_name = "LIST")]
@@ -96,209 +104,6 @@ pub struct ReadArgs {
     /// Add O_NOFOLLOW: refuse to open through a symbolic link
     #[arg(long)]
     pub nofollow: bool,
-}
-
-/// A byte count: decimal with an optional K/M/G suffix (powers of 1024).
-pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
-    let t = s.trim();
-    let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => (&t[..t.len() - 1], 1024u64),
-        Some('M') => (&t[..t.len() - 1], 1024 * 1024),
-        Some('G') => (&t[..t.len() - 1], 1024 * 1024 * 1024),
-        _ => (t, 1),
-    };
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("'{s}' is not a size (a number, optionally with K, M or G)"));
-    }
-    num.parse::<u64>().ok().and_then(|n| n.checked_mul(mult)).ok_or_else(|| format!("'{s}' is too large"))
-}
-
-/// A buffer size: 1 byte .. 64 MiB.
-pub fn parse_buffer_size(s: &str) -> std::result::Result<usize, String> {
-    parse_bounded_size(s, "buffer size")
-}
-
-/// A size of `what` (named in the errors): 1 byte .. 64 MiB.
-pub fn parse_bounded_size(s: &str, what: &str) -> std::result::Result<usize, String> {
-    match parse_size(s)? {
-        0 => Err(format!("{what} must be at least 1 byte")),
-        n if n > 64 * 1024 * 1024 => Err(format!("{what} {s} is over the 64M limit")),
-        n => Ok(n as usize),
-    }
-}
-
-/// The open(2) flags netlab knows, in the order they are shown.
-const FLAGS: &[(&str, OFlag)] = &[
-    ("O_CREAT", OFlag::O_CREAT),
-    ("O_EXCL", OFlag::O_EXCL),
-    ("O_TRUNC", OFlag::O_TRUNC),
-    ("O_APPEND", OFlag::O_APPEND),
-    ("O_SYNC", OFlag::O_SYNC),
-    ("O_NOFOLLOW", OFlag::O_NOFOLLOW),
-    ("O_CLOEXEC", OFlag::O_CLOEXEC),
-];
-
-/// The three access modes (exactly one is required).
-const ACCESS: &[(&str, OFlag)] =
-    &[("O_RDONLY", OFlag::O_RDONLY), ("O_WRONLY", OFlag::O_WRONLY), ("O_RDWR", OFlag::O_RDWR)];
-
-/// Parsed open flags: the access mode plus the others.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OpenFlags {
-    pub access: OFlag,
-    pub other: OFlag,
-}
-
-impl OpenFlags {
-    pub fn bits(&self) -> OFlag {
-        self.access | self.other
-    }
-
-    /// `O_WRONLY|O_CREAT|O_TRUNC`
-    pub fn names(&self) -> String {
-        let mut v: Vec<&str> = ACCESS.iter().filter(|(_, f)| *f == self.access).map(|(n, _)| *n).collect();
-        v.extend(FLAGS.iter().filter(|(_, f)| self.other.contains(*f)).map(|(n, _)| *n));
-        v.join("|")
-    }
-
-    /// `01101`: the C octal value (without O_LARGEFILE, which glibc adds).
-    pub fn octal(&self) -> String {
-        format!("0{:o}", self.bits().bits())
-    }
-}
-
-/// Parse `creat,wronly,trunc` or `O_CREAT|O_WRONLY` (case-insensitive,
-/// O_ prefix optional). Exactly one access mode; `trunc` not with
-/// `rdonly`; `excl` only with `creat`.
-pub fn parse_flags(s: &str) -> std::result::Result<OpenFlags, String> {
-    let mut access: Vec<(&str, OFlag)> = Vec::new();
-    let mut other = OFlag::empty();
-    for raw in s.split([',', '|']) {
-        let word = raw.trim();
-        if word.is_empty() {
-            return Err(format!("empty flag in '{s}'"));
-        }
-        let upper = word.to_ascii_uppercase();
-        let name = if upper.starts_with("O_") { upper.clone() } else { format!("O_{upper}") };
-        if let Some(&(n, f)) = ACCESS.iter().find(|(n, _)| *n == name) {
-            if !access.iter().any(|(m, _)| *m == n) {
-                access.push((n, f));
-            }
-        } else if let Some(&(_, f)) = FLAGS.iter().find(|(n, _)| *n == name) {
-            other |= f;
-        } else {
-            return Err(format!(
-                "unknown open flag '{word}' (known: creat, excl, trunc, append, rdonly, wronly, rdwr, sync, nofollow, cloexec)"
-            ));
-        }
-    }
-    let access = match access.as_slice() {
-        [] => {
-            return Err(format!(
-            "'{s}' has no access mode: add rdonly, wronly or rdwr (O_RDONLY is 0, so leaving it out means read-only)"
-        ))
-        }
-        [(_, f)] => *f,
-        many => {
-            let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
-            return Err(format!(
-                "conflicting access modes {}: give exactly one of rdonly, wronly, rdwr",
-                names.join(" and ")
-            ));
-        }
-    };
-    if access == OFlag::O_RDONLY && other.contains(OFlag::O_TRUNC) {
-        return Err("O_TRUNC with O_RDONLY is undefined by POSIX (Linux truncates anyway): use wronly or rdwr".into());
-    }
-    if other.contains(OFlag::O_EXCL) && !other.contains(OFlag::O_CREAT) {
-        return Err("O_EXCL means something only with O_CREAT (fail if the file exists): add creat".into());
-    }
-    Ok(OpenFlags { access, other })
-}
-
-/// Parse a mode: octal (`0644`, `644`, `0o644`), symbolic (`u=rw,g=r,o=r`,
-/// `a+x`) or constants (`S_IRUSR|S_IWUSR`). At most 07777.
-pub fn parse_mode(s: &str) -> std::result::Result<u32, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err("mode is empty".into());
-    }
-    if t.bytes().all(|b| b.is_ascii_digit()) || t.to_ascii_lowercase().starts_with("0o") {
-        let digits = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")).unwrap_or(t);
-        if digits.is_empty() || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            return Err(format!("mode '{s}' is not octal (digits 0-7, like 0644)"));
-        }
-        return match u32::from_str_radix(digits, 8) {
-            Ok(m) if m <= 0o7777 => Ok(m),
-            _ => Err(format!("mode '{s}' is larger than 07777")),
-        };
-    }
-    if t.to_ascii_uppercase().starts_with("S_I") {
-        let mut m = 0;
-        for part in t.split('|') {
-            let p = part.trim().to_ascii_uppercase();
-            m |= match p.as_str() {
-                "S_IRWXU" => 0o700,
-                "S_IRUSR" => 0o400,
-                "S_IWUSR" => 0o200,
-                "S_IXUSR" => 0o100,
-                "S_IRWXG" => 0o070,
-                "S_IRGRP" => 0o040,
-                "S_IWGRP" => 0o020,
-                "S_IXGRP" => 0o010,
-                "S_IRWXO" => 0o007,
-                "S_IROTH" => 0o004,
-                "S_IWOTH" => 0o002,
-                "S_IXOTH" => 0o001,
-                "S_ISUID" => 0o4000,
-                "S_ISGID" => 0o2000,
-                "S_ISVTX" => 0o1000,
-                _ => return Err(format!("unknown mode constant '{}' (S_IRUSR, S_IWUSR, S_IRWXG, …)", part.trim())),
-            };
-        }
-        return Ok(m);
-    }
-    parse_symbolic(t).map_err(|e| format!("mode '{s}': {e}"))
-}
-
-/// chmod-style clauses, starting from 0: `u=rw,g=r,o=r`, `a+x`, `go-w`.
-fn parse_symbolic(s: &str) -> std::result::Result<u32, String> {
-    let mut mode = 0u32;
-    for clause in s.split(',') {
-        let op_at = clause.find(['=', '+', '-']).ok_or("each clause needs =, + or - (like u=rw)")?;
-        let (who, rest) = clause.split_at(op_at);
-        let op = rest.as_bytes()[0];
-        let perms = &rest[1..];
-        let mut mask = 0u32;
-        for c in if who.is_empty() { "a".chars() } else { who.chars() } {
-            mask |= match c {
-                'u' => 0o4700,
-                'g' => 0o2070,
-                // the sticky bit goes with "others", as chmod(1) has it
-                'o' => 0o1007,
-                'a' => 0o7777,
-                _ => return Err(format!("'{c}' is not u, g, o or a")),
-            };
-        }
-        let mut bits = 0u32;
-        for c in perms.chars() {
-            bits |= match c {
-                'r' => 0o444,
-                'w' => 0o222,
-                'x' => 0o111,
-                's' => 0o6000,
-                't' => 0o1000,
-                _ => return Err(format!("'{c}' is not r, w, x, s or t")),
-            };
-        }
-        let who_bits = mask & bits;
-        match op {
-            b'=' => mode = (mode & !(mask & 0o777)) | who_bits,
-            b'+' => mode |= who_bits,
-            _ => mode &= !who_bits,
-        }
-    }
-    Ok(mode)
 }
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
@@ -319,9 +124,9 @@ fn open_explained(path: &Path, shown: &str, flags: OpenFlags, mode: Option<u32>)
     let existed = std::fs::metadata(path).is_ok();
     let mode_bits = mode.unwrap_or(0);
     let fd = sys::open(path, flags.bits(), Mode::from_bits_truncate(mode_bits), &flags.names())
-        .map_err(|e| Error::sys(format!("open {shown}"), e))?;
+        .map_err(|e| Error::sys_path(Op::Open, shown, e))?;
     let created = flags.other.contains(OFlag::O_CREAT) && !existed;
-    let file_mode = sys::fstat_mode(&fd).map_err(|e| Error::sys(format!("fstat {shown}"), e))?;
+    let file_mode = sys::fstat_mode(&fd).map_err(|e| Error::sys_path(Op::Fstat, shown, e))?;
     let shown_mode = flags.other.contains(OFlag::O_CREAT).then(|| format!("{mode_bits:04o}"));
     let ev = Event::Open {
         path: shown.to_string(),
@@ -356,7 +161,7 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
     let path = path_text(&a.path);
     let (fd, open_ev) = open_explained(&a.path, &path, flags, Some(mode))?;
     out.emit(&open_ev);
-    let write_err = |e| Error::sys(format!("write {path}"), e);
+    let write_err = |e| Error::sys_path(Op::Write, &path, e);
     let (mut bytes, mut calls, mut partial) = (0u64, 0u64, 0u64);
     match &a.data {
         Some(d) => {
@@ -372,7 +177,7 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(Error::io("read stdin", &e)),
+                    Err(e) => return Err(Error::io(Op::Read, "stdin", &e)),
                 };
                 let (c, p) = write_all(&fd, &buf[..n]).map_err(write_err)?;
                 (bytes, calls, partial) = (bytes + n as u64, calls + c, partial + p);
@@ -381,27 +186,7 @@ fn write_file(a: &WriteArgs, out: &mut Out) -> Result<()> {
     }
     let offset = offset_of(&fd, &path)?;
     out.emit(&Event::Write { path: path.to_string(), fd: fd.raw(), bytes, calls, partial_writes: partial, offset });
-    fd.close().map_err(|e| Error::sys(format!("close {path}"), e))
-}
-
-/// write(2) until everything is written: a short write is retried with the
-/// rest, EINTR is retried. Returns (calls, partial writes).
-pub fn write_all(fd: &Fd, mut data: &[u8]) -> std::result::Result<(u64, u64), Errno> {
-    let (mut calls, mut partial) = (0u64, 0u64);
-    while !data.is_empty() {
-        calls += 1;
-        match sys::write(fd, data) {
-            Ok(n) => {
-                if n < data.len() {
-                    partial += 1;
-                }
-                data = &data[n..];
-            }
-            Err(Errno::EINTR) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok((calls, partial))
+    fd.close().map_err(|e| Error::sys_path(Op::Close, &path, e))
 }
 
 /// With `--json` the content travels in the `read` event, so it is held in
@@ -414,7 +199,7 @@ fn offset_of(fd: &Fd, path: &str) -> Result<Option<i64>> {
     match sys::tell(fd) {
         Ok(o) => Ok(Some(o)),
         Err(Errno::ESPIPE) => Ok(None),
-        Err(e) => Err(Error::sys(format!("lseek {path}"), e)),
+        Err(e) => Err(Error::sys_path(Op::Lseek, path, e)),
     }
 }
 
@@ -434,7 +219,7 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
     out.emit_note(&open_ev);
     if let Some(off) = a.offset {
         let off = i64::try_from(off).map_err(|_| Error::usage("offset too large"))?;
-        sys::seek(&fd, off).map_err(|e| Error::sys(format!("lseek {path}"), e))?;
+        sys::seek(&fd, off).map_err(|e| Error::sys_path(Op::Lseek, &path, e))?;
     }
     let mut buf = vec![0u8; a.buffer_size];
     let mut content: Vec<u8> = Vec::new();
@@ -447,7 +232,7 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
             Ok(0) => break,
             Ok(n) => n,
             Err(Errno::EINTR) => continue,
-            Err(e) => return Err(Error::sys(format!("read {path}"), e)),
+            Err(e) => return Err(Error::sys_path(Op::Read, &path, e)),
         };
         total += n as u64;
         if out.is_json() {
@@ -469,24 +254,18 @@ fn read_file(a: &ReadArgs, out: &mut Out) -> Result<()> {
     let (data, data_hex) = match String::from_utf8(content) {
         _ if !out.is_json() => (None, None),
         Ok(s) => (Some(s), None),
-        Err(e) => (None, Some(crate::output::hex(e.as_bytes()))),
+        Err(e) => (None, Some(crate::text::hex(e.as_bytes()))),
     };
     out.emit_note(&Event::Read { path: path.to_string(), fd: fd.raw(), bytes: total, calls, offset, data, data_hex });
-    fd.close().map_err(|e| Error::sys(format!("close {path}"), e))
+    fd.close().map_err(|e| Error::sys_path(Op::Close, &path, e))
 }
 
 /// What a descriptor refers to, from /proc/self/fd.
 fn describe_fd(fd: i32) -> String {
     match std::fs::read_link(format!("/proc/self/fd/{fd}")) {
         Ok(p) => p.display().to_string(),
-        Err(_) => match nix::fcntl::fcntl(
-            // SAFETY: only queried, never closed; an unopened number gives EBADF.
-            unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) },
-            nix::fcntl::FcntlArg::F_GETFD,
-        ) {
-            Ok(_) => "open".into(),
-            Err(_) => "closed".into(),
-        },
+        Err(_) if sys::is_open(fd) => "open".into(),
+        Err(_) => "closed".into(),
     }
 }
 
@@ -517,7 +296,7 @@ fn fds(out: &mut Out) -> Result<()> {
     let path_s = path_text(&path);
     let flags = OFlag::O_CREAT | OFlag::O_RDWR | OFlag::O_EXCL;
     let file = sys::open(&path, flags, Mode::from_bits_truncate(0o600), "O_RDWR|O_CREAT|O_EXCL")
-        .map_err(|e| Error::sys(format!("open {path_s}"), e))?;
+        .map_err(|e| Error::sys_path(Op::Open, &path_s, e))?;
     // The name is not needed once the file is open: unlink now so that an
     // error below leaves nothing behind.
     let _ = sys::unlink(&path);
@@ -527,7 +306,7 @@ fn fds(out: &mut Out) -> Result<()> {
     let udp = sys::socket(AddressFamily::Inet, SockType::Datagram, false)?;
     out.emit(&Event::Fd { fd: udp.raw(), kind: "udp socket".into(), detail: "socket(AF_INET, SOCK_DGRAM, 0)".into() });
     let first = file.raw();
-    file.close().map_err(|e| Error::sys("close", e))?;
+    file.close().map_err(|e| Error::sys(Op::Close, e))?;
     let again = sys::socket(AddressFamily::Inet, SockType::Stream, false)?;
     out.emit(&Event::Fd {
         fd: again.raw(),
@@ -541,57 +320,4 @@ fn fds(out: &mut Out) -> Result<()> {
     drop(udp);
     drop(tcp);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn flags() {
-        let f = parse_flags("creat,wronly,trunc").unwrap();
-        assert_eq!(f.names(), "O_WRONLY|O_CREAT|O_TRUNC");
-        assert_eq!(f.octal(), "01101");
-        assert_eq!(parse_flags("O_CREAT|O_WRONLY|O_EXCL").unwrap().octal(), "0301");
-        assert_eq!(parse_flags("rdonly").unwrap().octal(), "00");
-        for bad in ["", "creat", "rdonly,wronly", "rdonly,trunc", "wronly,excl", "wronly,bogus", "wronly,,creat"] {
-            assert!(parse_flags(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn modes() {
-        assert_eq!(parse_mode("0644"), Ok(0o644));
-        assert_eq!(parse_mode("644"), Ok(0o644));
-        assert_eq!(parse_mode("0o600"), Ok(0o600));
-        assert_eq!(parse_mode("u=rw,g=r,o=r"), Ok(0o644));
-        assert_eq!(parse_mode("a=rwx"), Ok(0o777));
-        assert_eq!(parse_mode("u=rwx,go=rx"), Ok(0o755));
-        assert_eq!(parse_mode("S_IRUSR|S_IWUSR"), Ok(0o600));
-        // t is the sticky bit for o or a (or no who at all), as chmod sets it
-        assert_eq!(parse_mode("o+t"), Ok(0o1000));
-        assert_eq!(parse_mode("a+t"), Ok(0o1000));
-        assert_eq!(parse_mode("u=rwx,+t"), Ok(0o1700));
-        assert_eq!(parse_mode("a=rwxt"), Ok(0o1777));
-        assert_eq!(parse_mode("u+t"), Ok(0));
-        assert_eq!(parse_mode("u+s,g+s,o+s"), Ok(0o6000));
-        for bad in ["", "0888", "99999", "u=rwz", "q=r", "rw", "S_IBOGUS", "0o"] {
-            assert!(parse_mode(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn parsers_never_panic(s in "\\PC{0,30}") {
-            let _ = parse_flags(&s);
-            let _ = parse_mode(&s);
-            let _ = parse_size(&s);
-        }
-
-        #[test]
-        fn octal_modes_round_trip(m in 0u32..=0o7777) {
-            prop_assert_eq!(parse_mode(&format!("{m:04o}")), Ok(m));
-        }
-    }
 }

@@ -9,9 +9,14 @@
 //!   netlab byteorder htons 9190         # the port's bytes on the wire
 //!   netlab byteorder inet_aton 127.1 010.0.0.1 0x7f.1
 
-use crate::cli::Docs;
-use crate::error::{Error, Result};
-use crate::output::{hex_bytes, Event, Out};
+pub mod events;
+
+pub use events::Event;
+
+use crate::docs::Docs;
+use crate::error::{Error, Op, Result};
+use crate::output::Out;
+use crate::text::hex_bytes;
 use std::io::BufRead;
 use std::net::Ipv4Addr;
 
@@ -52,7 +57,7 @@ pub enum Function {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(about = "Host and network byte order; inet_addr, inet_aton, inet_ntoa")]
+#[command(about = "Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa")]
 pub struct Args {
     /// Conversion to run; without one, show the host's byte order
     #[arg(value_enum)]
@@ -85,7 +90,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         crate::output::stdin_open()?;
         let stdin = std::io::stdin();
         for (i, line) in stdin.lock().split(b'\n').enumerate() {
-            let line = line.map_err(|e| Error::io("read stdin", &e))?;
+            let line = line.map_err(|e| Error::io(Op::Read, "stdin", &e))?;
             let line = std::str::from_utf8(&line)
                 .map_err(|_| Error::usage(format!("stdin line {}: not text (invalid UTF-8)", i + 1)))?;
             let v = line.trim();

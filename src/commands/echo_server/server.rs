@@ -1,0 +1,454 @@
+//! The runtime every model shares: signals, counters, the accept policy
+//! (EMFILE back-off, `--max-conns`, `--max-clients`, FD_SETSIZE for
+//! select), and the events that go with them. Models own only their
+//! waiting and their connections, and depend only on this file and
+//! `conn.rs`.
+
+use super::conn::Conn;
+use super::events::Event;
+use super::{effective_backlog, Config, Model};
+use crate::error::{Error, Op, Result};
+use crate::events::Event as Shared;
+use crate::output::Out;
+use crate::signals::{self, Signals};
+use crate::sys::{self, Fd};
+use nix::errno::Errno;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// Counters every model keeps.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Totals {
+    pub conns_now: u64,
+    pub conns_total: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+/// What every model shares: signals, counters, the accept policy, and the
+/// events that go with them. Models own only their waiting and their
+/// connections.
+pub struct Server<'a> {
+    pub cfg: &'a Config,
+    pub out: &'a Out,
+    pub signals: Signals,
+    pub totals: Totals,
+    /// the last connection number handed out
+    next_id: u64,
+    /// connections handed to a handler (what --max-conns counts)
+    served: u64,
+    /// accepting is paused until then (EMFILE/ENFILE back-off)
+    paused_until: Option<Instant>,
+    /// a descriptor kept in reserve for the EMFILE case
+    spare: Option<Fd>,
+    last_emfile_log: Option<Instant>,
+    /// --max-conns reached: the listener was shut, later clients are refused
+    stopped_listening: bool,
+    /// `rejected` events of the backlog refused when --max-conns was
+    /// reached, held until that last connection's `accepted` is out (the
+    /// events then read in the order things happened)
+    held_rejects: Vec<Event>,
+    /// select: descriptors from this number up are refused at accept, before
+    /// they count (for --max-conns or anything else)
+    pub fd_limit: Option<i32>,
+}
+
+/// How long accepting pauses after running out of descriptors.
+const EMFILE_PAUSE: Duration = Duration::from_millis(100);
+
+impl<'a> Server<'a> {
+    /// Install the signal handlers, then print the `listening` event: the
+    /// readiness line promises that SIGINT/SIGTERM/SIGUSR1 are handled.
+    ///
+    /// The listener is made non-blocking first: every model waits for it
+    /// with select/poll/epoll, and a client that vanished between the wake-up
+    /// and accept() must not block the server.
+    pub fn new(cfg: &'a Config, out: &'a Out, chld: bool, listener: &Fd) -> Result<Server<'a>> {
+        sys::set_nonblocking(listener, true).map_err(|e| Error::sys_at(Op::Fcntl, "O_NONBLOCK", e))?;
+        let signals = Signals::install(chld)?;
+        let local = sys::getsockname(listener).map_err(|e| Error::sys(Op::Getsockname, e))?;
+        out.set_serving();
+        out.emit(&Shared::Listening {
+            addr: local.ip().to_string(),
+            port: local.port(),
+            model: cfg.model.name().into(),
+            pid: std::process::id(),
+            backlog: Some(effective_backlog(cfg.backlog)),
+        });
+        out.flush();
+        tracing::info!("model {}: {}", cfg.model.name(), cfg.model.how());
+        tracing::info!(
+            "buffer {} bytes; TCP_NODELAY (set on the listener, inherited by accepted sockets): {}; SO_REUSEADDR: {}; max clients: {}; idle timeout: {}",
+            cfg.buffer_size,
+            if cfg.nodelay { "on" } else { "off (--nagle)" },
+            if cfg.reuseaddr { "on" } else { "off" },
+            cfg.max_clients.map_or_else(|| "none".to_string(), |n| n.to_string()),
+            cfg.idle_timeout.map_or_else(|| "none".to_string(), |d| format!("{} s", d.as_secs_f64())),
+        );
+        Ok(Server {
+            cfg,
+            out,
+            signals,
+            totals: Totals::default(),
+            next_id: 0,
+            served: 0,
+            paused_until: None,
+            spare: open_spare(),
+            last_emfile_log: None,
+            stopped_listening: false,
+            held_rejects: Vec::new(),
+            fd_limit: None,
+        })
+    }
+
+    /// Whether another connection may be accepted now (--max-conns not
+    /// reached, --max-clients not full, not backing off).
+    pub fn may_accept(&mut self, live: u64) -> bool {
+        if self.stopped_listening {
+            return false;
+        }
+        if self.cfg.max_clients.is_some_and(|m| live >= m) {
+            return false;
+        }
+        match self.paused_until {
+            Some(t) if Instant::now() < t => false,
+            Some(_) => {
+                self.paused_until = None;
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// --max-conns reached and every connection finished: time to stop.
+    pub fn done(&self, live: u64) -> bool {
+        self.stopped_listening && live == 0
+    }
+
+    /// --max-conns is reached: refuse what waits in the backlog (with
+    /// `rejected` events) and shut the listener for reading, so that later
+    /// clients are refused at once (ECONNREFUSED) instead of completing a
+    /// handshake with a server that will never accept them.
+    fn stop_listening(&mut self, listener: &Fd) {
+        self.stopped_listening = true;
+        self.held_rejects = Self::refuse_waiting(listener, "--max-conns reached");
+        if let Err(e) = sys::shutdown(listener, nix::sys::socket::Shutdown::Read) {
+            tracing::debug!("shutdown of the listener: {}", crate::error::describe_errno(e));
+        }
+    }
+
+    /// Milliseconds until the accept pause ends (for the wait timeout).
+    pub fn pause_ms(&self) -> Option<i32> {
+        self.paused_until
+            .map(|t| t.saturating_duration_since(Instant::now()).as_millis().min(i32::MAX as u128) as i32 + 1)
+    }
+
+    /// accept(2) with the policy every model shares: an `accepted` event,
+    /// and EMFILE/ENFILE handled by rejecting one pending connection
+    /// through the spare descriptor and pausing accept briefly (no busy
+    /// loop). `Ok(None)`: nothing to accept. (TCP_NODELAY comes with the
+    /// socket, from the listener: see `listen`.)
+    pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, SocketAddr, u64)>> {
+        if self.stopped_listening {
+            return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
+        }
+        match sys::accept(listener, nonblock) {
+            Ok((fd, peer)) => {
+                if let Some(limit) = self.fd_limit.filter(|limit| fd.raw() >= *limit) {
+                    // select() cannot watch it: refused before it counts
+                    self.out.emit(&Event::Rejected {
+                        peer: peer.to_string(),
+                        reason: format!("fd {} >= FD_SETSIZE ({limit}): select() cannot watch it", fd.raw()),
+                    });
+                    return Ok(None);
+                }
+                self.next_id += 1;
+                self.served += 1;
+                self.totals.conns_total += 1;
+                self.totals.conns_now += 1;
+                if self.cfg.max_conns.is_some_and(|m| self.served >= m) {
+                    self.stop_listening(listener);
+                }
+                Ok(Some((fd, peer, self.next_id)))
+            }
+            Err(Errno::EAGAIN | Errno::EINTR) => Ok(None),
+            // A connection that died in the queue, or errors accept(2)
+            // says are already pending on the network: that one connection
+            // is lost, the server is not.
+            Err(
+                e @ (Errno::ECONNABORTED
+                | Errno::EPROTO
+                | Errno::EPERM
+                | Errno::ENETDOWN
+                | Errno::ENETUNREACH
+                | Errno::ENOPROTOOPT
+                | Errno::EHOSTDOWN
+                | Errno::EHOSTUNREACH
+                | Errno::ENONET
+                | Errno::EOPNOTSUPP),
+            ) => {
+                tracing::info!("accept: {}; carrying on", crate::error::describe_errno(e));
+                Ok(None)
+            }
+            Err(e @ (Errno::EMFILE | Errno::ENFILE)) => {
+                self.out_of_descriptors(listener, e);
+                Ok(None)
+            }
+            Err(e @ (Errno::ENOBUFS | Errno::ENOMEM)) => {
+                // Out of memory, not of descriptors: nobody to refuse, just
+                // give the kernel a moment.
+                tracing::warn!("accept: {}; pausing accept", crate::error::describe_errno(e));
+                self.paused_until = Some(Instant::now() + EMFILE_PAUSE);
+                Ok(None)
+            }
+            Err(e) => Err(Error::sys(Op::Accept, e)),
+        }
+    }
+
+    fn out_of_descriptors(&mut self, listener: &Fd, e: Errno) {
+        let now = Instant::now();
+        if self.last_emfile_log.is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1)) {
+            let ms = EMFILE_PAUSE.as_millis();
+            if self.spare.is_some() {
+                tracing::warn!(
+                    "accept: {}; refusing one waiting connection through the spare descriptor, then pausing accept for {ms} ms (the others wait in the backlog; one more is refused after each pause until descriptors free up)",
+                    crate::error::describe_errno(e)
+                );
+            } else {
+                tracing::warn!(
+                    "accept: {}; pausing accept for {ms} ms (the others wait in the backlog)",
+                    crate::error::describe_errno(e)
+                );
+            }
+            self.last_emfile_log = Some(now);
+        }
+        // The spare-descriptor trick: free one fd, accept the connection
+        // that is waiting, tell it no, take the spare back.
+        if let Some(spare) = self.spare.take() {
+            drop(spare);
+            if let Ok((fd, peer)) = sys::accept(listener, true) {
+                self.out.emit(&Event::Rejected {
+                    peer: peer.to_string(),
+                    reason: format!("out of file descriptors ({})", crate::error::errno_name(e)),
+                });
+                drop(fd);
+            }
+            self.spare = open_spare();
+        }
+        self.paused_until = Some(now + EMFILE_PAUSE);
+    }
+
+    pub fn emit_accepted(&mut self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
+        self.out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
+        if id == self.next_id {
+            for ev in self.held_rejects.drain(..) {
+                self.out.emit(&ev);
+            }
+        }
+    }
+
+    /// Close the connection in `slot` (if it is still there) and account
+    /// for it: the one way a multiplexing loop ends a connection.
+    pub fn close_slot(&mut self, slot: &mut Option<Conn>, live: &mut u64, reason: &str) {
+        if let Some(c) = slot.take() {
+            *live -= 1;
+            self.finish(c, reason);
+        }
+    }
+
+    /// The end of a multiplexing loop: close every client ("shutdown"),
+    /// refuse what still waits in the backlog, print `stopped`.
+    pub fn shut_down(&mut self, conns: Vec<Option<Conn>>, listener: &Fd, stop: Option<&str>) {
+        for c in conns.into_iter().flatten() {
+            self.finish(c, "shutdown");
+        }
+        self.reject_backlog(listener);
+        self.stopped(stop);
+    }
+
+    /// Close a multiplexed connection and account for it.
+    pub fn finish(&mut self, c: Conn, reason: &str) {
+        let (id, peer, bi, bo, started) = (c.id, c.peer, c.bytes_in, c.bytes_out, c.started);
+        drop(c);
+        self.closed(id, &peer, bi, bo, started, reason);
+    }
+
+    /// How long a multiplexing loop may block: until the accept pause ends
+    /// or the next idle-timeout check (milliseconds; None = forever).
+    pub fn wait_ms(&self, accepting: bool) -> Option<i32> {
+        let pause = if accepting { None } else { self.pause_ms() };
+        let idle = self.cfg.idle_timeout.map(|t| (t.as_millis() / 4).clamp(10, 1000) as i32);
+        match (pause, idle) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Close every connection silent for longer than --idle-timeout; the
+    /// indexes of the slots it emptied (no allocation when none).
+    pub fn expire_idle(&mut self, conns: &mut [Option<Conn>], live: &mut u64) -> Vec<usize> {
+        let mut emptied = Vec::new();
+        let Some(limit) = self.cfg.idle_timeout else { return emptied };
+        let now = Instant::now();
+        for (i, slot) in conns.iter_mut().enumerate() {
+            if slot.as_ref().is_some_and(|c| c.idle_for(now, limit)) {
+                self.close_slot(slot, live, "timeout");
+                emptied.push(i);
+            }
+        }
+        emptied
+    }
+
+    /// Account for and announce a finished connection.
+    pub fn closed(
+        &mut self,
+        id: u64,
+        peer: &SocketAddr,
+        bytes_in: u64,
+        bytes_out: u64,
+        started: Instant,
+        reason: &str,
+    ) {
+        self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
+        self.totals.bytes_in += bytes_in;
+        self.totals.bytes_out += bytes_out;
+        self.out.emit(&closed_event(id, peer, bytes_in, bytes_out, started, reason));
+    }
+
+    /// After a wake-up on the signal pipe: SIGUSR1 prints stats; returns
+    /// the stop signal's name if SIGINT/SIGTERM arrived.
+    pub fn check_signals(&mut self) -> Option<&'static str> {
+        self.check_signals_live(|| (0, 0))
+    }
+
+    /// As [`Server::check_signals`], with the bytes that live connections
+    /// have moved so far (`live` runs only when SIGUSR1 did arrive).
+    pub fn check_signals_live(&mut self, live: impl FnOnce() -> (u64, u64)) -> Option<&'static str> {
+        self.signals.drain();
+        if signals::take_usr1() {
+            let (bytes_in, bytes_out) = live();
+            let mut t = self.totals;
+            t.bytes_in += bytes_in;
+            t.bytes_out += bytes_out;
+            self.emit_stats(t);
+        }
+        signals::stop_requested()
+    }
+
+    pub fn emit_stats(&self, t: Totals) {
+        emit_stats(self.out, self.cfg.model, t);
+    }
+
+    /// A connection accepted only to be refused: it was never served, so
+    /// it counts neither toward --max-conns nor in the totals.
+    pub fn closed_quietly(&mut self) {
+        self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
+        self.totals.conns_total = self.totals.conns_total.saturating_sub(1);
+        self.served = self.served.saturating_sub(1);
+    }
+
+    /// At shutdown (or --max-conns): accept what still waits in the backlog
+    /// and refuse it with a `rejected` event, rather than letting the
+    /// kernel reset it unseen when the listener closes.
+    pub fn reject_backlog(&mut self, listener: &Fd) {
+        for ev in self.held_rejects.drain(..).chain(Self::refuse_waiting(listener, "server stopping")) {
+            self.out.emit(&ev);
+        }
+    }
+
+    /// Accept and close what waits in the backlog; its `rejected` events.
+    fn refuse_waiting(listener: &Fd, reason: &str) -> Vec<Event> {
+        let mut refused = Vec::new();
+        for _ in 0..4096 {
+            match sys::accept(listener, true) {
+                Ok((fd, peer)) => {
+                    refused.push(Event::Rejected { peer: peer.to_string(), reason: reason.into() });
+                    drop(fd);
+                }
+                Err(Errno::EINTR | Errno::ECONNABORTED) => continue,
+                Err(_) => break,
+            }
+        }
+        refused
+    }
+
+    pub fn stopped(&self, signal: Option<&str>) {
+        self.out.emit(&Shared::Stopped {
+            signal: signal.map(str::to_string),
+            conns: self.totals.conns_total,
+            bytes_in: self.totals.bytes_in,
+            bytes_out: self.totals.bytes_out,
+            datagrams: None,
+        });
+        self.out.flush();
+    }
+}
+
+/// The `stats` event (SIGUSR1).
+pub fn emit_stats(out: &Out, model: Model, t: Totals) {
+    out.emit(&Shared::Stats {
+        conns_now: t.conns_now,
+        conns_total: t.conns_total,
+        bytes_in: t.bytes_in,
+        bytes_out: t.bytes_out,
+        model: model.name().into(),
+        pid: std::process::id(),
+        datagrams: None,
+    });
+}
+
+pub fn closed_event(
+    id: u64,
+    peer: &SocketAddr,
+    bytes_in: u64,
+    bytes_out: u64,
+    started: Instant,
+    reason: &str,
+) -> Event {
+    Event::Closed {
+        conn: id,
+        peer: peer.to_string(),
+        bytes_in,
+        bytes_out,
+        duration_ms: started.elapsed().as_millis() as u64,
+        reason: reason.into(),
+    }
+}
+
+fn open_spare() -> Option<Fd> {
+    sys::open(
+        std::path::Path::new("/dev/null"),
+        nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+        "O_RDONLY|O_CLOEXEC",
+    )
+    .ok()
+}
+
+/// How many clients are served before new ones run under SCHED_BATCH
+/// (see [`run_as_batch`]): one per CPU this process may run on.
+pub fn batch_after() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Put the calling thread (a thread-model worker, a fork-model child) under
+/// SCHED_BATCH, if it runs under the default policy (a server started with
+/// `chrt` keeps what it was given). The models do it for the clients served
+/// while as many as there are CPUs already are: from then on they queue for
+/// a CPU anyway, and a SCHED_BATCH thread woken by its client's data does
+/// not preempt the one running but waits for it to block, so each CPU goes
+/// from one ready client to the next and a peer on the same CPU is not
+/// interrupted mid-batch (BENCHMARKS.md). The first clients keep the
+/// default: a lone ping-pong client is answered sooner when its server
+/// preempts.
+pub fn run_as_batch() {
+    match sys::sched_getscheduler() {
+        Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {
+            if let Err(e) = sys::sched_setscheduler(libc::SCHED_BATCH) {
+                tracing::debug!("sched_setscheduler SCHED_BATCH: {}", crate::error::describe_errno(e));
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::debug!("sched_getscheduler: {}", crate::error::describe_errno(e)),
+    }
+}

@@ -1,0 +1,68 @@
+//! The events of `netlab resolve`: serde (the `event` tag names the kind) and
+//! their text.
+
+use crate::text::printable;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What `netlab resolve` says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A forward lookup, as the fields of `struct hostent` (one event per
+    /// address family found).
+    Host {
+        query: String,
+        official_name: String,
+        aliases: Vec<String>,
+        addrtype: String,
+        length: u32,
+        addresses: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// A reverse lookup (getnameinfo, the modern gethostbyaddr).
+    Reverse {
+        query: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+    },
+    /// One argument of `resolve` that failed (the others still run).
+    ResolveFailed {
+        query: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+    },
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Host { query, official_name, aliases, addrtype, length, addresses, source } => {
+                writeln!(f, "query: {}", printable(query))?;
+                writeln!(f, "official name: {}", printable(official_name))?;
+                let aliases = if aliases.is_empty() { "(none)".to_string() } else { aliases.join(" ") };
+                writeln!(f, "aliases: {}", printable(&aliases))?;
+                writeln!(f, "address type: {addrtype}")?;
+                writeln!(f, "address length: {length}")?;
+                write!(f, "addresses: {}", addresses.join(" "))?;
+                if let Some(s) = source {
+                    write!(f, "\nsource: {s}")?;
+                }
+                Ok(())
+            }
+            Event::Reverse { query, name, source } => {
+                write!(f, "query: {}\nname: {}", printable(query), printable(name))?;
+                if let Some(s) = source {
+                    write!(f, "\nsource: {s}")?;
+                }
+                Ok(())
+            }
+            Event::ResolveFailed { query, message, .. } => {
+                write!(f, "query: {}\nerror: {}", printable(query), printable(message))
+            }
+        }
+    }
+}

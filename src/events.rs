@@ -1,0 +1,347 @@
+//! The events more than one command emits (SPEC §1–4): the closing
+//! `error`, a server's `listening`, `stats` and `stopped`, a client's
+//! `connected`, `echo` and `summary`. Each command's own events live in its
+//! module; [`crate::output`] only writes them.
+//!
+//! Serialised with serde (the `event` tag names the kind, fields as
+//! written); the text form is the Display impl below.
+
+use crate::text::printable;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The events several commands share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A command failed (also printed on stderr as `netlab: …`).
+    Error {
+        /// the subcommand that failed (`echo-server`), or `netlab`
+        command: String,
+        /// what was being done, to what, and why
+        message: String,
+        /// the errno, when an OS call failed
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        errno: Option<i32>,
+        /// the errno's name (`EADDRINUSE`) or the resolver's (`EAI_NONAME`)
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        code: Option<String>,
+        /// the exit code netlab ends with
+        exit_code: u8,
+    },
+    /// The server is bound and listening (printed only after listen()).
+    /// `backlog` is null for UDP, which has no listen queue.
+    Listening {
+        /// the address bound
+        addr: String,
+        /// the port bound (the kernel's choice for port 0)
+        port: u16,
+        /// the server model (`select`, `fork`…, `udp`)
+        model: String,
+        /// the server's process id
+        pid: u32,
+        /// the listen queue length as the kernel caps it (net.core.somaxconn); null for UDP
+        backlog: Option<i32>,
+    },
+    /// Counters on SIGUSR1; the server carries on. UDP servers count
+    /// `datagrams` (and no connections).
+    Stats {
+        /// connections open now
+        conns_now: u64,
+        /// connections served since the start
+        conns_total: u64,
+        /// bytes received
+        bytes_in: u64,
+        /// bytes sent
+        bytes_out: u64,
+        /// the server model
+        model: String,
+        /// the server's process id
+        pid: u32,
+        /// datagrams received (UDP servers only)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        datagrams: Option<u64>,
+    },
+    /// The server stopped (`signal` is null after --max-conns or
+    /// --max-datagrams); UDP servers also count `datagrams`.
+    Stopped {
+        /// SIGINT or SIGTERM; null after --max-conns or --max-datagrams
+        #[serde(default)]
+        signal: Option<String>,
+        /// connections served in all
+        conns: u64,
+        /// bytes received in all
+        bytes_in: u64,
+        /// bytes sent in all
+        bytes_out: u64,
+        /// datagrams received in all (UDP servers only)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        datagrams: Option<u64>,
+    },
+    /// The client connected.
+    Connected {
+        /// the server's address
+        peer: String,
+        /// the client's own address (the kernel's ephemeral port)
+        local: String,
+        /// how long connect() took, in milliseconds
+        #[serde(serialize_with = "thousandths")]
+        connect_ms: f64,
+    },
+    /// One message came back (--message and prompt modes).
+    /// `data` is the echo as text (invalid UTF-8 replaced by U+FFFD);
+    /// when it is not UTF-8, `data_hex` has its exact bytes.
+    Echo {
+        /// the message's number, from 1
+        seq: u64,
+        /// bytes echoed
+        bytes: u64,
+        /// round-trip time in microseconds
+        rtt_us: u64,
+        /// the echo as text
+        data: String,
+        /// the echo's exact bytes in hex, when they are not UTF-8
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        data_hex: Option<String>,
+    },
+    /// The end of a client run.
+    Summary(Summary),
+}
+
+/// A measured figure in JSON, to three decimals (a microsecond of a
+/// millisecond figure): `0.112`, not `0.11201699999999999`.
+pub fn thousandths<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64((v * 1000.0).round() / 1000.0)
+}
+
+/// The `summary` event: its `kind` says which run it summarises.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Summary {
+    /// echo-client stream, message or split mode.
+    Stream {
+        /// bytes sent to the server
+        bytes_sent: u64,
+        /// bytes that came back
+        bytes_received: u64,
+        /// whether every byte came back exactly
+        verified: bool,
+        /// the offset of the first byte that differed
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_mismatch_at: Option<u64>,
+        /// the run's length in milliseconds
+        #[serde(serialize_with = "thousandths")]
+        duration_ms: f64,
+    },
+    /// echo-client load mode.
+    Load {
+        /// connections making requests
+        connections: u64,
+        /// extra idle connections held open
+        idle: u64,
+        /// bytes per request
+        size: u64,
+        /// whether each request was a fresh connect, echo, close
+        reconnect: bool,
+        /// requests completed and verified
+        requests: u64,
+        /// the run's length in seconds
+        #[serde(serialize_with = "thousandths")]
+        duration_s: f64,
+        /// requests per second
+        #[serde(serialize_with = "thousandths")]
+        rps: f64,
+        /// echoed payload, MB/s (10^6 bytes)
+        #[serde(serialize_with = "thousandths")]
+        mbps: f64,
+        /// median latency in microseconds; null when no request completed (no measurement, not 0)
+        latency_p50_us: Option<u64>,
+        /// 90th percentile latency in microseconds
+        latency_p90_us: Option<u64>,
+        /// 99th percentile latency in microseconds
+        latency_p99_us: Option<u64>,
+        /// the slowest request in microseconds
+        latency_max_us: Option<u64>,
+        /// connections that failed
+        errors: u64,
+        /// echoes that differed from the request
+        mismatches: u64,
+        /// requests still without their echo when the run ended (the end of
+        /// --duration plus a grace, or no progress for --timeout)
+        #[serde(default)]
+        unfinished: u64,
+    },
+    /// udp client --count: every reply matched by sequence number.
+    Udp {
+        /// datagrams sent
+        sent: u64,
+        /// datagrams whose reply came in time
+        received: u64,
+        /// datagrams without a reply in time
+        lost: u64,
+        /// lost as a percentage of sent
+        #[serde(serialize_with = "thousandths")]
+        loss_pct: f64,
+        /// replies that came more than once
+        duplicates: u64,
+        /// replies that came after a later datagram's
+        reordered: u64,
+        /// replies after --timeout (also counted as lost)
+        late: u64,
+        /// replies whose content was not what was sent
+        corrupt: u64,
+        /// datagrams from other addresses, ignored
+        ignored: u64,
+        /// the shortest round trip in microseconds; null when no reply came (no measurement, not 0)
+        rtt_min_us: Option<u64>,
+        /// median round trip in microseconds
+        rtt_p50_us: Option<u64>,
+        /// 90th percentile round trip in microseconds
+        rtt_p90_us: Option<u64>,
+        /// 99th percentile round trip in microseconds
+        rtt_p99_us: Option<u64>,
+        /// the longest round trip in microseconds
+        rtt_max_us: Option<u64>,
+    },
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Error { command, message, .. } => write!(f, "error: {command}: {}", printable(message)),
+            Event::Listening { addr, port, model, pid, backlog } => {
+                let shown = if addr.contains(':') { format!("[{addr}]:{port}") } else { format!("{addr}:{port}") };
+                match backlog {
+                    Some(b) => write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {b})"),
+                    None => write!(f, "listening on {shown} (model {model}, pid {pid})"),
+                }
+            }
+            Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid, datagrams } => match datagrams {
+                Some(d) => write!(
+                    f,
+                    "stats: {d} datagrams, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
+                ),
+                None => write!(
+                    f,
+                    "stats: {conns_now} connections now, {conns_total} in total, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
+                ),
+            },
+            Event::Stopped { signal, conns, bytes_in, bytes_out, datagrams } => {
+                let by = match signal {
+                    Some(s) => format!(" by {s}"),
+                    None => String::new(),
+                };
+                match datagrams {
+                    Some(d) => write!(f, "stopped{by}: {d} datagrams, {bytes_in} bytes in, {bytes_out} bytes out"),
+                    None => write!(f, "stopped{by}: {conns} connections, {bytes_in} bytes in, {bytes_out} bytes out"),
+                }
+            }
+            Event::Connected { peer, local, connect_ms } => {
+                write!(f, "connected to {peer} from {local} in {connect_ms:.3} ms")
+            }
+            Event::Echo { data, .. } => {
+                write!(f, "Message from server: {}", printable(data.trim_end_matches(['\n', '\r'])))
+            }
+            Event::Summary(s) => s.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Summary::Stream { bytes_sent, bytes_received, verified, first_mismatch_at, duration_ms } => {
+                write!(
+                    f,
+                    "summary: {bytes_sent} bytes sent, {bytes_received} bytes received, {} in {duration_ms:.1} ms",
+                    match (verified, first_mismatch_at) {
+                        (true, _) => "echo verified".to_string(),
+                        (false, Some(at)) => format!("MISMATCH at byte {at}"),
+                        (false, None) if bytes_received < bytes_sent => "MISMATCH (short echo)".to_string(),
+                        (false, None) => "MISMATCH (more came back than was sent)".to_string(),
+                    }
+                )
+            }
+            Summary::Load {
+                connections,
+                idle,
+                size,
+                reconnect,
+                requests,
+                duration_s,
+                rps,
+                mbps,
+                latency_p50_us,
+                latency_p90_us,
+                latency_p99_us,
+                latency_max_us,
+                errors,
+                mismatches,
+                unfinished,
+            } => write!(
+                f,
+                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: {}\nerrors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}",
+                if *reconnect { "connect-echo-close cycles" } else { "requests" },
+                if *idle > 0 { format!(" + {idle} idle") } else { String::new() },
+                match (latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us) {
+                    (Some(p50), Some(p90), Some(p99), Some(max)) => format!("p50 {p50} p90 {p90} p99 {p99} max {max}"),
+                    _ => "none (no request completed)".to_string(),
+                }
+            ),
+            Summary::Udp {
+                sent,
+                received,
+                lost,
+                loss_pct,
+                duplicates,
+                reordered,
+                late,
+                corrupt,
+                ignored,
+                rtt_min_us,
+                rtt_p50_us,
+                rtt_p90_us,
+                rtt_p99_us,
+                rtt_max_us,
+            } => write!(
+                f,
+                "summary: {sent} sent, {received} received, {lost} lost ({loss_pct:.1}%), {duplicates} duplicates, {reordered} reordered, {late} late, {corrupt} corrupt, {ignored} ignored\nrtt us: {}",
+                match (rtt_min_us, rtt_p50_us, rtt_p90_us, rtt_p99_us, rtt_max_us) {
+                    (Some(min), Some(p50), Some(p90), Some(p99), Some(max)) =>
+                        format!("min {min} p50 {p50} p90 {p90} p99 {p99} max {max}"),
+                    _ => "none (no reply)".to_string(),
+                }
+            ),
+        }
+    }
+}
+
+/// min, p50, p90, p99 and max of a histogram (microseconds in a summary);
+/// all None when nothing was measured: no measurement is not 0.
+pub fn quantiles(h: &hdrhistogram::Histogram<u64>) -> [Option<u64>; 5] {
+    if h.is_empty() {
+        return [None; 5];
+    }
+    [h.min(), h.value_at_quantile(0.50), h.value_at_quantile(0.90), h.value_at_quantile(0.99), h.max()].map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::json_line;
+
+    #[test]
+    fn measured_figures_are_written_to_three_decimals() {
+        let line =
+            json_line(&Event::Connected { peer: "a".into(), local: "b".into(), connect_ms: 0.11201699999999999 });
+        assert!(line.ends_with(r#""connect_ms":0.112}"#), "{line}");
+        let line = json_line(&Event::Summary(Summary::Stream {
+            bytes_sent: 1,
+            bytes_received: 1,
+            verified: true,
+            first_mismatch_at: None,
+            duration_ms: 12.34567,
+        }));
+        assert!(line.ends_with(r#""duration_ms":12.346}"#), "{line}");
+    }
+}

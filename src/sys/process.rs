@@ -1,0 +1,175 @@
+//! Processes and threads: fork, waitpid, _exit, pthread_create, the
+//! scheduling policy, and prctl.
+
+use super::{failed, traced};
+use crate::logging::{trace_line, tracing_syscalls};
+use nix::errno::Errno;
+use nix::sys::wait::{WaitPidFlag, WaitStatus};
+use nix::unistd::{ForkResult, Pid};
+
+/// A named thread with its own stack size: std's spawn, which is
+/// pthread_create(3), narrated as such (it returns the error number itself
+/// instead of -1 and errno).
+pub fn spawn_thread<F: FnOnce() + Send + 'static>(
+    name: String,
+    stack: usize,
+    f: F,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    let call = tracing_syscalls().then(|| format!("pthread_create(\"{name}\", stack {stack})"));
+    let res = std::thread::Builder::new().name(name).stack_size(stack).spawn(f);
+    if let Some(call) = call {
+        trace_line(&match &res {
+            Ok(_) => format!("{call} = 0"),
+            Err(e) => {
+                let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
+                format!("{call} = {errno:?} ({})", crate::error::strerror(errno))
+            }
+        });
+    }
+    res
+}
+
+/// fork(2).
+///
+/// # Safety
+/// The caller must be single-threaded at this point (no other thread may
+/// hold a lock the child would need).
+pub unsafe fn fork() -> std::result::Result<ForkResult, Errno> {
+    // SAFETY: forwarded to the caller's contract.
+    let res = unsafe { nix::unistd::fork() };
+    // Only the parent narrates; the child starts with a clean slate.
+    if tracing_syscalls() {
+        match &res {
+            Ok(ForkResult::Parent { child }) => trace_line(&format!("fork() = {child}")),
+            Ok(ForkResult::Child) => {}
+            Err(e) => trace_line(&format!("fork() = {}", failed(*e))),
+        }
+    }
+    res
+}
+
+/// _exit(2): leave at once, without the parent's atexit handlers and
+/// destructors (a forked child's way out). Narrated as `exit(CODE)`, the
+/// call a student's child makes.
+pub fn exit_now(code: i32) -> ! {
+    if tracing_syscalls() {
+        trace_line(&format!("exit({code})"));
+    }
+    // SAFETY: _exit ends the process at once, running nothing of this
+    // process afterwards (nix has no wrapper for it; std's exit would run
+    // the parent's cleanup in a forked child).
+    unsafe { libc::_exit(code) }
+}
+
+/// getpid(2), narrated (the course's processes print their pid).
+pub fn getpid() -> i32 {
+    let pid = nix::unistd::getpid().as_raw();
+    if tracing_syscalls() {
+        trace_line(&format!("getpid() = {pid}"));
+    }
+    pid
+}
+
+/// getppid(2), narrated.
+pub fn getppid() -> i32 {
+    let pid = nix::unistd::getppid().as_raw();
+    if tracing_syscalls() {
+        trace_line(&format!("getppid() = {pid}"));
+    }
+    pid
+}
+
+/// A wait status as a student reads it: `exited 7`, `killed by SIGTERM`.
+pub fn describe_wait(st: WaitStatus) -> Option<(i32, String)> {
+    match st {
+        WaitStatus::StillAlive => None,
+        WaitStatus::Exited(pid, code) => Some((pid.as_raw(), format!("exited {code}"))),
+        WaitStatus::Signaled(pid, sig, _) => Some((pid.as_raw(), format!("killed by {}", sig.as_str()))),
+        other => other.pid().map(|p| (p.as_raw(), format!("{other:?}"))),
+    }
+}
+
+/// waitpid(-1, &status, WNOHANG): one exited child, or None when no child
+/// has exited (or there are no children).
+pub fn waitpid_any_nohang() -> std::result::Result<Option<(i32, String)>, Errno> {
+    waitpid_any(true)
+}
+
+/// waitpid(-1, &status, 0): the next child to exit (EINTR retried), or
+/// None when there are no children left.
+pub fn waitpid_any_blocking() -> std::result::Result<Option<(i32, String)>, Errno> {
+    loop {
+        match waitpid_any(false) {
+            Err(Errno::EINTR) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// waitpid(pid, &status, 0): wait for that child to end (EINTR retried).
+pub fn waitpid_child(pid: Pid) -> std::result::Result<WaitStatus, Errno> {
+    loop {
+        match waitpid(pid, false) {
+            Err(Errno::EINTR) => continue,
+            other => return other,
+        }
+    }
+}
+
+fn waitpid_any(nohang: bool) -> std::result::Result<Option<(i32, String)>, Errno> {
+    match waitpid(Pid::from_raw(-1), nohang) {
+        Ok(st) => Ok(describe_wait(st)),
+        Err(Errno::ECHILD) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// waitpid(2), traced as the kernel answered: `= 0` (children, none exited
+/// yet) and `= -1 ECHILD` (no children at all) are different answers.
+pub fn waitpid(pid: Pid, nohang: bool) -> std::result::Result<WaitStatus, Errno> {
+    let flags = nohang.then_some(WaitPidFlag::WNOHANG);
+    traced(
+        nix::sys::wait::waitpid(pid, flags),
+        || format!("waitpid({pid}, {})", if nohang { "WNOHANG" } else { "0" }),
+        |st| describe_wait(*st).map_or_else(|| "0".into(), |(p, how)| format!("{p} ({how})")),
+    )
+}
+
+/// prctl(PR_SET_PDEATHSIG, SIGKILL): the calling process is killed when
+/// its parent ends (a forked helper never outlives its command).
+pub fn die_with_parent() -> std::result::Result<(), Errno> {
+    let res = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+    traced(res, || "prctl(PR_SET_PDEATHSIG, SIGKILL)".to_string(), |_| "0".into())
+}
+
+/// sched_getscheduler(2) for the calling thread (nix has no wrapper).
+pub fn sched_getscheduler() -> std::result::Result<i32, Errno> {
+    // SAFETY: takes a thread id (0: the caller) and touches no memory.
+    let res = Errno::result(unsafe { libc::sched_getscheduler(0) });
+    traced(res, || "sched_getscheduler(0)".into(), |p| format!("{p} ({})", sched_policy_name(*p)))
+}
+
+/// sched_setscheduler(2) for the calling thread, priority 0 (the only one
+/// SCHED_OTHER, SCHED_BATCH and SCHED_IDLE take; nix has no wrapper).
+pub fn sched_setscheduler(policy: i32) -> std::result::Result<(), Errno> {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: `param` is a valid sched_param that outlives the call; Linux
+    // reads it and applies the policy to the calling thread only.
+    let res = Errno::result(unsafe { libc::sched_setscheduler(0, policy, &param) }).map(drop);
+    traced(
+        res,
+        || format!("sched_setscheduler(0, {}, {{sched_priority=0}})", sched_policy_name(policy)),
+        |_| "0".into(),
+    )
+}
+
+fn sched_policy_name(p: i32) -> &'static str {
+    match p {
+        libc::SCHED_OTHER => "SCHED_OTHER",
+        libc::SCHED_BATCH => "SCHED_BATCH",
+        libc::SCHED_IDLE => "SCHED_IDLE",
+        libc::SCHED_FIFO => "SCHED_FIFO",
+        libc::SCHED_RR => "SCHED_RR",
+        _ => "SCHED_?",
+    }
+}

@@ -1,0 +1,232 @@
+//! Sockets: socket, bind, listen, accept, connect, recvfrom/sendto,
+//! shutdown, getsockname, and the interface list.
+
+use super::{failed, traced, Fd};
+use crate::error::{Error, Op, Result};
+use crate::logging::{trace_line, tracing_syscalls};
+use nix::errno::Errno;
+use nix::sys::socket::{AddressFamily, Shutdown, SockFlag, SockType, SockaddrStorage};
+use std::mem;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+
+pub fn family_name(f: AddressFamily) -> &'static str {
+    match f {
+        AddressFamily::Inet => "AF_INET",
+        AddressFamily::Inet6 => "AF_INET6",
+        AddressFamily::Unix => "AF_UNIX",
+        _ => "AF_?",
+    }
+}
+
+pub fn socktype_name(t: SockType) -> &'static str {
+    match t {
+        SockType::Stream => "SOCK_STREAM",
+        SockType::Datagram => "SOCK_DGRAM",
+        SockType::Raw => "SOCK_RAW",
+        _ => "SOCK_?",
+    }
+}
+
+/// The family of an address, as socket(2) wants it.
+pub fn family_of(addr: &SocketAddr) -> AddressFamily {
+    match addr {
+        SocketAddr::V4(_) => AddressFamily::Inet,
+        SocketAddr::V6(_) => AddressFamily::Inet6,
+    }
+}
+
+fn sockaddr_to_std(ss: &SockaddrStorage) -> Option<SocketAddr> {
+    if let Some(v4) = ss.as_sockaddr_in() {
+        return Some(SocketAddr::V4(SocketAddrV4::new(v4.ip(), v4.port())));
+    }
+    if let Some(v6) = ss.as_sockaddr_in6() {
+        return Some(SocketAddr::V6(SocketAddrV6::new(v6.ip(), v6.port(), v6.flowinfo(), v6.scope_id())));
+    }
+    None
+}
+
+fn raw_storage_to_std(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
+    match ss.ss_family as libc::c_int {
+        libc::AF_INET => {
+            // SAFETY: ss_family says the storage holds a sockaddr_in, and
+            // sockaddr_storage is large and aligned enough for it.
+            let sin = unsafe { &*(ss as *const _ as *const libc::sockaddr_in) };
+            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+            Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
+        }
+        libc::AF_INET6 => {
+            // SAFETY: as above, for sockaddr_in6.
+            let sin6 = unsafe { &*(ss as *const _ as *const libc::sockaddr_in6) };
+            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            Some(SocketAddr::V6(SocketAddrV6::new(
+                ip,
+                u16::from_be(sin6.sin6_port),
+                sin6.sin6_flowinfo,
+                sin6.sin6_scope_id,
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// socket(2). `nonblock` adds SOCK_NONBLOCK (shown in the trace).
+pub fn socket(family: AddressFamily, ty: SockType, nonblock: bool) -> Result<Fd> {
+    let flags = if nonblock { SockFlag::SOCK_NONBLOCK } else { SockFlag::empty() };
+    let res = nix::sys::socket::socket(family, ty, flags, None).map(Fd::from_owned);
+    let call = || {
+        format!(
+            "socket({}, {}{}, 0)",
+            family_name(family),
+            socktype_name(ty),
+            if nonblock { "|SOCK_NONBLOCK" } else { "" }
+        )
+    };
+    traced(res, call, |fd| fd.raw().to_string())
+        .map_err(|e| Error::sys_at(Op::Socket, format!("{}, {}", family_name(family), socktype_name(ty)), e))
+}
+
+/// bind(2); the error names the address (`bind 0.0.0.0:9190`).
+pub fn bind(fd: &Fd, addr: &SocketAddr) -> Result<()> {
+    let ss = SockaddrStorage::from(*addr);
+    let res = nix::sys::socket::bind(fd.raw(), &ss);
+    traced(res, || format!("bind({}, {addr})", fd.raw()), |_| "0".into()).map_err(|e| Error::sys_at(Op::Bind, *addr, e))
+}
+
+/// listen(2) with the backlog as given: the kernel caps it at
+/// net.core.somaxconn, which may be set above SOMAXCONN (4096).
+pub fn listen(fd: &Fd, backlog: i32) -> Result<()> {
+    // SAFETY: a plain call on a descriptor we own. (nix's `listen` takes a
+    // `Backlog`, which refuses any value above SOMAXCONN, 4096, though the
+    // kernel takes up to net.core.somaxconn: `--backlog 65535` on a host
+    // whose somaxconn is 65535 must reach the kernel as given.)
+    let res = Errno::result(unsafe { libc::listen(fd.raw(), backlog) }).map(drop);
+    traced(res, || format!("listen({}, {backlog})", fd.raw()), |_| "0".into()).map_err(|e| Error::sys(Op::Listen, e))
+}
+
+/// accept(2) (or accept4(2) with SOCK_NONBLOCK), returning the peer.
+pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, SocketAddr), Errno> {
+    // SAFETY: sockaddr_storage is plain data; all-zero is a valid value.
+    let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let flags = if nonblock { libc::SOCK_NONBLOCK } else { 0 };
+    // SAFETY: ss and len describe a writable buffer of the right size; the
+    // kernel writes at most len bytes of address into it. (nix's accept4
+    // does not return the peer, which would cost a getpeername per client.)
+    let res =
+        Errno::result(unsafe { libc::accept4(fd.raw(), &mut ss as *mut _ as *mut libc::sockaddr, &mut len, flags) });
+    let res = res.map(|raw| {
+        let peer = raw_storage_to_std(&ss).unwrap_or(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)));
+        // SAFETY: accept4 just returned this descriptor: it is open and ours.
+        (unsafe { Fd::from_raw(raw) }, peer)
+    });
+    traced(
+        res,
+        || {
+            if nonblock {
+                format!("accept4({}, SOCK_NONBLOCK)", fd.raw())
+            } else {
+                format!("accept({})", fd.raw())
+            }
+        },
+        |(c, p)| format!("{} ({p})", c.raw()),
+    )
+}
+
+/// connect(2). On a non-blocking socket EINPROGRESS comes back as the error.
+pub fn connect(fd: &Fd, addr: &SocketAddr) -> std::result::Result<(), Errno> {
+    let ss = SockaddrStorage::from(*addr);
+    let res = nix::sys::socket::connect(fd.raw(), &ss);
+    traced(res, || format!("connect({}, {addr})", fd.raw()), |_| "0".into())
+}
+
+/// recvfrom(2): the byte count, the sender, and whether the datagram was
+/// longer than the buffer (MSG_TRUNC: the count is then the real length).
+pub fn recvfrom(
+    fd: &Fd,
+    buf: &mut [u8],
+    flags: libc::c_int,
+) -> std::result::Result<(usize, Option<SocketAddr>), Errno> {
+    // SAFETY: as in accept(): a zeroed storage and its true size.
+    let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: buf is writable for buf.len() bytes; ss/len as above. (nix's
+    // recvfrom takes no flags, and MSG_TRUNC is what tells a datagram's
+    // real length.)
+    let res = Errno::result(unsafe {
+        libc::recvfrom(
+            fd.raw(),
+            buf.as_mut_ptr() as *mut libc::c_void,
+            buf.len(),
+            flags,
+            &mut ss as *mut _ as *mut libc::sockaddr,
+            &mut len,
+        )
+    })
+    .map(|n| (n as usize, if len > 0 { raw_storage_to_std(&ss) } else { None }));
+    traced(
+        res,
+        || {
+            let f = if flags & libc::MSG_TRUNC != 0 { "MSG_TRUNC" } else { "0" };
+            format!("recvfrom({}, {}, {f})", fd.raw(), buf.len())
+        },
+        |(n, a)| match a {
+            Some(a) => format!("{n} ({a})"),
+            None => n.to_string(),
+        },
+    )
+}
+
+/// sendto(2).
+pub fn sendto(fd: &Fd, buf: &[u8], addr: &SocketAddr) -> std::result::Result<usize, Errno> {
+    let ss = SockaddrStorage::from(*addr);
+    let res = nix::sys::socket::sendto(fd.raw(), buf, &ss, nix::sys::socket::MsgFlags::empty());
+    traced(res, || format!("sendto({}, {}, 0, {addr})", fd.raw(), buf.len()), |n| n.to_string())
+}
+
+/// shutdown(2).
+pub fn shutdown(fd: &Fd, how: Shutdown) -> std::result::Result<(), Errno> {
+    shutdown_number(fd.raw(), how)
+}
+
+/// shutdown(2) of a descriptor another thread owns (the thread model wakes
+/// its workers this way at stop; the worker keeps the descriptor open
+/// until it has seen the shutdown).
+pub fn shutdown_number(fd: std::os::fd::RawFd, how: Shutdown) -> std::result::Result<(), Errno> {
+    let name = match how {
+        Shutdown::Read => "SHUT_RD",
+        Shutdown::Write => "SHUT_WR",
+        Shutdown::Both => "SHUT_RDWR",
+    };
+    let res = nix::sys::socket::shutdown(fd, how);
+    traced(res, || format!("shutdown({fd}, {name})"), |_| "0".into())
+}
+
+/// getsockname(2): the address the kernel gave us (the real port after
+/// binding port 0).
+pub fn getsockname(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
+    let res = nix::sys::socket::getsockname::<SockaddrStorage>(fd.raw())
+        .and_then(|ss| sockaddr_to_std(&ss).ok_or(Errno::EAFNOSUPPORT));
+    traced(res, || format!("getsockname({})", fd.raw()), |a| format!("0 ({a})"))
+}
+
+/// getifaddrs(3): the broadcast addresses of this host's interfaces.
+pub fn broadcast_addrs() -> Vec<IpAddr> {
+    let res = nix::ifaddrs::getifaddrs();
+    let mut v = Vec::new();
+    let ok = res.is_ok();
+    if let Ok(addrs) = res {
+        for ifa in addrs {
+            if let Some(b) = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in()) {
+                v.push(IpAddr::V4(b.ip()));
+            }
+        }
+    }
+    if tracing_syscalls() {
+        trace_line(&if ok {
+            format!("getifaddrs(&ifap) = 0 ({} broadcast addresses)", v.len())
+        } else {
+            format!("getifaddrs(&ifap) = {}", failed(Errno::last()))
+        });
+    }
+    v
+}

@@ -1,0 +1,95 @@
+//! Socket options: setsockopt(2) and getsockopt(2), by level and name.
+
+use super::{traced, Fd};
+use nix::errno::Errno;
+
+/// A socket option: level and name as numbers and as the C constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptName {
+    pub level: libc::c_int,
+    pub name: libc::c_int,
+    pub level_name: &'static str,
+    pub opt_name: &'static str,
+}
+
+pub const SO_REUSEADDR: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_REUSEADDR, level_name: "SOL_SOCKET", opt_name: "SO_REUSEADDR" };
+pub const SO_LINGER: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_LINGER, level_name: "SOL_SOCKET", opt_name: "SO_LINGER" };
+pub const SO_RCVBUF: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_RCVBUF, level_name: "SOL_SOCKET", opt_name: "SO_RCVBUF" };
+pub const SO_SNDBUF: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_SNDBUF, level_name: "SOL_SOCKET", opt_name: "SO_SNDBUF" };
+pub const SO_ERROR: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_ERROR, level_name: "SOL_SOCKET", opt_name: "SO_ERROR" };
+pub const SO_REUSEPORT: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_REUSEPORT, level_name: "SOL_SOCKET", opt_name: "SO_REUSEPORT" };
+pub const TCP_NODELAY: OptName =
+    OptName { level: libc::IPPROTO_TCP, name: libc::TCP_NODELAY, level_name: "IPPROTO_TCP", opt_name: "TCP_NODELAY" };
+pub const IPV6_V6ONLY: OptName =
+    OptName { level: libc::IPPROTO_IPV6, name: libc::IPV6_V6ONLY, level_name: "IPPROTO_IPV6", opt_name: "IPV6_V6ONLY" };
+
+/// setsockopt(2) with raw bytes; `shown` is the value as the trace prints it.
+pub fn setsockopt_bytes(fd: &Fd, opt: &OptName, val: &[u8], shown: &str) -> std::result::Result<(), Errno> {
+    // SAFETY: val points to val.len() readable bytes; the kernel copies them.
+    // (nix has a typed setter per option; this table-driven one serves the
+    // options `sockopt` reads from its table, the same way for all.)
+    let res = Errno::result(unsafe {
+        libc::setsockopt(
+            fd.raw(),
+            opt.level,
+            opt.name,
+            val.as_ptr() as *const libc::c_void,
+            val.len() as libc::socklen_t,
+        )
+    })
+    .map(drop);
+    traced(res, || format!("setsockopt({}, {}, {}, {shown})", fd.raw(), opt.level_name, opt.opt_name), |_| "0".into())
+}
+
+/// getsockopt(2) into raw bytes; returns the length the kernel wrote.
+pub fn getsockopt_bytes(fd: &Fd, opt: &OptName, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
+    let mut len = buf.len() as libc::socklen_t;
+    // SAFETY: buf is writable for len bytes and len is updated by the kernel.
+    let res = Errno::result(unsafe {
+        libc::getsockopt(fd.raw(), opt.level, opt.name, buf.as_mut_ptr() as *mut libc::c_void, &mut len)
+    })
+    .map(|_| len as usize);
+    traced(
+        res,
+        || format!("getsockopt({}, {}, {})", fd.raw(), opt.level_name, opt.opt_name),
+        |n| format!("0 ({n} bytes)"),
+    )
+}
+
+/// setsockopt(2) with an int value.
+pub fn setsockopt_int(fd: &Fd, opt: &OptName, v: i32) -> std::result::Result<(), Errno> {
+    setsockopt_bytes(fd, opt, &v.to_ne_bytes(), &v.to_string())
+}
+
+/// getsockopt(2) of an int value.
+pub fn getsockopt_int(fd: &Fd, opt: &OptName) -> std::result::Result<i32, Errno> {
+    let mut b = [0u8; 4];
+    getsockopt_bytes(fd, opt, &mut b)?;
+    Ok(i32::from_ne_bytes(b))
+}
+
+/// SO_LINGER {on, secs}.
+pub fn set_linger(fd: &Fd, on: bool, secs: i32) -> std::result::Result<(), Errno> {
+    let l = libc::linger { l_onoff: i32::from(on), l_linger: secs };
+    let res = nix::sys::socket::setsockopt(fd, nix::sys::socket::sockopt::Linger, &l);
+    traced(
+        res,
+        || format!("setsockopt({}, SOL_SOCKET, SO_LINGER, {{l_onoff={}, l_linger={secs}}})", fd.raw(), i32::from(on)),
+        |_| "0".into(),
+    )
+}
+
+/// SO_RCVTIMEO or SO_SNDTIMEO: a struct timeval.
+pub fn set_timeval(fd: &Fd, opt: &OptName, tv: libc::timeval) -> std::result::Result<(), Errno> {
+    // A timeval is two integers (tv_sec, tv_usec) with no padding between
+    // or after them on Linux, so its bytes are exactly its fields.
+    let bytes = [tv.tv_sec.to_ne_bytes(), (tv.tv_usec as libc::time_t).to_ne_bytes()].concat();
+    debug_assert_eq!(bytes.len(), std::mem::size_of::<libc::timeval>());
+    setsockopt_bytes(fd, opt, &bytes, &format!("{{{}, {}}}", tv.tv_sec, tv.tv_usec))
+}
