@@ -53,13 +53,9 @@ pub fn init(verbosity: i8, format: LogFormat, trace: bool) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
     // A second init (tests calling run() twice in one process) is harmless.
     let _ = match format {
-        LogFormat::Text => builder.with_ansi(stderr_is_tty()).try_init(),
+        LogFormat::Text => builder.with_ansi(crate::stderr::is_tty()).try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
-}
-
-fn stderr_is_tty() -> bool {
-    nix::unistd::isatty(std::io::stderr()).unwrap_or(false)
 }
 
 /// Whether stderr diagnostics are JSON (`--log-format json`).

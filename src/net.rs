@@ -157,7 +157,7 @@ fn parse_scope(z: &str) -> std::result::Result<u32, String> {
     if z.bytes().all(|b| b.is_ascii_digit()) {
         return z.parse().map_err(|_| format!("scope id {z} is out of range"));
     }
-    nix::net::if_::if_nametoindex(z).map_err(|_| format!("unknown interface '{z}' in the scope (see `ip link`)"))
+    crate::sys::if_nametoindex(z).map_err(|_| format!("unknown interface '{z}' in the scope (see `ip link`)"))
 }
 
 /// A host name as getaddrinfo takes it: letters, digits, `-`, `_`, `.`.

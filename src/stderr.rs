@@ -22,3 +22,9 @@ pub fn text(text: &str) {
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();
 }
+
+/// Whether stderr is a terminal (isatty: colour and progress lines only
+/// then).
+pub fn is_tty() -> bool {
+    nix::unistd::isatty(io::stderr()).unwrap_or(false)
+}

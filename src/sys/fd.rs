@@ -193,3 +193,9 @@ pub fn write_all(fd: &Fd, mut data: &[u8]) -> std::result::Result<(u64, u64), Er
     }
     Ok((calls, partial))
 }
+
+/// Whether standard input is a terminal (isatty: ioctl TCGETS), not
+/// narrated: it decides the mode, it is not the lesson.
+pub fn stdin_is_tty() -> bool {
+    nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
+}

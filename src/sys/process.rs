@@ -49,11 +49,12 @@ pub unsafe fn fork() -> std::result::Result<ForkResult, Errno> {
 }
 
 /// _exit(2): leave at once, without the parent's atexit handlers and
-/// destructors (a forked child's way out). Narrated as `exit(CODE)`, the
+/// destructors (a forked child's way out). Narrated as `exit(CODE) = ?`, the
 /// call a student's child makes.
 pub fn exit_now(code: i32) -> ! {
     if tracing_syscalls() {
-        trace_line(&format!("exit({code})"));
+        // strace writes a call that never returns as `= ?`
+        trace_line(&format!("exit({code}) = ?"));
     }
     // SAFETY: _exit ends the process at once, running nothing of this
     // process afterwards (nix has no wrapper for it; std's exit would run
@@ -172,4 +173,20 @@ fn sched_policy_name(p: i32) -> &'static str {
         libc::SCHED_RR => "SCHED_RR",
         _ => "SCHED_?",
     }
+}
+
+/// mmap(NULL, len, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0):
+/// zero-filled memory that a parent and the children it forks share.
+/// Never unmapped: it lives as long as the process.
+pub fn mmap_shared(len: usize) -> std::result::Result<std::ptr::NonNull<libc::c_void>, Errno> {
+    use nix::sys::mman::{mmap_anonymous, MapFlags, ProtFlags};
+    let size = std::num::NonZeroUsize::new(len).ok_or(Errno::EINVAL)?;
+    // SAFETY: a fresh anonymous mapping at an address of the kernel's
+    // choosing: it aliases nothing in this process.
+    let res = unsafe { mmap_anonymous(None, size, ProtFlags::PROT_READ | ProtFlags::PROT_WRITE, MapFlags::MAP_SHARED) };
+    traced(
+        res,
+        || format!("mmap(NULL, {len}, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0)"),
+        |p| format!("{:p}", p.as_ptr()),
+    )
 }

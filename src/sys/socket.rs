@@ -230,3 +230,16 @@ pub fn broadcast_addrs() -> Vec<IpAddr> {
     }
     v
 }
+
+/// if_nametoindex(3): the index of the interface called `name` (an IPv6
+/// scope such as `fe80::1%lo`).
+pub fn if_nametoindex(name: &str) -> std::result::Result<u32, Errno> {
+    let res = nix::net::if_::if_nametoindex(name);
+    traced(res, || format!("if_nametoindex(\"{name}\")"), |i| i.to_string())
+}
+
+/// gethostname(2), not narrated: resolve uses it to tell which source
+/// answered, not as a lesson.
+pub fn hostname() -> Option<String> {
+    nix::unistd::gethostname().ok().map(|h| h.to_string_lossy().into_owned())
+}

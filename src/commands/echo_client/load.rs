@@ -238,7 +238,7 @@ pub fn run(cfg: &LoadConfig, out: &Out, first: Option<Fd>) -> Result<()> {
     }
     let mut scratch = vec![0u8; 64 * 1024];
     let mut events = vec![sys::epoll_entry(); 1024];
-    let progress = !out.is_quiet() && nix::unistd::isatty(std::io::stderr()).unwrap_or(false);
+    let progress = !out.is_quiet() && crate::stderr::is_tty();
     let mut next_progress = start + Duration::from_secs(1);
     let mut last_activity = Instant::now();
     // After --duration, requests in flight get this long to finish.

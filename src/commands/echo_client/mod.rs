@@ -172,7 +172,7 @@ impl Config {
             Mode::Split
         } else if !a.messages.is_empty() {
             Mode::Messages(a.messages.clone())
-        } else if nix::unistd::isatty(std::io::stdin()).unwrap_or(false) {
+        } else if sys::stdin_is_tty() {
             Mode::Prompt
         } else {
             Mode::Stream

@@ -18,16 +18,15 @@ pub fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let t0 = Instant::now();
     let (copy_r, copy_w) = sys::pipe()?;
     out.flush();
-    let parent = nix::unistd::getpid();
+    let parent = sys::getpid();
     // SAFETY: single-threaded here; the child only does read/write/_exit.
     match unsafe { sys::fork() }.map_err(|e| Error::sys(Op::Fork, e))? {
         ForkResult::Child => {
             crate::logging::mark_forked_child();
             // The writer ends with the command, however the command ends
             // (otherwise a child blocked on stdin outlives a killed parent).
-            if sys::die_with_parent().is_err() || nix::unistd::getppid() != parent {
-                // SAFETY: leave at once, without the parent's destructors.
-                unsafe { libc::_exit(1) };
+            if sys::die_with_parent().is_err() || sys::getppid() != parent {
+                sys::exit_now(1);
             }
             drop(copy_r);
             let _ = sys::set_nonblocking(&copy_w, false);
@@ -57,8 +56,7 @@ pub fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             unsafe {
                 let _ = sys::close_number(fd.raw());
             }
-            // SAFETY: leave without running the parent's destructors.
-            unsafe { libc::_exit(code) };
+            sys::exit_now(code);
         }
         ForkResult::Parent { child } => {
             drop(copy_w);

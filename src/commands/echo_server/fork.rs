@@ -57,15 +57,9 @@ struct SharedCounters {
 
 impl SharedCounters {
     fn new() -> Result<SharedCounters> {
-        use nix::sys::mman::{mmap_anonymous, MapFlags, ProtFlags};
-        let len =
-            std::num::NonZeroUsize::new((SLOTS + 1) * SLOT_WORDS * 8).ok_or_else(|| Error::failed("mmap length"))?;
-        // SAFETY: a fresh anonymous mapping, zero-filled by the kernel (a
-        // valid AtomicU64 array), aliased by nothing else in this process;
-        // pages are touched only as slots are used.
-        let ptr =
-            unsafe { mmap_anonymous(None, len, ProtFlags::PROT_READ | ProtFlags::PROT_WRITE, MapFlags::MAP_SHARED) }
-                .map_err(|e| Error::sys(Op::Mmap, e))?;
+        // a fresh mapping, zero-filled by the kernel (a valid AtomicU64
+        // array); pages are touched only as slots are used
+        let ptr = sys::mmap_shared((SLOTS + 1) * SLOT_WORDS * 8).map_err(|e| Error::sys(Op::Mmap, e))?;
         Ok(SharedCounters { ptr })
     }
 
@@ -236,10 +230,10 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                     unsafe {
                         let _ = sys::close_number(fd.raw());
                     }
-                    // SAFETY: _exit skips the parent's atexit handlers and
-                    // destructors, which belong to the parent; the kernel
-                    // closes the child's remaining descriptors.
-                    unsafe { libc::_exit(code) };
+                    // _exit skips the parent's destructors, which belong to
+                    // the parent; the kernel closes the child's remaining
+                    // descriptors.
+                    sys::exit_now(code);
                 }
                 Ok(ForkResult::Parent { child }) => batch[i].4 = child.as_raw(),
                 Err(e) => batch[i].4 = -(e as i32),

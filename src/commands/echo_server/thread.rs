@@ -133,10 +133,9 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     // Wake every worker: shutdown(SHUT_RDWR) makes its read() return 0.
     shared.stopping.store(true, Ordering::SeqCst);
     for (_, raw) in shared.fds.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-        // SAFETY: the worker owns the descriptor and removes it from this
-        // map (under the lock we hold) before closing it, so it is open.
-        let b = unsafe { std::os::fd::BorrowedFd::borrow_raw(*raw) };
-        let _ = nix::sys::socket::shutdown(std::os::fd::AsRawFd::as_raw_fd(&b), nix::sys::socket::Shutdown::Both);
+        // The worker owns the descriptor and removes it from this map
+        // (under the lock held here) before closing it, so it is open.
+        let _ = sys::shutdown_number(*raw, nix::sys::socket::Shutdown::Both);
     }
     for (_, h) in workers.drain() {
         let _ = h.join();

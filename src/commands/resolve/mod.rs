@@ -237,7 +237,7 @@ pub fn source_of(key: &str, is_addr: bool, af: i32) -> Option<String> {
     let order = nss_hosts_order();
     tracing::info!("nsswitch.conf hosts: {} (the source is the first that can answer {key})", order.join(" "));
     let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-    let me = nix::unistd::gethostname().ok().map(|h| h.to_string_lossy().into_owned());
+    let me = sys::hostname();
     source_in(&hosts, &order, me.as_deref(), key, is_addr, af)
 }
 
