@@ -39,6 +39,9 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
             [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
             [CompletionResult]::new('fileio', 'fileio', [CompletionResultType]::ParameterValue, 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out')
+            [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'Processes as the course runs them: fork, zombies, wait/waitpid, the SIGCHLD handler')
+            [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Signals as the course handles them: signal/sigaction, alarm, and EINTR')
+            [CompletionResult]::new('pipe', 'pipe', [CompletionResultType]::ParameterValue, 'Pipes between a parent and its child: one way, two ways, EOF, EPIPE, capacity')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A guided tour: every command once on loopback, one line per step')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -376,6 +379,298 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
         'netlab;fileio;help;help' {
             break
         }
+        'netlab;process' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'fork.c: the parent and the child each change their own copy of two variables')
+            [CompletionResult]::new('zombie', 'zombie', [CompletionResultType]::ParameterValue, 'zombie.c: a child exits while its parent does not wait; ps shows it as Z')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'wait.c and waitpid.c: wait for a child and decode its status')
+            [CompletionResult]::new('sigchld', 'sigchld', [CompletionResultType]::ParameterValue, 'remove_zombie.c: N children exit at once; a handler that waits once per SIGCHLD leaks zombies')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;process;fork' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;process;zombie' {
+            [CompletionResult]::new('--reap', '--reap', [CompletionResultType]::ParameterName, 'How the parent reaps its child')
+            [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'How long the parent holds without waiting (0..60 s)')
+            [CompletionResult]::new('--exit', '--exit', [CompletionResultType]::ParameterName, 'The child''s exit code')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;process;wait' {
+            [CompletionResult]::new('--call', '--call', [CompletionResultType]::ParameterName, 'The call the parent waits with')
+            [CompletionResult]::new('--exit', '--exit', [CompletionResultType]::ParameterName, 'The child exits with CODE [default: 3]')
+            [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The child dies of this signal instead (TERM, KILL, 9…)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--nohang', '--nohang', [CompletionResultType]::ParameterName, 'Poll with waitpid(pid, &status, WNOHANG) until the child has ended (needs --call waitpid)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;process;sigchld' {
+            [CompletionResult]::new('--children', '--children', [CompletionResultType]::ParameterName, 'Children that exit at the same moment (1..1000)')
+            [CompletionResult]::new('--handler', '--handler', [CompletionResultType]::ParameterName, 'What the SIGCHLD handler does')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;process;help' {
+            [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'fork.c: the parent and the child each change their own copy of two variables')
+            [CompletionResult]::new('zombie', 'zombie', [CompletionResultType]::ParameterValue, 'zombie.c: a child exits while its parent does not wait; ps shows it as Z')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'wait.c and waitpid.c: wait for a child and decode its status')
+            [CompletionResult]::new('sigchld', 'sigchld', [CompletionResultType]::ParameterValue, 'remove_zombie.c: N children exit at once; a handler that waits once per SIGCHLD leaks zombies')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;process;help;fork' {
+            break
+        }
+        'netlab;process;help;zombie' {
+            break
+        }
+        'netlab;process;help;wait' {
+            break
+        }
+        'netlab;process;help;sigchld' {
+            break
+        }
+        'netlab;process;help;help' {
+            break
+        }
+        'netlab;signal' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'signal.c / sigaction.c: alarm(SECS); each SIGALRM cuts a sleep(100) short')
+            [CompletionResult]::new('eintr', 'eintr', [CompletionResultType]::ParameterValue, 'A blocking call with an alarm pending: EINTR without SA_RESTART, restarted with it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;signal;alarm' {
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'How the handlers are installed')
+            [CompletionResult]::new('--loops', '--loops', [CompletionResultType]::ParameterName, 'Rounds of `wait...` and sleep(100) (1..100)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;signal;eintr' {
+            [CompletionResult]::new('--during', '--during', [CompletionResultType]::ParameterName, 'The call that blocks')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--restart', '--restart', [CompletionResultType]::ParameterName, 'Install the handler with SA_RESTART: the kernel restarts the call')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;signal;help' {
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'signal.c / sigaction.c: alarm(SECS); each SIGALRM cuts a sleep(100) short')
+            [CompletionResult]::new('eintr', 'eintr', [CompletionResultType]::ParameterValue, 'A blocking call with an alarm pending: EINTR without SA_RESTART, restarted with it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;signal;help;alarm' {
+            break
+        }
+        'netlab;signal;help;eintr' {
+            break
+        }
+        'netlab;signal;help;help' {
+            break
+        }
+        'netlab;pipe' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('oneway', 'oneway', [CompletionResultType]::ParameterValue, 'pipe1.c: the child writes, the parent reads')
+            [CompletionResult]::new('twoway', 'twoway', [CompletionResultType]::ParameterValue, 'pipe2.c (one pipe, both ways) and pipe3.c (two pipes)')
+            [CompletionResult]::new('eof', 'eof', [CompletionResultType]::ParameterValue, 'EOF comes only when every write end is closed')
+            [CompletionResult]::new('epipe', 'epipe', [CompletionResultType]::ParameterValue, 'Writing after every read end is closed: SIGPIPE, or EPIPE')
+            [CompletionResult]::new('capacity', 'capacity', [CompletionResultType]::ParameterValue, 'How much a pipe holds, and which writes are atomic (PIPE_BUF)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;pipe;oneway' {
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'What the child writes')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;pipe;twoway' {
+            [CompletionResult]::new('--pipes', '--pipes', [CompletionResultType]::ParameterName, '1: one pipe for both directions (pipe2.c); 2: one pipe each way (pipe3.c)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;pipe;eof' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--leak', '--leak', [CompletionResultType]::ParameterName, 'The parent keeps its copy of the write end open: EOF never comes')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;pipe;epipe' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--ignore-sigpipe', '--ignore-sigpipe', [CompletionResultType]::ParameterName, 'The writer ignores SIGPIPE: write() fails with EPIPE instead')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;pipe;capacity' {
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Narrate every socket and file system call on stderr, in C notation, with its result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'netlab;pipe;help' {
+            [CompletionResult]::new('oneway', 'oneway', [CompletionResultType]::ParameterValue, 'pipe1.c: the child writes, the parent reads')
+            [CompletionResult]::new('twoway', 'twoway', [CompletionResultType]::ParameterValue, 'pipe2.c (one pipe, both ways) and pipe3.c (two pipes)')
+            [CompletionResult]::new('eof', 'eof', [CompletionResultType]::ParameterValue, 'EOF comes only when every write end is closed')
+            [CompletionResult]::new('epipe', 'epipe', [CompletionResultType]::ParameterValue, 'Writing after every read end is closed: SIGPIPE, or EPIPE')
+            [CompletionResult]::new('capacity', 'capacity', [CompletionResultType]::ParameterValue, 'How much a pipe holds, and which writes are atomic (PIPE_BUF)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netlab;pipe;help;oneway' {
+            break
+        }
+        'netlab;pipe;help;twoway' {
+            break
+        }
+        'netlab;pipe;help;eof' {
+            break
+        }
+        'netlab;pipe;help;epipe' {
+            break
+        }
+        'netlab;pipe;help;capacity' {
+            break
+        }
+        'netlab;pipe;help;help' {
+            break
+        }
         'netlab;demo' {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine output: one JSON object per line on stdout, each with an "event" field')
@@ -398,6 +693,9 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
             [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
             [CompletionResult]::new('fileio', 'fileio', [CompletionResultType]::ParameterValue, 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out')
+            [CompletionResult]::new('process', 'process', [CompletionResultType]::ParameterValue, 'Processes as the course runs them: fork, zombies, wait/waitpid, the SIGCHLD handler')
+            [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Signals as the course handles them: signal/sigaction, alarm, and EINTR')
+            [CompletionResult]::new('pipe', 'pipe', [CompletionResultType]::ParameterValue, 'Pipes between a parent and its child: one way, two ways, EOF, EPIPE, capacity')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'A guided tour: every command once on loopback, one line per step')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -453,6 +751,59 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;help;fileio;fds' {
+            break
+        }
+        'netlab;help;process' {
+            [CompletionResult]::new('fork', 'fork', [CompletionResultType]::ParameterValue, 'fork.c: the parent and the child each change their own copy of two variables')
+            [CompletionResult]::new('zombie', 'zombie', [CompletionResultType]::ParameterValue, 'zombie.c: a child exits while its parent does not wait; ps shows it as Z')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'wait.c and waitpid.c: wait for a child and decode its status')
+            [CompletionResult]::new('sigchld', 'sigchld', [CompletionResultType]::ParameterValue, 'remove_zombie.c: N children exit at once; a handler that waits once per SIGCHLD leaks zombies')
+            break
+        }
+        'netlab;help;process;fork' {
+            break
+        }
+        'netlab;help;process;zombie' {
+            break
+        }
+        'netlab;help;process;wait' {
+            break
+        }
+        'netlab;help;process;sigchld' {
+            break
+        }
+        'netlab;help;signal' {
+            [CompletionResult]::new('alarm', 'alarm', [CompletionResultType]::ParameterValue, 'signal.c / sigaction.c: alarm(SECS); each SIGALRM cuts a sleep(100) short')
+            [CompletionResult]::new('eintr', 'eintr', [CompletionResultType]::ParameterValue, 'A blocking call with an alarm pending: EINTR without SA_RESTART, restarted with it')
+            break
+        }
+        'netlab;help;signal;alarm' {
+            break
+        }
+        'netlab;help;signal;eintr' {
+            break
+        }
+        'netlab;help;pipe' {
+            [CompletionResult]::new('oneway', 'oneway', [CompletionResultType]::ParameterValue, 'pipe1.c: the child writes, the parent reads')
+            [CompletionResult]::new('twoway', 'twoway', [CompletionResultType]::ParameterValue, 'pipe2.c (one pipe, both ways) and pipe3.c (two pipes)')
+            [CompletionResult]::new('eof', 'eof', [CompletionResultType]::ParameterValue, 'EOF comes only when every write end is closed')
+            [CompletionResult]::new('epipe', 'epipe', [CompletionResultType]::ParameterValue, 'Writing after every read end is closed: SIGPIPE, or EPIPE')
+            [CompletionResult]::new('capacity', 'capacity', [CompletionResultType]::ParameterValue, 'How much a pipe holds, and which writes are atomic (PIPE_BUF)')
+            break
+        }
+        'netlab;help;pipe;oneway' {
+            break
+        }
+        'netlab;help;pipe;twoway' {
+            break
+        }
+        'netlab;help;pipe;eof' {
+            break
+        }
+        'netlab;help;pipe;epipe' {
+            break
+        }
+        'netlab;help;pipe;capacity' {
             break
         }
         'netlab;help;demo' {

@@ -36,6 +36,9 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
             cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
             cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+            cand process 'Processes as the course runs them: fork, zombies, wait/waitpid, the SIGCHLD handler'
+            cand signal 'Signals as the course handles them: signal/sigaction, alarm, and EINTR'
+            cand pipe 'Pipes between a parent and its child: one way, two ways, EOF, EPIPE, capacity'
             cand demo 'A guided tour: every command once on loopback, one line per step'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -343,6 +346,267 @@ set edit:completion:arg-completer[netlab] = {|@words|
         }
         &'netlab;fileio;help;help'= {
         }
+        &'netlab;process'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand fork 'fork.c: the parent and the child each change their own copy of two variables'
+            cand zombie 'zombie.c: a child exits while its parent does not wait; ps shows it as Z'
+            cand wait 'wait.c and waitpid.c: wait for a child and decode its status'
+            cand sigchld 'remove_zombie.c: N children exit at once; a handler that waits once per SIGCHLD leaks zombies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;process;fork'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;process;zombie'= {
+            cand --reap 'How the parent reaps its child'
+            cand --hold 'How long the parent holds without waiting (0..60 s)'
+            cand --exit 'The child''s exit code'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;process;wait'= {
+            cand --call 'The call the parent waits with'
+            cand --exit 'The child exits with CODE [default: 3]'
+            cand --signal 'The child dies of this signal instead (TERM, KILL, 9…)'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --nohang 'Poll with waitpid(pid, &status, WNOHANG) until the child has ended (needs --call waitpid)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;process;sigchld'= {
+            cand --children 'Children that exit at the same moment (1..1000)'
+            cand --handler 'What the SIGCHLD handler does'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;process;help'= {
+            cand fork 'fork.c: the parent and the child each change their own copy of two variables'
+            cand zombie 'zombie.c: a child exits while its parent does not wait; ps shows it as Z'
+            cand wait 'wait.c and waitpid.c: wait for a child and decode its status'
+            cand sigchld 'remove_zombie.c: N children exit at once; a handler that waits once per SIGCHLD leaks zombies'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;process;help;fork'= {
+        }
+        &'netlab;process;help;zombie'= {
+        }
+        &'netlab;process;help;wait'= {
+        }
+        &'netlab;process;help;sigchld'= {
+        }
+        &'netlab;process;help;help'= {
+        }
+        &'netlab;signal'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand alarm 'signal.c / sigaction.c: alarm(SECS); each SIGALRM cuts a sleep(100) short'
+            cand eintr 'A blocking call with an alarm pending: EINTR without SA_RESTART, restarted with it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;signal;alarm'= {
+            cand --api 'How the handlers are installed'
+            cand --loops 'Rounds of `wait...` and sleep(100) (1..100)'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;signal;eintr'= {
+            cand --during 'The call that blocks'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --restart 'Install the handler with SA_RESTART: the kernel restarts the call'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;signal;help'= {
+            cand alarm 'signal.c / sigaction.c: alarm(SECS); each SIGALRM cuts a sleep(100) short'
+            cand eintr 'A blocking call with an alarm pending: EINTR without SA_RESTART, restarted with it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;signal;help;alarm'= {
+        }
+        &'netlab;signal;help;eintr'= {
+        }
+        &'netlab;signal;help;help'= {
+        }
+        &'netlab;pipe'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand oneway 'pipe1.c: the child writes, the parent reads'
+            cand twoway 'pipe2.c (one pipe, both ways) and pipe3.c (two pipes)'
+            cand eof 'EOF comes only when every write end is closed'
+            cand epipe 'Writing after every read end is closed: SIGPIPE, or EPIPE'
+            cand capacity 'How much a pipe holds, and which writes are atomic (PIPE_BUF)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;pipe;oneway'= {
+            cand --data 'What the child writes'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;pipe;twoway'= {
+            cand --pipes '1: one pipe for both directions (pipe2.c); 2: one pipe each way (pipe3.c)'
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;pipe;eof'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --leak 'The parent keeps its copy of the write end open: EOF never comes'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;pipe;epipe'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --ignore-sigpipe 'The writer ignores SIGPIPE: write() fails with EPIPE instead'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;pipe;capacity'= {
+            cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
+            cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
+            cand --trace 'Narrate every socket and file system call on stderr, in C notation, with its result'
+            cand -v 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand --verbose 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'netlab;pipe;help'= {
+            cand oneway 'pipe1.c: the child writes, the parent reads'
+            cand twoway 'pipe2.c (one pipe, both ways) and pipe3.c (two pipes)'
+            cand eof 'EOF comes only when every write end is closed'
+            cand epipe 'Writing after every read end is closed: SIGPIPE, or EPIPE'
+            cand capacity 'How much a pipe holds, and which writes are atomic (PIPE_BUF)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netlab;pipe;help;oneway'= {
+        }
+        &'netlab;pipe;help;twoway'= {
+        }
+        &'netlab;pipe;help;eof'= {
+        }
+        &'netlab;pipe;help;epipe'= {
+        }
+        &'netlab;pipe;help;capacity'= {
+        }
+        &'netlab;pipe;help;help'= {
+        }
         &'netlab;demo'= {
             cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand --json 'Machine output: one JSON object per line on stdout, each with an "event" field'
@@ -364,6 +628,9 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand sockopt 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)'
             cand byteorder 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa'
             cand fileio 'Low-level file I/O: open/read/write explained, and the fds the kernel hands out'
+            cand process 'Processes as the course runs them: fork, zombies, wait/waitpid, the SIGCHLD handler'
+            cand signal 'Signals as the course handles them: signal/sigaction, alarm, and EINTR'
+            cand pipe 'Pipes between a parent and its child: one way, two ways, EOF, EPIPE, capacity'
             cand demo 'A guided tour: every command once on loopback, one line per step'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -404,6 +671,45 @@ set edit:completion:arg-completer[netlab] = {|@words|
         &'netlab;help;fileio;read'= {
         }
         &'netlab;help;fileio;fds'= {
+        }
+        &'netlab;help;process'= {
+            cand fork 'fork.c: the parent and the child each change their own copy of two variables'
+            cand zombie 'zombie.c: a child exits while its parent does not wait; ps shows it as Z'
+            cand wait 'wait.c and waitpid.c: wait for a child and decode its status'
+            cand sigchld 'remove_zombie.c: N children exit at once; a handler that waits once per SIGCHLD leaks zombies'
+        }
+        &'netlab;help;process;fork'= {
+        }
+        &'netlab;help;process;zombie'= {
+        }
+        &'netlab;help;process;wait'= {
+        }
+        &'netlab;help;process;sigchld'= {
+        }
+        &'netlab;help;signal'= {
+            cand alarm 'signal.c / sigaction.c: alarm(SECS); each SIGALRM cuts a sleep(100) short'
+            cand eintr 'A blocking call with an alarm pending: EINTR without SA_RESTART, restarted with it'
+        }
+        &'netlab;help;signal;alarm'= {
+        }
+        &'netlab;help;signal;eintr'= {
+        }
+        &'netlab;help;pipe'= {
+            cand oneway 'pipe1.c: the child writes, the parent reads'
+            cand twoway 'pipe2.c (one pipe, both ways) and pipe3.c (two pipes)'
+            cand eof 'EOF comes only when every write end is closed'
+            cand epipe 'Writing after every read end is closed: SIGPIPE, or EPIPE'
+            cand capacity 'How much a pipe holds, and which writes are atomic (PIPE_BUF)'
+        }
+        &'netlab;help;pipe;oneway'= {
+        }
+        &'netlab;help;pipe;twoway'= {
+        }
+        &'netlab;help;pipe;eof'= {
+        }
+        &'netlab;help;pipe;epipe'= {
+        }
+        &'netlab;help;pipe;capacity'= {
         }
         &'netlab;help;demo'= {
         }

@@ -106,6 +106,104 @@ pub enum Event {
     },
     /// The end of a client run.
     Summary(Summary),
+    /// A child process was reaped: by the fork server (`pid`, `status`), or
+    /// in a `process` lesson, with the call that reaped it and the status
+    /// decoded as the W* macros do.
+    Reaped {
+        /// the child's process id
+        pid: i32,
+        /// how it ended: `exited N` or `killed by SIG…`
+        status: String,
+        /// the call that reaped it: wait, waitpid, or the SIGCHLD handler's waitpid
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call: Option<String>,
+        /// WIFEXITED(status): it called exit (or returned from main)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exited: Option<bool>,
+        /// WEXITSTATUS(status), when it exited
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<i32>,
+        /// WIFSIGNALED(status): a signal ended it
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signaled: Option<bool>,
+        /// WTERMSIG(status) by name, when a signal ended it
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signal: Option<String>,
+    },
+    /// The figure a lesson of `process` or `pipe` is about; `kind` says
+    /// which lesson.
+    Result(Lesson),
+}
+
+/// The `result` event of a lesson: its `kind` names the lesson.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Lesson {
+    /// process sigchld: N children exit at once; what the handler caught.
+    Sigchld {
+        /// once (one waitpid per signal, the course's handler) or loop
+        handler: String,
+        /// children forked
+        children: u64,
+        /// times the SIGCHLD handler ran
+        signals_handled: u64,
+        /// children the handler reaped
+        reaped_by_handler: u64,
+        /// children still zombies when the handler had run its last (netlab reaps them afterwards)
+        zombies_left: u64,
+    },
+    /// pipe oneway: the child wrote, the parent read.
+    Oneway {
+        /// bytes that went through the pipe
+        bytes: u64,
+        /// whether the parent read exactly what the child wrote
+        intact: bool,
+    },
+    /// pipe twoway: who read whose message.
+    Twoway {
+        /// pipes used: 1 (both directions in one) or 2 (one each way)
+        pipes: u64,
+        /// whether a process read back its own message
+        crossed: bool,
+        /// whether a read was left waiting for a message that never came (bounded by netlab)
+        stuck: bool,
+    },
+    /// pipe eof: when the reader saw end of file.
+    Eof {
+        /// whether the reader saw read() = 0
+        eof: bool,
+        /// the descriptor that kept the pipe open, when EOF never came
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kept_open_by: Option<i32>,
+        /// how long the read waited, in milliseconds
+        waited_ms: u64,
+    },
+    /// pipe epipe: writing with every read end closed.
+    Epipe {
+        /// whether SIGPIPE was ignored (--ignore-sigpipe)
+        ignored: bool,
+        /// whether a signal killed the writer
+        killed: bool,
+        /// the signal that killed it (SIGPIPE)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signal: Option<String>,
+        /// the errno write() failed with (EPIPE), when the writer survived
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        errno: Option<String>,
+    },
+    /// pipe capacity: how much a pipe holds, and what is atomic.
+    Capacity {
+        /// bytes written before write() said EAGAIN
+        bytes: u64,
+        /// fcntl(F_GETPIPE_SZ)
+        pipe_size: u64,
+        /// PIPE_BUF: writes up to this size are atomic
+        pipe_buf: u64,
+        /// what a write of PIPE_BUF + 1 bytes did once only part of it fit
+        big_write: String,
+        /// what a write of PIPE_BUF bytes did once only part of it fit
+        small_write: String,
+    },
 }
 
 /// A measured figure in JSON, to three decimals (a microsecond of a
@@ -243,6 +341,19 @@ impl fmt::Display for Event {
                 write!(f, "Message from server: {}", printable(data.trim_end_matches(['\n', '\r'])))
             }
             Event::Summary(s) => s.fmt(f),
+            Event::Reaped { pid, status, call: None, .. } => write!(f, "reaped child {pid}: {status}"),
+            Event::Reaped { pid, call: Some(call), exited, code, signaled, signal, .. } => {
+                write!(f, "reaped {pid} with {call}: WIFEXITED {}", exited.unwrap_or(false))?;
+                if let Some(c) = code {
+                    write!(f, ", WEXITSTATUS {c}")?;
+                }
+                write!(f, "; WIFSIGNALED {}", signaled.unwrap_or(false))?;
+                if let Some(s) = signal {
+                    write!(f, ", WTERMSIG {s}")?;
+                }
+                Ok(())
+            }
+            Event::Result(l) => l.fmt(f),
         }
     }
 }
@@ -313,6 +424,69 @@ impl fmt::Display for Summary {
                 }
             ),
         }
+    }
+}
+
+impl fmt::Display for Lesson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lesson::Sigchld { handler, children, signals_handled, reaped_by_handler, zombies_left } => write!(
+                f,
+                "result: {children} children exited; the handler ({handler}) ran {signals_handled} times and reaped {reaped_by_handler}; {zombies_left} left as zombies"
+            ),
+            Lesson::Oneway { bytes, intact } => {
+                write!(f, "result: {bytes} bytes through the pipe, {}", if *intact { "intact" } else { "DIFFERENT" })
+            }
+            Lesson::Twoway { pipes, crossed, stuck } => write!(
+                f,
+                "result: {pipes} pipe(s): {}{}",
+                if *crossed { "crossed: a process read back its own message" } else { "each read the other's message" },
+                if *stuck { "; a read waited for a message that never came" } else { "" }
+            ),
+            Lesson::Eof { eof, kept_open_by, waited_ms } => match (eof, kept_open_by) {
+                (true, _) => write!(f, "result: read() = 0 (EOF) after {waited_ms} ms: every write end was closed"),
+                (false, Some(fd)) => write!(
+                    f,
+                    "result: no EOF after {waited_ms} ms: fd {fd}, a write end, is still open in this process"
+                ),
+                (false, None) => write!(f, "result: no EOF after {waited_ms} ms"),
+            },
+            Lesson::Epipe { ignored, killed, signal, errno } => match (killed, signal, errno) {
+                (true, Some(s), _) => write!(f, "result: the writer was killed by {s}"),
+                (false, _, Some(e)) => write!(
+                    f,
+                    "result: write() failed with {e}{}",
+                    if *ignored { " (SIGPIPE ignored)" } else { "" }
+                ),
+                _ => write!(f, "result: the writer survived"),
+            },
+            Lesson::Capacity { bytes, pipe_size, pipe_buf, big_write, small_write } => write!(
+                f,
+                "result: the pipe held {bytes} bytes (F_GETPIPE_SZ {pipe_size}); PIPE_BUF {pipe_buf}\n  write of {} bytes: {big_write}\n  write of {pipe_buf} bytes: {small_write}",
+                pipe_buf + 1
+            ),
+        }
+    }
+}
+
+/// The `reaped` event of a lesson's child: its status as the W* macros
+/// decode it, and the call that reaped it.
+pub fn reaped(status: nix::sys::wait::WaitStatus, call: &str) -> Event {
+    use nix::sys::wait::WaitStatus;
+    let (pid, text) = crate::sys::describe_wait(status).unwrap_or((0, format!("{status:?}")));
+    let (exited, code, signaled, signal) = match status {
+        WaitStatus::Exited(_, c) => (true, Some(c), false, None),
+        WaitStatus::Signaled(_, s, _) => (false, None, true, Some(s.as_str().to_string())),
+        _ => (false, None, false, None),
+    };
+    Event::Reaped {
+        pid,
+        status: text,
+        call: Some(call.to_string()),
+        exited: Some(exited),
+        code,
+        signaled: Some(signaled),
+        signal,
     }
 }
 

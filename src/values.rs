@@ -243,6 +243,40 @@ pub fn max_clients(s: &str) -> Result<u64, String> {
     }
 }
 
+/// A time to hold, 0 .. 60 s; a bare number is in seconds (`process zombie
+/// --hold`): long enough to run `ps au` in another terminal, bounded so
+/// that no lesson can hang a grader.
+pub fn hold(s: &str) -> Result<Duration, String> {
+    match seconds_of(s, Unit::Seconds) {
+        Some(v) if v < 0.0 => Err(format!("'{s}': a hold cannot be negative")),
+        Some(v) if v <= 60.0 => Ok(Duration::from_secs_f64(v)),
+        Some(_) => Err(format!("'{s}' is over the limit of 60 seconds")),
+        None => Err(not_a_duration(s, Unit::Seconds)),
+    }
+}
+
+/// A signal by name or number: `TERM`, `SIGTERM`, `sigterm`, `15`.
+pub fn signal(s: &str) -> Result<nix::sys::signal::Signal, String> {
+    use std::str::FromStr;
+    let t = s.trim();
+    if let Ok(n) = t.parse::<i32>() {
+        return nix::sys::signal::Signal::try_from(n).map_err(|_| format!("{n} is not a signal number (1..31)"));
+    }
+    let upper = t.to_ascii_uppercase();
+    let name = if upper.starts_with("SIG") { upper } else { format!("SIG{upper}") };
+    nix::sys::signal::Signal::from_str(&name)
+        .map_err(|_| format!("'{s}' is not a signal name (like TERM, KILL, INT or HUP, or a number)"))
+}
+
+/// A process exit code, 0 .. 255 (exit(256) would be seen as 0).
+pub fn exit_code(s: &str) -> Result<i32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if (0..=255).contains(&n) => Ok(n as i32),
+        Ok(n) => Err(format!("{n} is not an exit code: the parent sees only the low 8 bits (0..255)")),
+        Err(_) => Err(format!("'{s}' is not a whole number (an exit code is 0..255)")),
+    }
+}
+
 /// A percentage 0..100, with or without `%`.
 pub fn percent(s: &str) -> Result<f64, String> {
     match s.trim().trim_end_matches('%').parse::<f64>() {
@@ -337,6 +371,22 @@ mod tests {
     }
 
     #[test]
+    fn signals_holds_and_exit_codes() {
+        use nix::sys::signal::Signal;
+        for s in ["TERM", "SIGTERM", "term", "15"] {
+            assert_eq!(signal(s), Ok(Signal::SIGTERM), "{s}");
+        }
+        assert!(signal("FOO").unwrap_err().contains("not a signal name"));
+        assert!(signal("99").is_err());
+        assert_eq!(hold("0"), Ok(Duration::ZERO));
+        assert_eq!(hold("500ms"), Ok(Duration::from_millis(500)));
+        assert!(hold("-1").unwrap_err().contains("cannot be negative"));
+        assert!(hold("61").is_err());
+        assert_eq!(exit_code("7"), Ok(7));
+        assert!(exit_code("256").is_err() && exit_code("-1").is_err());
+    }
+
+    #[test]
     fn ports_and_counts() {
         assert_eq!(port("0"), Ok(0));
         assert_eq!(port("65535"), Ok(65535));
@@ -354,6 +404,7 @@ mod tests {
         #[test]
         fn parsers_never_panic(s in "\\PC{0,24}") {
             let _ = (secs(&s), millis(&s), micros(&s), size(&s), port(&s), count(&s), percent(&s), rate(&s));
+            let _ = (hold(&s), signal(&s), exit_code(&s));
         }
 
         #[test]

@@ -13,7 +13,10 @@ pub mod demo;
 pub mod echo_client;
 pub mod echo_server;
 pub mod fileio;
+pub mod pipe;
+pub mod process;
 pub mod resolve;
+pub mod signal;
 pub mod sockopt;
 pub mod udp;
 
@@ -88,6 +91,9 @@ registry! {
         Sockopt(sockopt),
         Byteorder(byteorder),
         Fileio(fileio),
+        Process(process),
+        Signal(signal),
+        Pipe(pipe),
         Demo(demo);
     events:
         EchoServer(echo_server),
@@ -96,5 +102,8 @@ registry! {
         Sockopt(sockopt),
         Byteorder(byteorder),
         Fileio(fileio),
+        Process(process),
+        Signal(signal),
+        Pipe(pipe),
         Demo(demo),
 }

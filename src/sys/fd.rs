@@ -199,3 +199,9 @@ pub fn write_all(fd: &Fd, mut data: &[u8]) -> std::result::Result<(u64, u64), Er
 pub fn stdin_is_tty() -> bool {
     nix::unistd::isatty(std::io::stdin()).unwrap_or(false)
 }
+
+/// fcntl(fd, F_GETPIPE_SZ): a pipe's capacity in bytes.
+pub fn pipe_size(fd: &Fd) -> std::result::Result<i32, Errno> {
+    let res = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETPIPE_SZ);
+    traced(res, || format!("fcntl({}, F_GETPIPE_SZ)", fd.0), |n| n.to_string())
+}

@@ -190,3 +190,39 @@ pub fn mmap_shared(len: usize) -> std::result::Result<std::ptr::NonNull<libc::c_
         |p| format!("{:p}", p.as_ptr()),
     )
 }
+
+/// wait(&status): the next child to end, blocking; EINTR comes back to
+/// the caller (a signal is how a bounded wait ends).
+pub fn wait() -> std::result::Result<WaitStatus, Errno> {
+    traced(
+        nix::sys::wait::wait(),
+        || "wait(&status)".into(),
+        |st| describe_wait(*st).map_or_else(|| "0".into(), |(p, how)| format!("{p} ({how})")),
+    )
+}
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1): orphans of this process's children
+/// come back to it (to be reaped and counted) instead of going to init.
+pub fn become_subreaper() -> std::result::Result<(), Errno> {
+    let res = nix::sys::prctl::set_child_subreaper(true);
+    traced(res, || "prctl(PR_SET_CHILD_SUBREAPER, 1)".to_string(), |_| "0".into())
+}
+
+/// sleep(3): the course's `sleep(100)`; returns the seconds left when a
+/// signal cut it short (0 when it slept them all).
+pub fn sleep(secs: u32) -> u32 {
+    let left = nix::unistd::sleep(secs);
+    if tracing_syscalls() {
+        trace_line(&format!("sleep({secs}) = {left}"));
+    }
+    left
+}
+
+/// nanosleep(2): a short wait (a back-off), cut short by a signal.
+pub fn nanosleep(d: std::time::Duration) -> std::result::Result<(), Errno> {
+    let ts = nix::sys::time::TimeSpec::from_duration(d);
+    let res =
+        nix::time::clock_nanosleep(nix::time::ClockId::CLOCK_MONOTONIC, nix::time::ClockNanosleepFlags::empty(), &ts)
+            .map(drop);
+    traced(res, || format!("nanosleep({{{}, {}}})", ts.tv_sec(), ts.tv_nsec()), |_| "0".into())
+}

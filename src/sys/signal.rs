@@ -5,7 +5,7 @@ use crate::error::{Error, Op, Result};
 use crate::logging::{trace_line, tracing_syscalls};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::sys::signal::{SigAction, SigSet, SigmaskHow, Signal};
+use nix::sys::signal::{SigAction, SigHandler, SigSet, SigmaskHow, Signal};
 
 /// sigaction(2); `shown` describes the handler for the trace.
 pub fn sigaction(sig: Signal, action: &SigAction, shown: &str) -> Result<()> {
@@ -65,4 +65,71 @@ pub fn block_server_signals() {
     }
     let res = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
     let _ = traced(res, || "pthread_sigmask(SIG_BLOCK, [SIGINT SIGTERM SIGUSR1 SIGCHLD], NULL)".into(), |_| "0".into());
+}
+
+/// alarm(2): SIGALRM in `secs` seconds (0 cancels); returns the seconds
+/// that were left of the previous alarm.
+pub fn alarm(secs: u32) -> u32 {
+    let left = match secs {
+        0 => nix::unistd::alarm::cancel(),
+        s => nix::unistd::alarm::set(s),
+    }
+    .unwrap_or(0);
+    if tracing_syscalls() {
+        trace_line(&format!("alarm({secs}) = {left}"));
+    }
+    left
+}
+
+/// signal(2), the C library's: glibc installs the handler with
+/// SA_RESTART (BSD semantics), which `signal alarm --api signal` shows.
+pub fn signal(sig: Signal, handler: extern "C" fn(libc::c_int), shown: &str) -> Result<()> {
+    // SAFETY: the handlers netlab installs only touch atomics and call
+    // async-signal-safe functions.
+    let res = unsafe { nix::sys::signal::signal(sig, nix::sys::signal::SigHandler::Handler(handler)) };
+    traced(res, || format!("signal({}, {shown})", sig.as_str()), |old| handler_name(*old).into())
+        .map(drop)
+        .map_err(|e| Error::sys_at(Op::Sigaction, sig.as_str(), e))
+}
+
+fn handler_name(h: nix::sys::signal::SigHandler) -> &'static str {
+    match h {
+        nix::sys::signal::SigHandler::SigDfl => "SIG_DFL",
+        nix::sys::signal::SigHandler::SigIgn => "SIG_IGN",
+        _ => "a handler",
+    }
+}
+
+/// sigaction(sig, {SIG_DFL or SIG_IGN}): the default action back (a child
+/// of netlab, whose runtime starts with SIGPIPE ignored), or ignore it.
+pub fn set_disposition(sig: Signal, ignore: bool) -> Result<()> {
+    let handler = if ignore { SigHandler::SigIgn } else { SigHandler::SigDfl };
+    let act = SigAction::new(handler, nix::sys::signal::SaFlags::empty(), SigSet::empty());
+    sigaction(sig, &act, if ignore { "{SIG_IGN}" } else { "{SIG_DFL}" })
+}
+
+/// sigprocmask(SIG_UNBLOCK, sigs): the signals a lesson waits for are
+/// delivered even if netlab was started with them blocked.
+pub fn unblock(sigs: &[Signal]) {
+    let mut set = SigSet::empty();
+    for s in sigs {
+        set.add(*s);
+    }
+    let names: Vec<&str> = sigs.iter().map(|s| s.as_str()).collect();
+    let res = nix::sys::signal::sigprocmask(SigmaskHow::SIG_UNBLOCK, Some(&set), None);
+    let _ = traced(res, || format!("sigprocmask(SIG_UNBLOCK, [{}], NULL)", names.join(" ")), |_| "0".into());
+}
+
+/// sigprocmask(SIG_BLOCK or SIG_UNBLOCK, [SIGCHLD]): hold SIGCHLD back
+/// while the children's table is updated, then let it in.
+pub fn block_chld(block: bool) {
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGCHLD);
+    let how = if block { SigmaskHow::SIG_BLOCK } else { SigmaskHow::SIG_UNBLOCK };
+    let res = nix::sys::signal::sigprocmask(how, Some(&set), None);
+    let _ = traced(
+        res,
+        || format!("sigprocmask({}, [SIGCHLD], NULL)", if block { "SIG_BLOCK" } else { "SIG_UNBLOCK" }),
+        |_| "0".into(),
+    );
 }

@@ -24,6 +24,10 @@ pub const SO_ERROR: OptName =
     OptName { level: libc::SOL_SOCKET, name: libc::SO_ERROR, level_name: "SOL_SOCKET", opt_name: "SO_ERROR" };
 pub const SO_REUSEPORT: OptName =
     OptName { level: libc::SOL_SOCKET, name: libc::SO_REUSEPORT, level_name: "SOL_SOCKET", opt_name: "SO_REUSEPORT" };
+pub const SO_RCVTIMEO: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_RCVTIMEO, level_name: "SOL_SOCKET", opt_name: "SO_RCVTIMEO" };
+pub const SO_SNDTIMEO: OptName =
+    OptName { level: libc::SOL_SOCKET, name: libc::SO_SNDTIMEO, level_name: "SOL_SOCKET", opt_name: "SO_SNDTIMEO" };
 pub const TCP_NODELAY: OptName =
     OptName { level: libc::IPPROTO_TCP, name: libc::TCP_NODELAY, level_name: "IPPROTO_TCP", opt_name: "TCP_NODELAY" };
 pub const IPV6_V6ONLY: OptName =

@@ -143,7 +143,7 @@ fn ten_thousand_connections_leave_no_fds_behind() {
         assert_exit(&o, 0);
         s.wait_count("closed", 10_001, 60, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         if *m == "fork" {
-            s.wait_count("reaped", 10_001, 60, |e| matches!(e, Ev::EchoServer(ServerEv::Reaped { .. })));
+            s.wait_count("reaped", 10_001, 60, |e| matches!(e, Ev::Shared(SharedEv::Reaped { .. })));
         }
         let after = fd_count(s.pid);
         eprintln!("FIGURE fds {m}: {before} descriptors before, {after} after 10,000 connections");
@@ -171,7 +171,7 @@ fn fork_thousand_connections_no_zombies() {
         b"",
     );
     assert_exit(&o, 0);
-    s.wait_count("reaped", 1000, 30, |e| matches!(e, Ev::EchoServer(ServerEv::Reaped { .. })));
+    s.wait_count("reaped", 1000, 30, |e| matches!(e, Ev::Shared(SharedEv::Reaped { .. })));
     std::thread::sleep(Duration::from_secs(1));
     let zombies = children_of(s.pid).iter().filter(|c| c.state == 'Z').count();
     eprintln!(

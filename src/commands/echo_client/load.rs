@@ -145,7 +145,7 @@ fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<
         let mut b = [0u8; 1];
         // the echo, or a signal (the pipe: one caught just before poll()
         // is not lost)
-        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.fd().raw(), libc::POLLIN)];
+        let mut p = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.wake_fd()?.raw(), libc::POLLIN)];
         let deadline = Instant::now() + cfg.timeout;
         let ready = loop {
             match sys::poll(&mut p, sys::poll_ms(deadline.saturating_duration_since(Instant::now()))) {

@@ -73,15 +73,21 @@ impl Verifier {
         self.mismatch_at.is_none() && self.sent == self.received
     }
 
-    pub fn finish(&self, out: &Out, t0: Instant) -> Result<()> {
-        let verified = self.verified();
+    /// The `summary` event of the run so far.
+    pub fn summary(&self, out: &Out, t0: Instant) {
         out.emit_note(&Shared::Summary(Summary::Stream {
             bytes_sent: self.sent,
             bytes_received: self.received,
-            verified,
+            verified: self.verified(),
             first_mismatch_at: self.mismatch_at,
             duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
         }));
+    }
+
+    /// The summary, then the verdict: Ok when every byte came back.
+    pub fn finish(&self, out: &Out, t0: Instant) -> Result<()> {
+        let verified = self.verified();
+        self.summary(out, t0);
         if verified {
             return Ok(());
         }

@@ -10,6 +10,8 @@
 //! [`echo_blocking`] is the blocking loop of the iterative, fork and thread
 //! models: read, write everything back, repeat until EOF.
 
+use crate::logging::because;
+use crate::signals;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use std::net::SocketAddr;
@@ -215,77 +217,63 @@ pub struct SharedBytes<'a> {
     pub bytes_out: &'a AtomicU64,
 }
 
-/// The blocking echo loop: read up to `buf.len()`, write it all back,
-/// until EOF. With neither `idle` nor `wake` it is the textbook read/write
-/// loop and nothing more. With `idle` (a client silent, or not reading,
-/// that long is dropped) or `wake` (the signal pipe; `on_wake` returns true
-/// to stop), the socket is made non-blocking and every wait, for reading
-/// and for writing alike, is a poll(2) that also watches `wake`: neither a
-/// stop request nor the timeout can be lost behind a blocked write.
+/// The blocking echo loop of the iterative, fork and thread models, the
+/// course's `while ((n = read(clnt, buf, BUF_SIZE)) != 0) write(clnt, buf,
+/// n);`: read up to `buf.len()`, write it all back, until EOF.
+///
+/// * `idle` (--idle-timeout): SO_RCVTIMEO and SO_SNDTIMEO on the socket, so
+///   a client silent (or not reading) that long makes the call fail with
+///   EAGAIN, and the connection ends with `timeout`;
+/// * `on_wake`: the server's own process, where a signal interrupts the
+///   call (EINTR; see `signals::blocking`): it returns true to stop. Without
+///   it (a fork child, a worker thread) an interrupted call is retried.
 pub fn echo_blocking(
     fd: &Fd,
     buf: &mut [u8],
     idle: Option<Duration>,
-    wake: Option<&Fd>,
-    on_wake: &mut dyn FnMut() -> bool,
+    mut on_wake: Option<&mut dyn FnMut() -> bool>,
     shared: Option<&SharedBytes<'_>>,
 ) -> BlockingEnd {
     let mut end = BlockingEnd { bytes_in: 0, bytes_out: 0, reason: "eof" };
-    let polled = idle.is_some() || wake.is_some();
-    if polled && sys::set_nonblocking(fd, true).is_err() {
+    let mut clock = IdleClock { fd, limit: idle, deadline: None, shortened: false };
+    if clock.set(idle, "--idle-timeout: a read or write that waits this long fails (EAGAIN)").is_err() {
         end.reason = "error";
         return end;
     }
-    // Wait for `events` on the client (and the wake pipe): Ok(()) when the
-    // client is ready, Err(reason) to end the connection.
-    let wait = |events: i16, on_wake: &mut dyn FnMut() -> bool| -> Result<(), &'static str> {
-        // one deadline per wait: a wake-up (SIGUSR1's stats) does not
-        // restart the client's idle time
-        let deadline = idle.map(|d| Instant::now() + d);
-        loop {
-            let mut fds = [sys::pollfd(fd.raw(), events), sys::pollfd(wake.map_or(-1, |w| w.raw()), libc::POLLIN)];
-            let n = if wake.is_some() { 2 } else { 1 };
-            let timeout = deadline.map_or(-1, |d| sys::poll_ms(d.saturating_duration_since(Instant::now())));
-            match sys::poll(&mut fds[..n], timeout) {
-                Ok(0) if deadline.is_some_and(|d| Instant::now() < d) => continue,
-                Ok(0) => return Err("timeout"),
-                Ok(_) => {}
-                Err(Errno::EINTR) => {
-                    if on_wake() {
+    // One call: `Err(EINTR)` also when a signal was waiting to be handled
+    // before the call was made. Ok(None): interrupted, call again.
+    let woken = on_wake.is_some();
+    let call = |f: &mut dyn FnMut() -> Result<usize, Errno>,
+                on_wake: &mut Option<&mut dyn FnMut() -> bool>,
+                clock: &mut IdleClock<'_>|
+     -> Result<Option<usize>, &'static str> {
+        clock.begin();
+        let res = if woken { signals::blocking(&mut *f).unwrap_or(Err(Errno::EINTR)) } else { f() };
+        match res {
+            Ok(n) => {
+                clock.progress();
+                Ok(Some(n))
+            }
+            Err(Errno::EINTR) => {
+                if let Some(wake) = on_wake {
+                    if wake() {
                         return Err("shutdown");
                     }
-                    continue;
                 }
-                Err(_) => return Err("error"),
+                // a signal does not restart the client's idle time
+                clock.interrupted().map(|()| None)
             }
-            if n > 1 && fds[1].revents != 0 && on_wake() {
-                return Err("shutdown");
-            }
-            if fds[0].revents != 0 {
-                return Ok(());
-            }
+            Err(Errno::EAGAIN) => Err("timeout"),
+            Err(e) => Err(reason_for(e)),
         }
     };
     loop {
-        if polled {
-            if let Err(reason) = wait(libc::POLLIN, on_wake) {
+        let n = match call(&mut || sys::read(fd, buf), &mut on_wake, &mut clock) {
+            Ok(Some(0)) => return end,
+            Ok(Some(n)) => n,
+            Ok(None) => continue,
+            Err(reason) => {
                 end.reason = reason;
-                return end;
-            }
-        }
-        let n = match sys::read(fd, buf) {
-            Ok(0) => return end,
-            Ok(n) => n,
-            Err(Errno::EAGAIN) => continue,
-            Err(Errno::EINTR) => {
-                if on_wake() {
-                    end.reason = "shutdown";
-                    return end;
-                }
-                continue;
-            }
-            Err(e) => {
-                end.reason = reason_for(e);
                 return end;
             }
         };
@@ -303,35 +291,78 @@ pub fn echo_blocking(
             if let Some(s) = shared {
                 s.bytes_out.fetch_add(attempt, Ordering::Relaxed);
             }
-            let result = sys::write(fd, &buf[off..n]);
-            let taken = *result.as_ref().unwrap_or(&0) as u64;
+            let result = call(&mut || sys::write(fd, &buf[off..n]), &mut on_wake, &mut clock);
+            let taken = match result {
+                Ok(Some(w)) => w as u64,
+                _ => 0,
+            };
             if let Some(s) = shared {
                 if taken < attempt {
                     s.bytes_out.fetch_sub(attempt - taken, Ordering::Relaxed);
                 }
             }
             match result {
-                Ok(w) => {
+                Ok(Some(w)) => {
                     off += w;
                     end.bytes_out += w as u64;
                 }
-                Err(Errno::EAGAIN) if polled => {
-                    if let Err(reason) = wait(libc::POLLOUT, on_wake) {
-                        end.reason = reason;
-                        return end;
-                    }
-                }
-                Err(Errno::EINTR | Errno::EAGAIN) => {
-                    if on_wake() {
-                        end.reason = "shutdown";
-                        return end;
-                    }
-                }
-                Err(e) => {
-                    end.reason = reason_for(e);
+                Ok(None) => {}
+                Err(reason) => {
+                    end.reason = reason;
                     return end;
                 }
             }
         }
+    }
+}
+
+/// --idle-timeout on a blocking socket: SO_RCVTIMEO and SO_SNDTIMEO, with
+/// one deadline per wait, so that a signal (which interrupts the call, and
+/// would restart its full timeout) does not keep an idle client alive.
+struct IdleClock<'a> {
+    fd: &'a Fd,
+    limit: Option<Duration>,
+    /// when the current wait ends
+    deadline: Option<Instant>,
+    /// the socket timeouts are set shorter than `limit` (the rest of a wait)
+    shortened: bool,
+}
+
+impl IdleClock<'_> {
+    fn set(&self, t: Option<Duration>, why: &'static str) -> Result<(), Errno> {
+        let Some(t) = t else { return Ok(()) };
+        let tv = libc::timeval { tv_sec: t.as_secs() as libc::time_t, tv_usec: t.subsec_micros() as libc::suseconds_t };
+        because(why, || {
+            sys::set_timeval(self.fd, &sys::SO_RCVTIMEO, tv)
+                .and_then(|()| sys::set_timeval(self.fd, &sys::SO_SNDTIMEO, tv))
+        })
+    }
+
+    /// A call is about to wait.
+    fn begin(&mut self) {
+        if let (None, Some(limit)) = (self.deadline, self.limit) {
+            self.deadline = Some(Instant::now() + limit);
+        }
+    }
+
+    /// The call made progress: the next wait starts afresh.
+    fn progress(&mut self) {
+        self.deadline = None;
+        if self.shortened {
+            self.shortened = false;
+            let _ = self.set(self.limit, "progress: the full --idle-timeout again");
+        }
+    }
+
+    /// A signal interrupted the wait: Err("timeout") if it is over, or
+    /// the socket timeouts cut to what is left of it.
+    fn interrupted(&mut self) -> Result<(), &'static str> {
+        let Some(deadline) = self.deadline else { return Ok(()) };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left < Duration::from_millis(1) {
+            return Err("timeout");
+        }
+        self.shortened = true;
+        self.set(Some(left), "what is left of --idle-timeout: a signal does not restart it").map_err(|_| "error")
     }
 }

@@ -32,8 +32,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     // Every registration's data is its descriptor, as the course's
     // `event.data.fd = fd`: the signal pipe, the listener, and each client
     // (whose descriptor also indexes the connection table).
-    let (signals, listening_fd) = (srv.signals.fd().raw(), listener.raw());
-    ep.add(srv.signals.fd(), IN, signals as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
+    let (signals, listening_fd) = (srv.wake_fd()?.raw(), listener.raw());
+    ep.add(srv.wake_fd()?, IN, signals as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
     ep.add(&listener, IN, listening_fd as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
     let mut listening = true;
     out.set_buffered(true);

@@ -35,13 +35,6 @@ pub enum Event {
         /// eof, reset, timeout, error, or shutdown (the server was stopping)
         reason: String,
     },
-    /// A child process was reaped (fork model).
-    Reaped {
-        /// the child's process id
-        pid: i32,
-        /// how it ended: `exited N` or `killed by SIG…`
-        status: String,
-    },
     /// A connection was refused or dropped before it was served.
     Rejected {
         /// the client's address
@@ -59,7 +52,6 @@ impl fmt::Display for Event {
                 f,
                 "closed #{conn} {peer}: {reason}, {bytes_in} bytes in, {bytes_out} bytes out, {duration_ms} ms"
             ),
-            Event::Reaped { pid, status } => write!(f, "reaped child {pid}: {status}"),
             Event::Rejected { peer, reason } => write!(f, "rejected {peer}: {reason}"),
         }
     }

@@ -26,7 +26,6 @@ use crate::error::{Error, Op, Result};
 use crate::output::Out;
 use crate::signals;
 use crate::sys::{self, Fd};
-use nix::errno::Errno;
 use nix::sys::signal::Signal;
 use nix::unistd::ForkResult;
 use std::collections::HashMap;
@@ -43,9 +42,6 @@ const SLOTS: usize = 1 << 16;
 
 /// u64 words per slot.
 const SLOT_WORDS: usize = 3;
-
-/// Connections accepted (and forked) per wake-up at most.
-const BATCH: usize = 32;
 
 /// Exit statuses of a child: why its connection ended (4, "shutdown", is
 /// also what the inherited signal handler exits with on SIGINT/SIGTERM).
@@ -107,7 +103,7 @@ struct Child {
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
-    let mut srv = Server::new(cfg, out, true, &listener)?;
+    let mut srv = Server::new_blocking(cfg, out, true, &listener)?;
     let shared = SharedCounters::new()?;
     let mut live: HashMap<i32, Child> = HashMap::new();
     // Slots come back here when their child is reaped; slots never used
@@ -118,31 +114,17 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     // Allocated once, before any fork: a child writes into it (its own
     // copy-on-write pages) instead of allocating.
     let mut buf = vec![0u8; cfg.buffer_size];
-    // (socket, peer, connection id, counter slot, child pid or -errno)
-    let mut batch: Vec<(Fd, SocketAddr, u64, usize, i32)> = Vec::with_capacity(BATCH);
     out.set_buffered(true);
     let batch_after = super::batch_after();
     // ends the parent has announced (see `announce_ended`)
     let mut ends_seen = 0u64;
     let stop = loop {
-        reap(&mut live, &mut free_slots, &shared, &mut srv);
+        // The SIGCHLD path: the handler only noted it; the exited children
+        // are reaped here with the waitpid(-1, WNOHANG) loop.
+        if signals::take_chld() {
+            reap(&mut live, &mut free_slots, &shared, &mut srv);
+        }
         srv.totals.conns_now = live.len() as u64;
-        if srv.done(live.len() as u64) {
-            break None;
-        }
-        let accepting = srv.may_accept(live.len() as u64);
-        let mut fds = [sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
-        let n = if accepting { 2 } else { 1 };
-        out.flush();
-        match sys::poll(&mut fds[..n], if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
-            Ok(_) | Err(Errno::EINTR) => {}
-            Err(e) => return Err(Error::sys(Op::Poll, e)),
-        }
-        signals::take_chld();
-        reap(&mut live, &mut free_slots, &shared, &mut srv);
-        // Decided on the flag, not on the pipe's revents: a signal that
-        // interrupted poll() has written its byte only after poll returned.
-        srv.signals.drain();
         if signals::take_usr1() {
             // totals so far, plus what live children have moved (those
             // whose `closed` is out are in the totals already)
@@ -158,100 +140,90 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         if let Some(sig) = signals::stop_requested() {
             break Some(sig);
         }
-        if !accepting || fds[1].revents == 0 {
+        if srv.done(live.len() as u64) {
+            break None;
+        }
+        let Some(slot) = free_slots.pop().or_else(|| {
+            (never_used < SLOTS).then(|| {
+                never_used += 1;
+                never_used - 1
+            })
+        }) else {
+            // every counter slot is taken: wait for a child to end
+            srv.wait_while_paused();
+            continue;
+        };
+        if !srv.may_accept(live.len() as u64) {
+            free_slots.push(slot);
+            srv.wait_while_paused();
             continue;
         }
-        // Accept everything pending, then fork the children back to back
-        // and only then write the events: every page the parent writes
-        // between two forks is copied once per fork, so the work between
-        // forks is kept to a minimum.
-        batch.clear();
-        while batch.len() < BATCH && srv.may_accept((live.len() + batch.len()) as u64) {
-            let Some(slot) = free_slots.pop().or_else(|| {
-                (never_used < SLOTS).then(|| {
-                    never_used += 1;
-                    never_used - 1
-                })
-            }) else {
-                break;
-            };
-            let Some((fd, peer, id)) = srv.accept(&listener, false)? else {
-                free_slots.push(slot);
-                break;
-            };
-            let (bytes_in, bytes_out) = shared.slot(slot);
-            bytes_in.store(0, Ordering::Relaxed);
-            bytes_out.store(0, Ordering::Relaxed);
-            shared.ended(slot).store(0, Ordering::Relaxed);
-            batch.push((fd, peer, id, slot, 0));
-        }
-        // Before this batch's children exist (one of them could end, and
-        // count its end, before it is in `live`): a client whose earlier
-        // connection has ended, and who made one of these, finds its mark.
+        out.flush();
+        // accept() blocks until a client comes or a signal (SIGCHLD among
+        // them) interrupts it
+        let accepted = signals::blocking(|| srv.accept(&listener, false)).transpose()?.flatten();
+        let Some((fd, peer, id)) = accepted else {
+            free_slots.push(slot);
+            continue;
+        };
+        let (bytes_in, bytes_out) = shared.slot(slot);
+        bytes_in.store(0, Ordering::Relaxed);
+        bytes_out.store(0, Ordering::Relaxed);
+        shared.ended(slot).store(0, Ordering::Relaxed);
+        // Before this child exists (it could end, and count its end, before
+        // it is in `live`): a client whose earlier connection has ended, and
+        // who made this one, finds its mark.
         announce_ended(&mut live, &shared, &mut ends_seen, &mut srv);
-        for i in 0..batch.len() {
-            let (fd, slot) = (&batch[i].0, batch[i].3);
-            let run_as_batch = live.len() + i >= batch_after;
-            // No flush before fork(): the child never writes to stdout (it
-            // leaves with _exit, so its copy of the buffer is never written).
-            // SAFETY: netlab is single-threaded here (no runtime, no threads
-            // started), so the child may run any code.
-            match unsafe { sys::fork() } {
-                Ok(ForkResult::Child) => {
-                    // The child serves this one connection: close the
-                    // listening socket (the course's close(serv_sock)) and
-                    // the other connections of this batch.
-                    // SAFETY: the child's copies of these descriptors are
-                    // owned by structures it never drops (it leaves with
-                    // _exit) and never uses again.
-                    unsafe {
-                        let _ = sys::close_number(listener.raw());
-                        for (j, other) in batch.iter().enumerate() {
-                            if j != i {
-                                let _ = sys::close_number(other.0.raw());
-                            }
-                        }
-                    }
-                    if run_as_batch {
-                        super::run_as_batch();
-                    }
-                    let (bytes_in, bytes_out) = shared.slot(slot);
-                    let counters = SharedBytes { bytes_in, bytes_out };
-                    let end = echo_blocking(fd, &mut buf, cfg.idle_timeout, None, &mut || false, Some(&counters));
-                    let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
-                    // The end is marked before the client can see it (the
-                    // close below), so the parent finds it before it
-                    // announces any connection the client makes next.
-                    shared.ended(slot).store(code as u64 + 1, Ordering::Release);
-                    shared.ends().fetch_add(1, Ordering::Release);
-                    // The course's close(clnt_sock) before the child returns
-                    // (exit would close it too, but --trace shows this one).
-                    // SAFETY: as above, `fd` is never dropped in the child.
-                    unsafe {
-                        let _ = sys::close_number(fd.raw());
-                    }
-                    // _exit skips the parent's destructors, which belong to
-                    // the parent; the kernel closes the child's remaining
-                    // descriptors.
-                    sys::exit_now(code);
+        let run_as_batch = live.len() >= batch_after;
+        // No flush before fork(): the child never writes to stdout (it
+        // leaves with _exit, so its copy of the buffer is never written).
+        // SAFETY: netlab is single-threaded here (no runtime, no threads
+        // started), so the child may run any code.
+        match unsafe { sys::fork() } {
+            Ok(ForkResult::Child) => {
+                // The child serves this one connection: close the listening
+                // socket (the course's close(serv_sock)).
+                // SAFETY: the child's copy of the listener is owned by a
+                // structure it never drops (it leaves with _exit) and is
+                // never used again.
+                unsafe {
+                    let _ = sys::close_number(listener.raw());
                 }
-                Ok(ForkResult::Parent { child }) => batch[i].4 = child.as_raw(),
-                Err(e) => batch[i].4 = -(e as i32),
+                if run_as_batch {
+                    super::run_as_batch();
+                }
+                let counters = SharedBytes { bytes_in, bytes_out };
+                let end = echo_blocking(&fd, &mut buf, cfg.idle_timeout, None, Some(&counters));
+                let code = REASONS.iter().position(|r| *r == end.reason).unwrap_or(3) as i32;
+                // The end is marked before the client can see it (the close
+                // below), so the parent finds it before it announces any
+                // connection the client makes next.
+                shared.ended(slot).store(code as u64 + 1, Ordering::Release);
+                shared.ends().fetch_add(1, Ordering::Release);
+                // The course's close(clnt_sock) before the child returns
+                // (exit would close it too, but --trace shows this one).
+                // SAFETY: as above, `fd` is never dropped in the child.
+                unsafe {
+                    let _ = sys::close_number(fd.raw());
+                }
+                // _exit skips the parent's destructors, which belong to the
+                // parent; the kernel closes the child's remaining
+                // descriptors.
+                sys::exit_now(code);
             }
-        }
-        for (fd, peer, id, slot, pid) in batch.drain(..) {
-            if pid > 0 {
+            Ok(ForkResult::Parent { child }) => {
+                let pid = child.as_raw();
                 srv.emit_accepted(id, &peer, &fd, pid as u32);
                 live.insert(pid, Child { id, slot, peer, started: Instant::now(), announced: false });
-            } else {
+            }
+            Err(e) => {
                 free_slots.push(slot);
-                let e = Errno::from_raw(-pid);
                 tracing::warn!("fork: {}; refusing {peer}", crate::error::describe_errno(e));
                 out.emit(&Event::Rejected { peer: peer.to_string(), reason: format!("fork failed ({e:?})") });
                 srv.closed_quietly();
             }
-            drop(fd); // the parent does not serve: close(client_fd)
         }
+        drop(fd); // the parent does not serve: close(clnt_sock)
     };
     // Stop the children, then reap every one of them.
     for pid in live.keys() {
@@ -333,5 +305,13 @@ fn finish(
         }
         free.push(c.slot);
     }
-    srv.out.emit(&Event::Reaped { pid, status: status.to_string() });
+    srv.out.emit(&crate::events::Event::Reaped {
+        pid,
+        status: status.to_string(),
+        call: None,
+        exited: None,
+        code: None,
+        signaled: None,
+        signal: None,
+    });
 }

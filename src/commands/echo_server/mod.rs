@@ -217,7 +217,10 @@ pub fn listen(cfg: &Config) -> Result<Fd> {
             .map_err(|e| Error::sys_at(Op::Setsockopt, "SO_REUSEADDR", e))?;
     }
     if cfg.nodelay {
-        sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1).map_err(|e| Error::sys_at(Op::Setsockopt, "TCP_NODELAY", e))?;
+        crate::logging::because("netlab's default: echoes go out at once (--nagle keeps Nagle's algorithm)", || {
+            sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1)
+        })
+        .map_err(|e| Error::sys_at(Op::Setsockopt, "TCP_NODELAY", e))?;
     }
     sys::bind(&fd, &cfg.addr)?;
     sys::listen(&fd, cfg.backlog)?;

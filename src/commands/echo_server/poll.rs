@@ -18,7 +18,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, false, &listener)?;
     out.set_buffered(true);
     // pfds[0] is the signal pipe, pfds[1] the listener, pfds[2 + i] conns[i].
-    let mut pfds = vec![sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
+    let mut pfds = vec![sys::pollfd(srv.wake_fd()?.raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
     let mut conns: Vec<Option<Conn>> = Vec::new();
     let mut live: u64 = 0;
     let mut scratch = vec![0u8; cfg.buffer_size];

@@ -28,7 +28,7 @@ const ACCEPTS_PER_WAKE: usize = 64;
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut srv = Server::new(cfg, out, false, &listener)?;
     srv.fd_limit = Some(FD_SETSIZE);
-    if listener.raw() >= FD_SETSIZE || srv.signals.fd().raw() >= FD_SETSIZE {
+    if listener.raw() >= FD_SETSIZE || srv.wake_fd()?.raw() >= FD_SETSIZE {
         return refuse_all(listener, srv, out);
     }
     out.set_buffered(true);
@@ -38,7 +38,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     let mut live: u64 = 0;
     let mut scratch = vec![0u8; cfg.buffer_size];
     let pid = std::process::id();
-    let (sig_fd, lis_fd) = (srv.signals.fd().raw(), listener.raw());
+    let (sig_fd, lis_fd) = (srv.wake_fd()?.raw(), listener.raw());
     // What each descriptor waits for, kept up to date as it changes (as the
     // course's `reads = allfds` copy does), so a wake-up costs the ready
     // descriptors, not a walk over every connection.
@@ -134,7 +134,7 @@ fn refuse_all(listener: Fd, mut srv: Server<'_>, out: &Out) -> Result<()> {
         listener.raw()
     );
     let stop = loop {
-        let mut fds = [sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
+        let mut fds = [sys::pollfd(srv.wake_fd()?.raw(), libc::POLLIN), sys::pollfd(listener.raw(), libc::POLLIN)];
         match sys::poll(&mut fds, srv.pause_ms().unwrap_or(-1)) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(Error::sys(Op::Poll, e)),

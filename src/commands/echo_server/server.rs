@@ -9,6 +9,7 @@ use super::events::Event;
 use super::{effective_backlog, Config, Model};
 use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
+use crate::logging::because;
 use crate::output::Out;
 use crate::signals::{self, Signals};
 use crate::sys::{self, Fd};
@@ -51,21 +52,40 @@ pub struct Server<'a> {
     /// select: descriptors from this number up are refused at accept, before
     /// they count (for --max-conns or anything else)
     pub fd_limit: Option<i32>,
+    /// the listener is in blocking mode (the iterative and fork models
+    /// block in accept(), as the course's servers do)
+    blocking_listener: bool,
 }
 
 /// How long accepting pauses after running out of descriptors.
 const EMFILE_PAUSE: Duration = Duration::from_millis(100);
 
 impl<'a> Server<'a> {
-    /// Install the signal handlers, then print the `listening` event: the
-    /// readiness line promises that SIGINT/SIGTERM/SIGUSR1 are handled.
+    /// For a model that waits with select, poll or epoll: install the
+    /// signal handlers with a self-pipe, then print the `listening` event
+    /// (the readiness line promises that SIGINT/SIGTERM/SIGUSR1 are
+    /// handled).
     ///
-    /// The listener is made non-blocking first: every model waits for it
-    /// with select/poll/epoll, and a client that vanished between the wake-up
-    /// and accept() must not block the server.
+    /// The listener is made non-blocking first: a client that vanished
+    /// between the wake-up and accept() must not block the server.
     pub fn new(cfg: &'a Config, out: &'a Out, chld: bool, listener: &Fd) -> Result<Server<'a>> {
-        sys::set_nonblocking(listener, true).map_err(|e| Error::sys_at(Op::Fcntl, "O_NONBLOCK", e))?;
+        because("non-blocking: a client gone before accept() must not stall the loop", || {
+            sys::set_nonblocking(listener, true)
+        })
+        .map_err(|e| Error::sys_at(Op::Fcntl, "O_NONBLOCK", e))?;
         let signals = Signals::install(chld)?;
+        Self::start(cfg, out, listener, signals, false)
+    }
+
+    /// For a model that blocks in accept() and read() as the course's
+    /// servers do (iterative, fork): handlers without a self-pipe, whose
+    /// signals interrupt the blocked call (EINTR).
+    pub fn new_blocking(cfg: &'a Config, out: &'a Out, chld: bool, listener: &Fd) -> Result<Server<'a>> {
+        let signals = Signals::install_eintr(chld)?;
+        Self::start(cfg, out, listener, signals, true)
+    }
+
+    fn start(cfg: &'a Config, out: &'a Out, listener: &Fd, signals: Signals, blocking: bool) -> Result<Server<'a>> {
         let local = sys::getsockname(listener).map_err(|e| Error::sys(Op::Getsockname, e))?;
         out.set_serving();
         out.emit(&Shared::Listening {
@@ -98,7 +118,41 @@ impl<'a> Server<'a> {
             stopped_listening: false,
             held_rejects: Vec::new(),
             fd_limit: None,
+            blocking_listener: blocking,
         })
+    }
+
+    /// The self-pipe a readiness loop waits on (installed by [`Server::new`]).
+    pub fn wake_fd(&self) -> Result<&Fd> {
+        self.signals.wake_fd()
+    }
+
+    /// A blocking model's wait while accepting is paused (out of
+    /// descriptors, or --max-clients reached in the fork model): a short
+    /// sleep that any signal cuts short (SIGCHLD when a child exits).
+    pub fn wait_while_paused(&self) {
+        self.out.flush();
+        let d = self.pause_ms().map_or(Duration::from_secs(1), |ms| Duration::from_millis(ms as u64));
+        let _ = signals::blocking(|| {
+            because("accepting is paused: wait (a signal cuts the wait short)", || sys::nanosleep(d))
+        });
+    }
+
+    /// accept() without blocking on a listener the model blocks on: set
+    /// O_NONBLOCK for the call and take it back after (`keep`: leave it
+    /// non-blocking, the server is stopping).
+    fn accept_now(&mut self, listener: &Fd, keep: bool) -> std::result::Result<(Fd, SocketAddr), Errno> {
+        let why = "so that taking what waits in the backlog never blocks";
+        if self.blocking_listener {
+            because(why, || sys::set_nonblocking(listener, true))?;
+            self.blocking_listener = false;
+        }
+        let res = because("take a waiting connection, only to refuse it", || sys::accept(listener, true));
+        if !keep {
+            because(why, || sys::set_nonblocking(listener, false))?;
+            self.blocking_listener = true;
+        }
+        res
     }
 
     /// Whether another connection may be accepted now (--max-conns not
@@ -131,8 +185,11 @@ impl<'a> Server<'a> {
     /// handshake with a server that will never accept them.
     fn stop_listening(&mut self, listener: &Fd) {
         self.stopped_listening = true;
-        self.held_rejects = Self::refuse_waiting(listener, "--max-conns reached");
-        if let Err(e) = sys::shutdown(listener, nix::sys::socket::Shutdown::Read) {
+        self.held_rejects = self.refuse_waiting(listener, "--max-conns reached");
+        let shut = because("--max-conns reached: later clients are refused at once", || {
+            sys::shutdown(listener, nix::sys::socket::Shutdown::Read)
+        });
+        if let Err(e) = shut {
             tracing::debug!("shutdown of the listener: {}", crate::error::describe_errno(e));
         }
     }
@@ -152,7 +209,12 @@ impl<'a> Server<'a> {
         if self.stopped_listening {
             return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
         }
-        match sys::accept(listener, nonblock) {
+        let accepted = if nonblock {
+            because("non-blocking, as every socket the loop watches", || sys::accept(listener, true))
+        } else {
+            sys::accept(listener, false)
+        };
+        match accepted {
             Ok((fd, peer)) => {
                 if let Some(limit) = self.fd_limit.filter(|limit| fd.raw() >= *limit) {
                     // select() cannot watch it: refused before it counts
@@ -226,7 +288,7 @@ impl<'a> Server<'a> {
         // that is waiting, tell it no, take the spare back.
         if let Some(spare) = self.spare.take() {
             drop(spare);
-            if let Ok((fd, peer)) = sys::accept(listener, true) {
+            if let Ok((fd, peer)) = self.accept_now(listener, false) {
                 self.out.emit(&Event::Rejected {
                     peer: peer.to_string(),
                     reason: format!("out of file descriptors ({})", crate::error::errno_name(e)),
@@ -351,16 +413,17 @@ impl<'a> Server<'a> {
     /// and refuse it with a `rejected` event, rather than letting the
     /// kernel reset it unseen when the listener closes.
     pub fn reject_backlog(&mut self, listener: &Fd) {
-        for ev in self.held_rejects.drain(..).chain(Self::refuse_waiting(listener, "server stopping")) {
+        let refused = self.refuse_waiting(listener, "server stopping");
+        for ev in self.held_rejects.drain(..).chain(refused) {
             self.out.emit(&ev);
         }
     }
 
     /// Accept and close what waits in the backlog; its `rejected` events.
-    fn refuse_waiting(listener: &Fd, reason: &str) -> Vec<Event> {
+    fn refuse_waiting(&mut self, listener: &Fd, reason: &str) -> Vec<Event> {
         let mut refused = Vec::new();
         for _ in 0..4096 {
-            match sys::accept(listener, true) {
+            match self.accept_now(listener, true) {
                 Ok((fd, peer)) => {
                     refused.push(Event::Rejected { peer: peer.to_string(), reason: reason.into() });
                     drop(fd);
@@ -416,12 +479,14 @@ pub fn closed_event(
 }
 
 fn open_spare() -> Option<Fd> {
-    sys::open(
-        std::path::Path::new("/dev/null"),
-        nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
-        nix::sys::stat::Mode::empty(),
-        "O_RDONLY|O_CLOEXEC",
-    )
+    because("a spare descriptor: lets accept() refuse a client when out of descriptors", || {
+        sys::open(
+            std::path::Path::new("/dev/null"),
+            nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
+            nix::sys::stat::Mode::empty(),
+            "O_RDONLY|O_CLOEXEC",
+        )
+    })
     .ok()
 }
 
@@ -442,13 +507,15 @@ pub fn batch_after() -> usize {
 /// default: a lone ping-pong client is answered sooner when its server
 /// preempts.
 pub fn run_as_batch() {
-    match sys::sched_getscheduler() {
-        Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {
-            if let Err(e) = sys::sched_setscheduler(libc::SCHED_BATCH) {
-                tracing::debug!("sched_setscheduler SCHED_BATCH: {}", crate::error::describe_errno(e));
+    because("clients beyond the CPU count run under SCHED_BATCH: they do not preempt the running ones", || {
+        match sys::sched_getscheduler() {
+            Ok(p) if p & !libc::SCHED_RESET_ON_FORK == libc::SCHED_OTHER => {
+                if let Err(e) = sys::sched_setscheduler(libc::SCHED_BATCH) {
+                    tracing::debug!("sched_setscheduler SCHED_BATCH: {}", crate::error::describe_errno(e));
+                }
             }
+            Ok(_) => {}
+            Err(e) => tracing::debug!("sched_getscheduler: {}", crate::error::describe_errno(e)),
         }
-        Ok(_) => {}
-        Err(e) => tracing::debug!("sched_getscheduler: {}", crate::error::describe_errno(e)),
-    }
+    })
 }

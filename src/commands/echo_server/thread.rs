@@ -64,7 +64,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             break None;
         }
         let accepting = srv.may_accept(live);
-        let mut fds = vec![sys::pollfd(srv.signals.fd().raw(), libc::POLLIN), sys::pollfd(wake_r.raw(), libc::POLLIN)];
+        let mut fds = vec![sys::pollfd(srv.wake_fd()?.raw(), libc::POLLIN), sys::pollfd(wake_r.raw(), libc::POLLIN)];
         if accepting {
             fds.push(sys::pollfd(listener.raw(), libc::POLLIN));
         }
@@ -100,7 +100,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             // Out of memory for this client's buffer: this client is
             // closed, the server and the other clients carry on.
             let end = match zeroed_buffer(buffer_size) {
-                Some(mut buf) => echo_blocking(&fd, &mut buf, idle, None, &mut || false, Some(&counters)),
+                Some(mut buf) => echo_blocking(&fd, &mut buf, idle, None, Some(&counters)),
                 None => {
                     tracing::warn!("conn {id} {peer}: no memory for a {buffer_size}-byte buffer; closing it");
                     super::conn::BlockingEnd { bytes_in: 0, bytes_out: 0, reason: "error" }

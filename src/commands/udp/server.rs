@@ -68,7 +68,7 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
     let mut buf = vec![0u8; cfg.buffer_size];
     let (mut datagrams, mut bytes_in, mut bytes_out) = (0u64, 0u64, 0u64);
     let stop = 'outer: loop {
-        let mut fds = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.fd().raw(), libc::POLLIN)];
+        let mut fds = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.wake_fd()?.raw(), libc::POLLIN)];
         out.flush();
         match sys::poll(&mut fds, -1) {
             Ok(_) | Err(Errno::EINTR) => {}

@@ -1,0 +1,93 @@
+//! pipe2.c and pipe3.c: a message each way.
+//!
+//! With one pipe for both directions (`--pipes 1`, the textbook's pipe2.c
+//! without its `sleep(2)`), whoever reads first takes whatever is in the
+//! pipe: the child may read back its own "Who are you?", and the parent
+//! then waits for a message that never comes (netlab bounds that wait).
+//! With one pipe each way (`--pipes 2`, pipe3.c) the messages never cross.
+//!
+//! What happened is reported, not assumed: each process tells what it
+//! read (the child prints its own `transfer` line before it exits, and
+//! its exit code tells the parent: 0 the parent's message, 1 its own, 2
+//! nothing).
+
+use super::{make_pipe, read_bounded, Event};
+use crate::error::{Error, Op, Result};
+use crate::events::{Event as Shared, Lesson};
+use crate::output::Out;
+use crate::sys::{self, Fd};
+use nix::sys::wait::WaitStatus;
+use nix::unistd::ForkResult;
+
+const STR1: &str = "Who are you?";
+const STR2: &str = "Thank you for your message";
+
+/// What a process read, as text and as who wrote it (`mine`: its own).
+fn tell(out: &Out, me: i32, other: i32, got: &[u8], mine: &str) {
+    if got.is_empty() {
+        return;
+    }
+    let from = if got == mine.as_bytes() { me } else { other };
+    out.emit(&Event::Transfer {
+        from_pid: from,
+        to_pid: me,
+        bytes: got.len() as u64,
+        data: String::from_utf8_lossy(got).into_owned(),
+    });
+}
+
+pub fn run(pipes: u8, out: &mut Out) -> Result<()> {
+    // (child writes to, parent reads from) and (parent writes to, child reads from)
+    let (to_parent, to_child): ((Fd, Fd), Option<(Fd, Fd)>) =
+        if pipes == 1 { (make_pipe(out)?, None) } else { (make_pipe(out)?, Some(make_pipe(out)?)) };
+    out.flush();
+    let parent = sys::getpid();
+    // SAFETY: single-threaded: the child may run any code.
+    match unsafe { sys::fork() }.map_err(|e| Error::sys(Op::Fork, e))? {
+        ForkResult::Child => {
+            let me = sys::getpid();
+            let (read_end, write_end) = match &to_child {
+                Some((r, _)) => (r, &to_parent.1),
+                None => (&to_parent.0, &to_parent.1),
+            };
+            let code = match sys::write_all(write_end, STR1.as_bytes()) {
+                Err(_) => 3,
+                Ok(_) => match read_bounded(read_end, STR2.len().max(STR1.len())) {
+                    Ok((got, _)) => {
+                        tell(out, me, parent, &got, STR1);
+                        out.flush();
+                        if got.is_empty() {
+                            2
+                        } else if got == STR1.as_bytes() {
+                            1
+                        } else {
+                            0
+                        }
+                    }
+                    Err(_) => 3,
+                },
+            };
+            sys::exit_now(code);
+        }
+        ForkResult::Parent { child } => {
+            let (read_end, write_end) = match &to_child {
+                Some((_, w)) => (&to_parent.0, w),
+                None => (&to_parent.0, &to_parent.1),
+            };
+            let (got, _) = read_bounded(read_end, STR1.len())?;
+            sys::write_all(write_end, STR2.as_bytes()).map_err(|e| Error::sys(Op::Write, e))?;
+            // The child's line first: it prints before it exits.
+            let status = sys::waitpid_child(child).map_err(|e| Error::sys(Op::Wait, e))?;
+            tell(out, parent, child.as_raw(), &got, STR2);
+            out.emit(&crate::events::reaped(status, "waitpid"));
+            let child_read = match status {
+                WaitStatus::Exited(_, c) => c,
+                _ => 3,
+            };
+            let crossed = child_read == 1 || got == STR2.as_bytes();
+            let stuck = got.is_empty() || child_read == 2;
+            out.emit(&Shared::Result(Lesson::Twoway { pipes: u64::from(pipes), crossed, stuck }));
+            Ok(())
+        }
+    }
+}
