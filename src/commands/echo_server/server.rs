@@ -57,6 +57,14 @@ pub struct Server<'a> {
     blocking_listener: bool,
 }
 
+impl Drop for Server<'_> {
+    fn drop(&mut self) {
+        if let Some(spare) = self.spare.take() {
+            because("the spare descriptor, no longer needed", || drop(spare));
+        }
+    }
+}
+
 /// How long accepting pauses after running out of descriptors.
 const EMFILE_PAUSE: Duration = Duration::from_millis(100);
 

@@ -71,9 +71,10 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
     out.flush();
     let child = fork_exiting_child(cfg.code)?;
     let pid = child.as_raw();
-    // What `ps au` shows now: a zombie, or (with the handler) nothing.
-    out.emit(&look_for_zombie(pid));
+    // What `ps au` shows now: a zombie (with the handler, it is gone
+    // before it can be seen: the `reaped` line below tells by whom).
     if cfg.reap != Reap::Sigchld {
+        out.emit(&look_for_zombie(pid));
         hold(pid, cfg.hold, out);
     }
     let status = match cfg.reap {

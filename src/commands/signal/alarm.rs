@@ -106,6 +106,7 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
                 call: format!("sleep({SLEEP})"),
                 errno: None,
                 remaining_ms: Some(remaining.as_millis() as u64),
+                note: String::new(),
             });
         }
     }

@@ -132,7 +132,17 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
                 During::Sleep => (None, Some(10_000u64.saturating_sub(elapsed_ms))),
                 _ => (Some("EINTR".to_string()), None),
             };
-            out.emit(&Event::Interrupted { call, errno, remaining_ms });
+            let note = match (cfg.during, cfg.restart) {
+                (During::Sleep, true) => {
+                    "sleep() is never restarted, SA_RESTART or not (signal(7)): it returns the seconds left"
+                }
+                (During::Sleep, false) => "sleep() returns the seconds it did not sleep",
+                _ => {
+                    "without SA_RESTART a blocked call fails with EINTR: a program checks errno and calls it \
+                     again (or takes it as the signal to stop)"
+                }
+            };
+            out.emit(&Event::Interrupted { call, errno, remaining_ms, note: note.into() });
         }
         other => out.emit(&Event::Returned {
             call,
@@ -142,6 +152,13 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
             },
             elapsed_ms,
             signals_during: alarms,
+            note: if cfg.restart && alarms > 0 {
+                "SA_RESTART: the kernel restarted the call after each handler; the program never saw EINTR \
+                 (the second handler ended the wait)"
+                    .into()
+            } else {
+                String::new()
+            },
         }),
     }
     drop(keep);

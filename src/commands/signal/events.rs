@@ -39,6 +39,8 @@ pub enum Event {
         errno: Option<String>,
         /// how much of the wait was left, in milliseconds (sleep); null where the call has no timeout
         remaining_ms: Option<u64>,
+        /// what a program must do about it
+        note: String,
     },
     /// A blocking call returned; with SA_RESTART the kernel restarted it
     /// after the handlers ran, and the program never saw EINTR.
@@ -51,6 +53,8 @@ pub enum Event {
         elapsed_ms: u64,
         /// signals handled while it was blocked (with SA_RESTART, it was restarted after each)
         signals_during: u64,
+        /// why it did not fail with EINTR
+        note: String,
     },
 }
 
@@ -69,7 +73,7 @@ impl fmt::Display for Event {
                 };
                 write!(f, "{line}   ({signal} at {:.1} s)", *at_ms as f64 / 1000.0)
             }
-            Event::Interrupted { call, errno, remaining_ms } => {
+            Event::Interrupted { call, errno, remaining_ms, note } => {
                 write!(f, "{call} was cut short")?;
                 if let Some(e) = errno {
                     write!(f, ": -1 {e}")?;
@@ -77,13 +81,22 @@ impl fmt::Display for Event {
                 if let Some(ms) = remaining_ms {
                     write!(f, ", {:.1} s of it left", *ms as f64 / 1000.0)?;
                 }
+                if !note.is_empty() {
+                    write!(f, "\n  {note}")?;
+                }
                 Ok(())
             }
-            Event::Returned { call, result, elapsed_ms, signals_during } => write!(
-                f,
-                "{call} = {result} after {:.1} s; {signals_during} signal(s) handled while it waited",
-                *elapsed_ms as f64 / 1000.0
-            ),
+            Event::Returned { call, result, elapsed_ms, signals_during, note } => {
+                write!(
+                    f,
+                    "{call} = {result} after {:.1} s; {signals_during} signal(s) handled while it waited",
+                    *elapsed_ms as f64 / 1000.0
+                )?;
+                if !note.is_empty() {
+                    write!(f, "\n  {note}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
