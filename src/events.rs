@@ -432,7 +432,9 @@ impl fmt::Display for Lesson {
         match self {
             Lesson::Sigchld { handler, children, signals_handled, reaped_by_handler, zombies_left } => write!(
                 f,
-                "result: {children} children exited; the handler ({handler}) ran {signals_handled} times and reaped {reaped_by_handler}; {zombies_left} left as zombies"
+                "result: {children} children exited; the handler ({handler}) ran {signals_handled} time{} and reaped {reaped_by_handler}; {zombies_left} left as zombies{}",
+                if *signals_handled == 1 { "" } else { "s" },
+                if *zombies_left > 0 { " (signals coalesce: one pending SIGCHLD stands for every child that exited)" } else { "" }
             ),
             Lesson::Oneway { bytes, intact } => {
                 write!(f, "result: {bytes} bytes through the pipe, {}", if *intact { "intact" } else { "DIFFERENT" })

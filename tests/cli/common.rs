@@ -5,12 +5,15 @@ pub use netlab::commands::byteorder::Event as ByteorderEv;
 pub use netlab::commands::demo::Event as DemoEv;
 pub use netlab::commands::echo_server::Event as ServerEv;
 pub use netlab::commands::fileio::Event as FileioEv;
+pub use netlab::commands::pipe::Event as PipeEv;
+pub use netlab::commands::process::Event as ProcessEv;
 pub use netlab::commands::resolve::Event as ResolveEv;
+pub use netlab::commands::signal::Event as SignalEv;
 pub use netlab::commands::sockopt::Event as SockoptEv;
 pub use netlab::commands::udp::Event as UdpEv;
 /// Any event netlab prints, read back from its NDJSON line.
 pub use netlab::commands::AnyEvent as Ev;
-pub use netlab::events::{Event as SharedEv, Summary};
+pub use netlab::events::{Event as SharedEv, Lesson, Summary};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -555,4 +558,100 @@ pub fn stops_when_stdout_closes(cmd: &mut std::process::Command, endless_stdin: 
 /// program would not make (`pipe2(...) = 0   # self-pipe: ...`).
 pub fn trace_call(line: &str) -> &str {
     line.split("   # ").next().unwrap_or(line)
+}
+
+/// Make this test process a child subreaper (once): a process netlab
+/// leaves behind (an orphan, or a zombie whose parent ended) then comes to
+/// this process instead of init, and stays visible in /proc, where
+/// [`assert_gone`] finds it.
+pub fn become_subreaper() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| nix::sys::prctl::set_child_subreaper(true).expect("PR_SET_CHILD_SUBREAPER"));
+}
+
+/// Every one of `pids` is gone from /proc: no zombie and no orphan was left
+/// behind. One that is still there is killed and reaped (the test fails).
+#[track_caller]
+pub fn assert_gone(pids: &[i32], what: &str) {
+    let left: Vec<(i32, char)> = pids.iter().filter_map(|&p| proc_stat(p as u32).map(|s| (p, s.state))).collect();
+    for (p, _) in &left {
+        let pid = nix::unistd::Pid::from_raw(*p);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::wait::waitpid(pid, None);
+    }
+    assert!(left.is_empty(), "{what}: processes left behind (pid, state): {left:?}");
+}
+
+/// A netlab command whose stdout lines are read as they come, so that a
+/// test can act at a point of the run (send a signal once a line is out).
+pub struct Running {
+    pub child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn start(args: &[&str]) -> Running {
+        let mut child = netlab().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Running { child, lines: rx, seen: Vec::new(), reader: Some(reader) }
+    }
+
+    /// Wait (bounded) for a stdout line containing `needle`.
+    pub fn wait_line(&mut self, needle: &str, secs: u64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while !self.seen.iter().any(|l| l.contains(needle)) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => panic!("no line with {needle:?} within {secs} s; lines: {:?}", self.seen),
+            }
+        }
+    }
+
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), sig).expect("kill");
+    }
+
+    /// Wait for the exit; its code and every stdout line as events.
+    pub fn finish(mut self) -> (Option<i32>, Vec<Ev>) {
+        let status = self.child.wait().expect("wait");
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        self.seen.extend(self.lines.try_iter());
+        (status.code(), parse_events(&self.seen.join("\n")))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Wait (bounded) until process `pid` is blocked in system call number
+/// `nr` (/proc/PID/syscall; accept4 is 288 on x86_64), so that a signal
+/// sent next interrupts that call.
+pub fn wait_blocked_in(pid: u32, nr: u32, secs: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let now = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+        if now.split_whitespace().next() == Some(&nr.to_string()) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{pid} not blocked in syscall {nr}: {now}");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
 }

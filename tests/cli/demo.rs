@@ -13,6 +13,11 @@ fn demo_passes_every_step() {
         .filter_map(|e| if let Ev::Demo(DemoEv::DemoStep { step, .. }) = e { Some(step.as_str()) } else { None })
         .collect();
     // SPEC §9: every command, and each echo-server model, once
+    let models = <netlab::commands::echo_server::Model as clap::ValueEnum>::value_variants();
+    for m in models {
+        let want = format!("echo-server {}", m.name());
+        assert!(names.contains(&want.as_str()), "no demo step {want:?} in {names:?}");
+    }
     for want in [
         "byteorder htons",
         "fileio write+read",
@@ -25,6 +30,9 @@ fn demo_passes_every_step() {
         "echo-server thread",
         "udp round trip",
         "resolve localhost",
+        "process fork+wait",
+        "signal alarm",
+        "pipe oneway",
     ] {
         assert!(names.contains(&want), "no demo step {want:?} in {names:?}");
     }

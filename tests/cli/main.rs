@@ -1,6 +1,7 @@
 //! Integration tests: the real binary, real sockets on loopback, port 0.
 
 mod common;
+mod course_trace;
 
 mod byteorder;
 mod demo;
@@ -12,6 +13,9 @@ mod generated;
 mod golden;
 mod hosts;
 mod output;
+mod pipe;
+mod process;
 mod resolve;
+mod signal;
 mod sockopt;
 mod udp;

@@ -5,6 +5,7 @@
 //! Try it: `cargo run --release -- demo`
 
 pub mod events;
+mod lessons;
 
 pub use events::Event;
 
@@ -34,7 +35,7 @@ pub const DOCS: Docs = Docs {
 #[command(about = "A guided tour: every command once on loopback, one line per step")]
 pub struct Args {}
 
-type StepResult = std::result::Result<String, String>;
+pub(crate) type StepResult = std::result::Result<String, String>;
 
 /// A failed system call `op`, as a step's error text (`write: Broken pipe (EPIPE)`).
 fn os(op: Op) -> impl FnOnce(nix::errno::Errno) -> String {
@@ -68,6 +69,9 @@ fn steps() -> Vec<Step> {
     }
     steps.push(step("udp round trip", step_udp));
     steps.push(step("resolve localhost", step_resolve));
+    steps.push(step("process fork+wait", lessons::step_fork));
+    steps.push(step("signal alarm", lessons::step_alarm));
+    steps.push(step("pipe oneway", lessons::step_pipe));
     steps
 }
 

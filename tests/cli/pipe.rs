@@ -1,0 +1,151 @@
+//! `netlab pipe`: parent and child through pipes, through the real binary;
+//! every child reported is gone afterwards (no zombie, no orphan).
+
+use crate::common::*;
+
+fn lesson(evs: &[Ev]) -> Lesson {
+    evs.iter()
+        .find_map(|e| match e {
+            Ev::Shared(SharedEv::Result(l)) => Some(l.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no result event: {evs:?}"))
+}
+
+fn transfers(evs: &[Ev]) -> Vec<(i32, i32, String)> {
+    evs.iter()
+        .filter_map(|e| match e {
+            Ev::Pipe(PipeEv::Transfer { from_pid, to_pid, data, .. }) => Some((*from_pid, *to_pid, data.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reaped_pids(evs: &[Ev]) -> Vec<i32> {
+    evs.iter()
+        .filter_map(|e| match e {
+            Ev::Shared(SharedEv::Reaped { pid, .. }) => Some(*pid),
+            _ => None,
+        })
+        .collect()
+}
+
+fn pipe_fds(evs: &[Ev]) -> Vec<(i32, i32)> {
+    evs.iter()
+        .filter_map(|e| match e {
+            Ev::Pipe(PipeEv::Pipe { read_fd, write_fd }) => Some((*read_fd, *write_fd)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn oneway_carries_the_message_from_child_to_parent() {
+    become_subreaper();
+    for (args, want) in [(&[][..], "Who are you?"), (&["--data", "hello, pipe"], "hello, pipe")] {
+        let mut full = vec!["--json", "pipe", "oneway"];
+        full.extend_from_slice(args);
+        let o = run(&full, b"");
+        assert_exit(&o, 0);
+        let evs = events(&o);
+        assert_eq!(pipe_fds(&evs), vec![(3, 4)], "the first descriptors free");
+        let t = transfers(&evs);
+        let child = reaped_pids(&evs);
+        assert_eq!(t.len(), 1, "{evs:?}");
+        assert_eq!((t[0].0, t[0].2.as_str()), (child[0], want), "the child wrote it");
+        assert_eq!(lesson(&evs), Lesson::Oneway { bytes: want.len() as u64, intact: true });
+        assert_gone(&child, "pipe oneway");
+    }
+}
+
+#[test]
+fn the_trace_shows_which_process_closes_which_end() {
+    become_subreaper();
+    let o = run(&["--trace", "pipe", "oneway"], b"");
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(err.lines().any(|l| l == "pipe([3, 4]) = 0"), "{err}");
+    let child = err.lines().find_map(|l| l.strip_prefix("fork() = ")?.parse::<i32>().ok()).unwrap();
+    assert!(err.lines().any(|l| l.starts_with(&format!("[pid {child}] close(3) = 0   # "))), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("close(4) = 0   # ")), "{err}");
+    assert!(err.lines().any(|l| l.starts_with(&format!("[pid {child}] write(4, 12) = 12"))), "{err}");
+}
+
+#[test]
+fn two_pipes_never_cross_and_one_pipe_reports_what_happened() {
+    become_subreaper();
+    let o = run(&["--json", "pipe", "twoway", "--pipes", "2"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert_eq!(pipe_fds(&evs).len(), 2);
+    assert_eq!(lesson(&evs), Lesson::Twoway { pipes: 2, crossed: false, stuck: false });
+    let t = transfers(&evs);
+    assert_eq!(t.len(), 2, "{evs:?}");
+    assert!(t.iter().all(|(from, to, _)| from != to), "{t:?}");
+    assert_gone(&reaped_pids(&evs), "twoway --pipes 2");
+    // one pipe: a race; whatever happened, the report is consistent
+    for _ in 0..5 {
+        let o = run(&["--json", "pipe", "twoway", "--pipes", "1"], b"");
+        assert_exit(&o, 0);
+        let evs = events(&o);
+        let Lesson::Twoway { pipes: 1, crossed, stuck } = lesson(&evs) else { panic!("{evs:?}") };
+        let t = transfers(&evs);
+        let own = t.iter().any(|(from, to, _)| from == to);
+        assert_eq!(crossed, own, "crossed is a process reading its own message: {evs:?}");
+        assert_eq!(stuck, t.len() < 2, "a read that got nothing: {evs:?}");
+        assert_gone(&reaped_pids(&evs), "twoway --pipes 1");
+    }
+}
+
+#[test]
+fn eof_comes_only_when_every_write_end_is_closed() {
+    become_subreaper();
+    let o = run(&["--json", "pipe", "eof"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert!(matches!(lesson(&evs), Lesson::Eof { eof: true, kept_open_by: None, .. }), "{evs:?}");
+    assert_gone(&reaped_pids(&evs), "eof");
+    let o = run(&["--json", "pipe", "eof", "--leak"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let (_, write_fd) = pipe_fds(&evs)[0];
+    // bounded, and the descriptor that kept it open is named: the parent's
+    // own copy of the write end
+    let Lesson::Eof { eof: false, kept_open_by: Some(fd), waited_ms } = lesson(&evs) else { panic!("{evs:?}") };
+    assert_eq!(fd, write_fd);
+    assert!((900..5000).contains(&waited_ms), "{waited_ms}");
+    assert_eq!(transfers(&evs)[0].2, "last words", "the data still came through");
+    assert_gone(&reaped_pids(&evs), "eof --leak");
+}
+
+#[test]
+fn writing_with_no_reader_is_sigpipe_or_epipe() {
+    become_subreaper();
+    let o = run(&["--json", "pipe", "epipe"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert_eq!(
+        lesson(&evs),
+        Lesson::Epipe { ignored: false, killed: true, signal: Some("SIGPIPE".into()), errno: None }
+    );
+    assert_gone(&reaped_pids(&evs), "epipe");
+    let o = run(&["--json", "pipe", "epipe", "--ignore-sigpipe"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    assert_eq!(lesson(&evs), Lesson::Epipe { ignored: true, killed: false, signal: None, errno: Some("EPIPE".into()) });
+    assert_gone(&reaped_pids(&evs), "epipe --ignore-sigpipe");
+}
+
+#[test]
+fn capacity_matches_f_getpipe_sz_and_pipe_buf_writes_are_atomic() {
+    let o = run(&["--json", "pipe", "capacity"], b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let Lesson::Capacity { bytes, pipe_size, pipe_buf, small_write, big_write } = lesson(&evs) else {
+        panic!("{evs:?}")
+    };
+    assert_eq!(bytes, pipe_size, "the pipe held exactly what F_GETPIPE_SZ says");
+    assert_eq!(pipe_buf, libc::PIPE_BUF as u64);
+    assert!(small_write.contains("EAGAIN"), "PIPE_BUF bytes: all or nothing: {small_write}");
+    assert!(!big_write.contains("all "), "PIPE_BUF + 1 bytes may be split: {big_write}");
+}
