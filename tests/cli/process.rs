@@ -24,7 +24,10 @@ fn child_pids(evs: &[Ev]) -> Vec<i32> {
     v
 }
 
-fn reaped(evs: &[Ev]) -> Vec<(i32, Option<String>, Option<i32>, Option<String>)> {
+/// A `reaped` event's pid, call, exit code and signal.
+type Reaped = (i32, Option<String>, Option<i32>, Option<String>);
+
+fn reaped(evs: &[Ev]) -> Vec<Reaped> {
     evs.iter()
         .filter_map(|e| match e {
             Ev::Shared(SharedEv::Reaped { pid, call, code, signal, .. }) => {
