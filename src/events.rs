@@ -28,6 +28,10 @@ pub enum Event {
         code: Option<String>,
         /// the exit code netlab ends with
         exit_code: u8,
+        /// the one input the error is about, when a command goes on with
+        /// the others (byteorder: one bad value among several)
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        input: Option<String>,
     },
     /// The server is bound and listening (printed only after listen()).
     /// `backlog` is null for UDP, which has no listen queue.
@@ -106,6 +110,19 @@ pub enum Event {
     },
     /// The end of a client run.
     Summary(Summary),
+    /// `netlab --json --version`.
+    Version {
+        /// the program's name
+        name: String,
+        /// its version
+        version: String,
+    },
+    /// A side note on how an argument was read (`127.1` is 127.0.0.1);
+    /// on stderr in text mode.
+    Note {
+        /// the note
+        message: String,
+    },
     /// A child process was reaped: by the fork server (`pid`, `status`), or
     /// in a `process` lesson, with the call that reaped it and the status
     /// decoded as the W* macros do.
@@ -341,6 +358,8 @@ impl fmt::Display for Event {
                 write!(f, "Message from server: {}", printable(data.trim_end_matches(['\n', '\r'])))
             }
             Event::Summary(s) => s.fmt(f),
+            Event::Version { name, version } => write!(f, "{name} {version}"),
+            Event::Note { message } => write!(f, "note: {}", printable(message)),
             Event::Reaped { pid, status, call: None, .. } => write!(f, "reaped child {pid}: {status}"),
             Event::Reaped { pid, call: Some(call), exited, code, signaled, signal, .. } => {
                 write!(f, "reaped {pid} with {call}: WIFEXITED {}", exited.unwrap_or(false))?;
@@ -468,6 +487,24 @@ impl fmt::Display for Lesson {
                 pipe_buf + 1
             ),
         }
+    }
+}
+
+/// One echo (`--message`, the prompt, a UDP reply): with --json its `echo`
+/// event; in text, the course's `Message from server: ` and then the bytes
+/// exactly as they came back (a tab stays a tab, bytes that are not UTF-8
+/// stay themselves: pipe them to `od -c`), and a newline if the echo had
+/// none.
+pub fn show_echo(out: &crate::output::Out, seq: u64, got: &[u8], rtt: std::time::Duration) {
+    if out.is_json() {
+        let (data, data_hex) = crate::text::echo_data(got);
+        out.emit(&Event::Echo { seq, bytes: got.len() as u64, rtt_us: rtt.as_micros() as u64, data, data_hex });
+        return;
+    }
+    out.data(b"Message from server: ");
+    out.data(got);
+    if !got.ends_with(b"\n") {
+        out.data(b"\n");
     }
 }
 

@@ -10,7 +10,7 @@
 //! | [`output`], [`events`], [`docs`] | the sink (text or NDJSON); the shared events; the docs type |
 //! | [`net`], [`signals`] | HOST/PORT and resolution; signal handlers and the self-pipe |
 //! | [`sys`] | every system call, narrated by `--trace` |
-//! | [`error`], [`logging`], [`values`], [`text`], [`stderr`] | errors and exit codes; stderr logs and trace lines; the value parsers; text helpers; stderr lines |
+//! | [`error`], [`logging`], [`values`], [`inet`], [`text`], [`stderr`] | errors and exit codes; stderr logs and trace lines; the value parsers; inet_aton; text helpers; stderr lines |
 
 pub mod cli;
 pub mod commands;
@@ -18,6 +18,7 @@ pub mod docs;
 pub mod error;
 pub mod events;
 pub mod generate;
+pub mod inet;
 pub mod logging;
 pub mod net;
 pub mod output;
@@ -82,6 +83,7 @@ pub fn report(command: &str, err: &Error, out: &Out) {
             errno: err.errno().map(|e| e as i32),
             code: err.code(),
             exit_code: err.exit_code(),
+            input: None,
         });
     }
 }
@@ -94,9 +96,20 @@ fn args_want_json(args: &[OsString]) -> bool {
 /// The subcommand named on the command line, if any (for error messages
 /// when clap could not parse the line).
 fn subcommand_in(args: &[OsString]) -> Option<String> {
-    let cmd = cli::command();
-    let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
-    args.iter().skip(1).filter_map(|a| a.to_str()).find(|a| names.contains(a)).map(str::to_string)
+    subcommand_path(args).into_iter().next()
+}
+
+/// Every subcommand named on the command line, from the top (`udp`,
+/// `server`): the help a usage error points to is the innermost one's.
+fn subcommand_path(args: &[OsString]) -> Vec<String> {
+    let mut cmd = cli::command();
+    let mut path = Vec::new();
+    for a in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        let Some(sub) = cmd.find_subcommand(a).cloned() else { continue };
+        path.push(sub.get_name().to_string());
+        cmd = sub;
+    }
+    path
 }
 
 /// Turn clap's multi-line error into our one line (+ hint), or print help
@@ -104,6 +117,18 @@ fn subcommand_in(args: &[OsString]) -> Option<String> {
 fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
     use clap::error::ErrorKind;
     match e.kind() {
+        ErrorKind::DisplayVersion if json => {
+            let out = Out::new(Format::Json);
+            out.emit(&Event::Version { name: "netlab".into(), version: env!("CARGO_PKG_VERSION").into() });
+            out.flush();
+            return match out.write_failure() {
+                Some(errno) => {
+                    stderr::line(&format!("netlab: write stdout: {}", error::describe_errno(errno)));
+                    error::EXIT_FAILURE
+                }
+                None => error::EXIT_OK,
+            };
+        }
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             // Help cut short by its reader (`| head`) is fine; help that
             // could not be written (a full disk) is a failure, as for cat.
@@ -134,9 +159,10 @@ fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
     let rendered = e.render().to_string();
     let (message, tip) = one_line(&rendered);
     let command = subcommand_in(args);
-    let hint = tip.unwrap_or_else(|| match &command {
-        Some(c) => format!("see 'netlab {c} --help'"),
-        None => "see 'netlab --help'".to_string(),
+    let path = subcommand_path(args);
+    let hint = tip.unwrap_or_else(|| match path.as_slice() {
+        [] => "see 'netlab --help'".to_string(),
+        p => format!("see 'netlab {} --help'", p.join(" ")),
     });
     match &command {
         Some(c) => stderr::line(&format!("netlab: {c}: {message}")),
@@ -151,6 +177,7 @@ fn report_clap_error(e: &clap::Error, args: &[OsString], json: bool) -> u8 {
             errno: None,
             code: None,
             exit_code: EXIT_USAGE,
+            input: None,
         });
     }
     EXIT_USAGE

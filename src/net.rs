@@ -50,8 +50,10 @@ impl FamilyArgs {
 }
 
 /// Where a server listens: `--bind ADDR`, `-4`/`-6`, and the port
-/// (positional, or `--port` as the benchmark harness passes it).
+/// (positional, or `--port` as the benchmark harness passes it: one of
+/// the two is required, which the usage line shows).
 #[derive(Clone, Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("listen_port").required(true).args(["port", "port_flag"])))]
 pub struct ListenArgs {
     /// Address to bind (default 0.0.0.0, the course's INADDR_ANY; :: with -6)
     #[arg(long, value_name = "ADDR", value_parser = parse_host)]
@@ -59,10 +61,10 @@ pub struct ListenArgs {
     #[command(flatten)]
     pub family: FamilyArgs,
     /// Port (alternative to the positional PORT)
-    #[arg(long = "port", value_name = "PORT", value_parser = parse_port, conflicts_with = "port")]
+    #[arg(long = "port", value_name = "PORT", value_parser = parse_port)]
     pub port_flag: Option<u16>,
     /// Port to listen on; 0 asks the kernel for a free one
-    #[arg(value_name = "PORT", value_parser = parse_port, required_unless_present = "port_flag")]
+    #[arg(value_name = "PORT", value_parser = parse_port)]
     pub port: Option<u16>,
 }
 
@@ -79,8 +81,22 @@ impl ListenArgs {
 pub enum Host {
     /// A literal address (IPv6 with its scope id, 0 when none).
     Ip(IpAddr, u32),
+    /// An IPv4 address in one of inet_aton's loose forms (`127.1`,
+    /// `0x7f.1`, `010.0.0.1`), which the C library's getaddrinfo takes as
+    /// inet_aton does, with the note that says how it was read.
+    Loose(Ipv4Addr, String),
     /// A name for getaddrinfo.
     Name(String),
+}
+
+impl Host {
+    /// How a loose IPv4 form was read (`127.1` is 127.0.0.1), for the user.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Host::Loose(_, note) => Some(note),
+            _ => None,
+        }
+    }
 }
 
 /// Parse a PORT argument: decimal digits only, 0..=65535.
@@ -117,12 +133,20 @@ pub fn parse_host(s: &str) -> std::result::Result<Host, String> {
         return Err(format!("'{s}': brackets are for IPv6 addresses"));
     }
     if looks_numeric(inner) {
-        // Looks numeric: it must be a proper dotted quad, never a "name"
-        // (getaddrinfo would read 127.1 or 0x7f.1 the loose inet_aton way).
-        return inner
-            .parse::<Ipv4Addr>()
-            .map(|ip| Host::Ip(IpAddr::V4(ip), 0))
-            .map_err(|_| format!("'{s}' is not a valid IPv4 address (four numbers 0..255, like 127.0.0.1)"));
+        // Looks numeric: a dotted quad, or one of inet_aton's loose forms,
+        // as the C library's getaddrinfo reads them (`getent hosts 127.1`
+        // says 127.0.0.1); never a "name".
+        if let Ok(ip) = inner.parse::<Ipv4Addr>() {
+            return Ok(Host::Ip(IpAddr::V4(ip), 0));
+        }
+        return match crate::inet::inet_aton_detail(inner) {
+            Some(p) => {
+                let ip = Ipv4Addr::from(p.host);
+                let why = p.notes.join("; ");
+                Ok(Host::Loose(ip, format!("'{inner}' is {ip}, read the way inet_aton and getaddrinfo read it: {why}")))
+            }
+            None => Err(format!("'{s}' is not a valid IPv4 address (four numbers 0..255, like 127.0.0.1)")),
+        };
     }
     validate_name(inner)?;
     Ok(Host::Name(inner.to_string()))
@@ -187,6 +211,7 @@ pub fn resolve(host: &Host, port: u16, family: Family, socktype: i32) -> Result<
             }
             Ok(vec![with_scope(SocketAddr::new(*ip, port), *scope)])
         }
+        Host::Loose(ip, _) => resolve(&Host::Ip(IpAddr::V4(*ip), 0), port, family, socktype),
         Host::Name(name) => {
             let af = match family {
                 Family::Any => libc::AF_UNSPEC,
@@ -285,6 +310,10 @@ mod tests {
                     let addr = inner.split('%').next().unwrap_or("");
                     prop_assert_eq!(addr.parse::<Ipv6Addr>().ok(), Some(ip));
                 }
+                Ok(Host::Loose(ip, note)) => {
+                    prop_assert_eq!(crate::inet::inet_aton(&s).map(u32::from_be), Some(u32::from(ip)));
+                    prop_assert!(!note.is_empty());
+                }
                 Ok(Host::Name(n)) => prop_assert!(n.len() <= 253 && !n.contains(':')),
                 Err(e) => prop_assert!(!e.is_empty()),
             }
@@ -307,12 +336,27 @@ mod tests {
         assert_eq!(parse_host("::1"), Ok(Host::Ip("::1".parse().unwrap(), 0)));
         assert_eq!(parse_host("fe80::1%1"), Ok(Host::Ip("fe80::1".parse().unwrap(), 1)));
         assert_eq!(parse_host("localhost"), Ok(Host::Name("localhost".into())));
-        for bad in ["", "1.2.3.256", "[::1", "::1]", "fe80::1%bogus", "1.2.3", "a b", "[1.2.3.4]", "::g", "x..y"] {
+        for bad in ["", "1.2.3.256", "[::1", "::1]", "fe80::1%bogus", "a b", "[1.2.3.4]", "::g", "x..y", "1.2.3.4.5"] {
             assert!(parse_host(bad).is_err(), "{bad:?} accepted");
         }
-        // the loose inet_aton forms are refused alike, however written
-        for loose in ["127.1", "2130706433", "0x7f.1", "0x7f000001", "0X7F.0.0.1", "0x.1"] {
-            assert!(parse_host(loose).unwrap_err().contains("not a valid IPv4 address"), "{loose:?}");
+        // the loose inet_aton forms are read as getaddrinfo reads them
+        // (`getent hosts 127.1` is 127.0.0.1), with a note that says how
+        for (loose, ip) in [
+            ("127.1", "127.0.0.1"),
+            ("2130706433", "127.0.0.1"),
+            ("0x7f.1", "127.0.0.1"),
+            ("0x7f000001", "127.0.0.1"),
+            ("0X7F.0.0.1", "127.0.0.1"),
+            ("010.0.0.1", "8.0.0.1"),
+            ("1.2.3", "1.2.0.3"),
+        ] {
+            match parse_host(loose) {
+                Ok(Host::Loose(got, note)) => {
+                    assert_eq!(got.to_string(), ip, "{loose}");
+                    assert!(note.contains("inet_pton would refuse"), "{note}");
+                }
+                other => panic!("{loose}: {other:?}"),
+            }
         }
         // names that merely start like numbers stay names
         for name in ["0xdead.example", "1e100.net", "0x7f.1.2.3.4", "123abc"] {

@@ -160,8 +160,30 @@ fn open_idle(cfg: &LoadConfig, signals: &crate::signals::Signals) -> Result<Vec<
                 Err(e) => return Err(Error::sys(Op::Poll, e)),
             }
         };
-        if !ready || sys::read(&fd, &mut b) != Ok(1) || b != probe {
-            return Err(Error::failed(format!("idle connection {} was not echoed", i + 1)));
+        let got = if ready { sys::read(&fd, &mut b) } else { Err(Errno::ETIMEDOUT) };
+        match got {
+            Ok(1) if b == probe => {}
+            // closed (or reset) at once: the server took the connection
+            // and dropped it, what a server does at a limit of its own
+            Ok(0) | Err(Errno::ECONNRESET) => {
+                return Err(Error::failed_hint(
+                    format!(
+                        "idle connection {}: the server closed it right after accepting it ({} connections were open)",
+                        i + 1,
+                        i + cfg.connections.min(1)
+                    ),
+                    "a server-side limit is the likely cause: select()'s FD_SETSIZE (1024 descriptors), \
+                     --max-clients, or the server's descriptor limit (`ulimit -n`); the poll and epoll models have no FD_SETSIZE",
+                ))
+            }
+            Ok(_) => return Err(Error::verify(format!("idle connection {}: the echo differs from what was sent", i + 1))),
+            Err(Errno::ETIMEDOUT) => {
+                return Err(Error::failed_hint(
+                    format!("idle connection {} was not echoed within {} s", i + 1, cfg.timeout.as_secs_f64()),
+                    "the server accepted it but never answered: is it serving one client at a time (--model iterative)?",
+                ))
+            }
+            Err(e) => return Err(Error::sys_at(Op::Read, format!("idle connection {}", i + 1), e)),
         }
         v.push(fd);
         if stopped() {

@@ -83,11 +83,6 @@ fn too_much(extra: usize) -> Error {
     Error::verify(format!("the server sent {extra} bytes more than its echoes"))
 }
 
-fn echo_event(seq: u64, got: &[u8], rtt: Duration) -> Shared {
-    let (data, data_hex) = crate::text::echo_data(got);
-    Shared::Echo { seq, bytes: got.len() as u64, rtt_us: rtt.as_micros() as u64, data, data_hex }
-}
-
 /// Where an echo first differs from its message (None: it is the same).
 fn first_difference(sent: &[u8], got: &[u8]) -> Option<usize> {
     (sent != got).then(|| sent.iter().zip(got).position(|(a, b)| a != b).unwrap_or(0))
@@ -116,7 +111,7 @@ pub fn messages(fd: &Fd, msgs: &[OsString], cfg: &Config, out: &mut Out) -> Resu
         let seq = i as u64 + 1;
         let m = m.as_bytes();
         let (got, rtt) = round_trip(fd, m, cfg.timeout)?;
-        out.emit(&echo_event(seq, &got, rtt));
+        crate::events::show_echo(out, seq, &got, rtt);
         if let Some(at) = first_difference(m, &got) {
             mismatch_at = Some(sent + at as u64);
             verdict = Err(differs(seq, at));
@@ -165,7 +160,7 @@ pub fn prompt(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         seq += 1;
         let (got, rtt) = round_trip(fd, &line, cfg.timeout)?;
-        out.emit(&echo_event(seq, &got, rtt));
+        crate::events::show_echo(out, seq, &got, rtt);
         check(seq, &line, &got)?;
     }
     let _ = sys::shutdown(fd, Shutdown::Write);

@@ -76,7 +76,7 @@ pub const DOCS: Docs = Docs {
 pub struct Args {
     #[command(flatten)]
     pub family: net::FamilyArgs,
-    /// Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)
+    /// Send TEXT and print its echo as it came back, byte for byte (repeatable; any bytes, not only UTF-8)
     #[arg(long = "message", short = 'm', value_name = "TEXT")]
     pub messages: Vec<OsString>,
     /// The I/O split: a forked child writes, the parent reads
@@ -185,6 +185,9 @@ impl Config {
 }
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
+    if let Some(note) = args.host.note() {
+        out.emit_note(&Shared::Note { message: note.to_string() });
+    }
     let cfg = Config::from_args(args)?;
     match &cfg.mode {
         Mode::Load(l) if cfg.addrs.len() > 1 => {

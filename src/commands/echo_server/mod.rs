@@ -191,6 +191,9 @@ impl Config {
 }
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
+    if let Some(note) = args.listen.bind.as_ref().and_then(net::Host::note) {
+        out.emit_note(&crate::events::Event::Note { message: note.to_string() });
+    }
     let cfg = Config::from_args(args)?;
     let listener = listen(&cfg)?;
     // The model prints `listening` (Server::new) once its signal handlers

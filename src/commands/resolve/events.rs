@@ -27,6 +27,9 @@ pub enum Event {
         name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
+        /// how a loose IPv4 form (`127.1`) was read, as inet_aton reads it
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     /// One argument of `resolve` that failed (the others still run).
     ResolveFailed {
@@ -53,10 +56,13 @@ impl fmt::Display for Event {
                 }
                 Ok(())
             }
-            Event::Reverse { query, name, source } => {
+            Event::Reverse { query, name, source, note } => {
                 write!(f, "query: {}\nname: {}", printable(query), printable(name))?;
                 if let Some(s) = source {
                     write!(f, "\nsource: {s}")?;
+                }
+                if let Some(n) = note {
+                    write!(f, "\nnote: {}", printable(n))?;
                 }
                 Ok(())
             }

@@ -72,6 +72,9 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
                 Host::Ip(ip, _) if !family.admits(ip) => {
                     Err(format!("{q} does not match {}", if args.family.ipv4 { "-4" } else { "-6" }))
                 }
+                Host::Loose(ip, _) if !family.admits(&IpAddr::V4(*ip)) => {
+                    Err(format!("{q} is an IPv4 address: it does not match -6"))
+                }
                 _ => Ok(host),
             });
             (q, host)
@@ -83,7 +86,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     // Every lookup on its own thread, all at once; each is bounded by the
     // timeout and abandoned (not waited for) when it runs over.
     let deadline = Instant::now() + args.timeout;
-    let pending: Vec<(String, std::result::Result<mpsc::Receiver<Answer>, String>)> = plan
+    let pending: Vec<(String, std::result::Result<mpsc::Receiver<(Answer, Vec<String>)>, String>)> = plan
         .into_iter()
         .map(|(q, host)| {
             let host = match host {
@@ -93,7 +96,9 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             let (tx, rx) = mpsc::channel();
             let query = q.clone();
             let spawned = std::thread::Builder::new().name(format!("resolve {q}")).spawn(move || {
-                let _ = tx.send(lookup(&query, &host, family));
+                // its trace lines are written in the order of the
+                // arguments, not in the order the lookups end
+                let _ = tx.send(crate::logging::captured(|| lookup(&query, &host, family)));
             });
             if spawned.is_err() {
                 // Without a thread the receiver reports a failure below.
@@ -110,7 +115,10 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
                 invalid += 1;
                 Answer::Failed { message: why, code: Some("invalid".into()) }
             }
-            Ok(Ok(a)) => a,
+            Ok(Ok((a, lines))) => {
+                crate::logging::replay(&lines);
+                a
+            }
             Ok(Err(mpsc::RecvTimeoutError::Timeout)) => Answer::Failed {
                 message: format!(
                     "no answer within {} s: the name server did not reply (a resolver left to itself would end with EAI_AGAIN, \"Temporary failure in name resolution\")",
@@ -166,6 +174,12 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
 
 fn lookup(query: &str, host: &Host, family: Family) -> Answer {
     match host {
+        Host::Loose(ip, note) => match lookup(query, &Host::Ip(IpAddr::V4(*ip), 0), family) {
+            Answer::Reverse(Event::Reverse { query, name, source, .. }) => {
+                Answer::Reverse(Event::Reverse { query, name, source, note: Some(note.clone()) })
+            }
+            other => other,
+        },
         Host::Ip(ip, scope) => {
             let sa = match ip {
                 IpAddr::V6(v6) => SocketAddr::V6(std::net::SocketAddrV6::new(*v6, 0, 0, *scope)),
@@ -176,6 +190,7 @@ fn lookup(query: &str, host: &Host, family: Family) -> Answer {
                     query: query.to_string(),
                     name,
                     source: source_of(&ip.to_string(), true, libc::AF_UNSPEC),
+                    note: None,
                 }),
                 Err(code) => Answer::Failed {
                     message: if code == libc::EAI_NONAME {

@@ -183,8 +183,7 @@ fn messages(c: &mut Client, msgs: &[std::ffi::OsString], timeout: Duration, out:
             }
         };
         let rtt = t0.elapsed();
-        let (data, data_hex) = crate::text::echo_data(&buf[..n]);
-        out.emit(&Shared::Echo { seq: i as u64 + 1, bytes: n as u64, rtt_us: rtt.as_micros() as u64, data, data_hex });
+        crate::events::show_echo(out, i as u64 + 1, &buf[..n], rtt);
         if &buf[..n] != m.as_bytes() {
             return Err(Error::verify(format!("reply {} differs from the datagram sent", i + 1)));
         }

@@ -93,7 +93,7 @@ pub struct ClientArgs {
     /// Connected UDP socket: connect(), then write/read (hears ICMP errors)
     #[arg(long)]
     pub connect: bool,
-    /// Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)
+    /// Send TEXT as one datagram and print the reply as it came back, byte for byte (repeatable; any bytes, not only UTF-8)
     #[arg(long = "message", short = 'm', value_name = "TEXT", conflicts_with_all = ["count", "size", "interval", "max_loss"])]
     pub messages: Vec<std::ffi::OsString>,
     /// Send N numbered datagrams and match the replies
@@ -135,6 +135,9 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             server::serve(&cfg, out)
         }
         Action::Client(a) => {
+            if let Some(note) = a.host.note() {
+                out.emit_note(&crate::events::Event::Note { message: note.to_string() });
+            }
             if a.port == 0 {
                 return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
             }
