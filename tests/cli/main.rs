@@ -2,16 +2,24 @@
 
 mod common;
 
+mod models;
+mod peers;
+
 mod byteorder;
 mod demo;
-mod echo;
+mod echo_client;
 mod errors;
 mod faults;
 mod fileio;
+mod fork_model;
 mod generated;
 mod golden;
 mod hosts;
+mod load_mode;
 mod output;
 mod resolve;
+mod server_conformance;
+mod server_limits;
+mod server_trace;
 mod sockopt;
 mod udp;
