@@ -22,4 +22,5 @@ mod server_conformance;
 mod server_limits;
 mod server_trace;
 mod sockopt;
+mod trace_vs_strace;
 mod udp;
