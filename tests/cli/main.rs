@@ -22,5 +22,6 @@ mod server_conformance;
 mod server_limits;
 mod server_trace;
 mod sockopt;
+mod strace;
 mod trace_vs_strace;
 mod udp;
