@@ -73,8 +73,8 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;echo-client' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)')
-            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo as it came back, byte for byte (on a terminal with control characters escaped; repeatable; any bytes, not only UTF-8)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT and print its echo as it came back, byte for byte (on a terminal with control characters escaped; repeatable; any bytes, not only UTF-8)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on connect, or on an echo that stalls, after SECS seconds')
             [CompletionResult]::new('--buffer-size', '--buffer-size', [CompletionResultType]::ParameterName, 'Bytes per read()/write()')
             [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Load mode: C concurrent connections doing verified request/response')
@@ -137,8 +137,8 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;udp;client' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)')
-            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply as it came back, byte for byte (repeatable; any bytes, not only UTF-8)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Send TEXT as one datagram and print the reply as it came back, byte for byte (repeatable; any bytes, not only UTF-8)')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Send N numbered datagrams and match the replies')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes per numbered datagram (at least 8: the sequence number) [default: 64]')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Milliseconds between numbered datagrams [default: 10]')

@@ -68,8 +68,8 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;echo-client'= {
-            cand -m 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)'
-            cand --message 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)'
+            cand -m 'Send TEXT and print its echo as it came back, byte for byte (on a terminal with control characters escaped; repeatable; any bytes, not only UTF-8)'
+            cand --message 'Send TEXT and print its echo as it came back, byte for byte (on a terminal with control characters escaped; repeatable; any bytes, not only UTF-8)'
             cand --timeout 'Give up on connect, or on an echo that stalls, after SECS seconds'
             cand --buffer-size 'Bytes per read()/write()'
             cand --connections 'Load mode: C concurrent connections doing verified request/response'
@@ -129,8 +129,8 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;udp;client'= {
-            cand -m 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)'
-            cand --message 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)'
+            cand -m 'Send TEXT as one datagram and print the reply as it came back, byte for byte (repeatable; any bytes, not only UTF-8)'
+            cand --message 'Send TEXT as one datagram and print the reply as it came back, byte for byte (repeatable; any bytes, not only UTF-8)'
             cand --count 'Send N numbered datagrams and match the replies'
             cand --size 'Bytes per numbered datagram (at least 8: the sequence number) [default: 64]'
             cand --interval 'Milliseconds between numbered datagrams [default: 10]'

@@ -69,7 +69,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s v -l verbo
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l message -d 'Send TEXT and print its echo (repeatable; any bytes, not only UTF-8)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s m -l message -d 'Send TEXT and print its echo as it came back, byte for byte (on a terminal with control characters escaped; repeatable; any bytes, not only UTF-8)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l timeout -d 'Give up on connect, or on an echo that stalls, after SECS seconds' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l buffer-size -d 'Bytes per read()/write()' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l connections -d 'Load mode: C concurrent connections doing verified request/response' -r
@@ -114,7 +114,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s m -l message -d 'Send TEXT as one datagram and print the reply (repeatable; any bytes, not only UTF-8)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s m -l message -d 'Send TEXT as one datagram and print the reply as it came back, byte for byte (repeatable; any bytes, not only UTF-8)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l count -d 'Send N numbered datagrams and match the replies' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l size -d 'Bytes per numbered datagram (at least 8: the sequence number) [default: 64]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l interval -d 'Milliseconds between numbered datagrams [default: 10]' -r

@@ -494,11 +494,18 @@ impl fmt::Display for Lesson {
 /// event; in text, the course's `Message from server: ` and then the bytes
 /// exactly as they came back (a tab stays a tab, bytes that are not UTF-8
 /// stay themselves: pipe them to `od -c`), and a newline if the echo had
-/// none.
+/// none; on a terminal, with control characters shown escaped.
 pub fn show_echo(out: &crate::output::Out, seq: u64, got: &[u8], rtt: std::time::Duration) {
     if out.is_json() {
         let (data, data_hex) = crate::text::echo_data(got);
         out.emit(&Event::Echo { seq, bytes: got.len() as u64, rtt_us: rtt.as_micros() as u64, data, data_hex });
+        return;
+    }
+    if crate::sys::stdout_is_tty() {
+        // on a terminal, control characters shown escaped, as ls shows a
+        // name's: no echo can drive the terminal
+        let text = String::from_utf8_lossy(got);
+        out.data(format!("Message from server: {}\n", printable(text.trim_end_matches(['\n', '\r']))).as_bytes());
         return;
     }
     out.data(b"Message from server: ");

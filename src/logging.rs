@@ -26,26 +26,6 @@ static OWNER: AtomicI32 = AtomicI32::new(0);
 thread_local! {
     /// Why the calls being narrated now are made (see [`because`]).
     static REASON: Cell<Option<&'static str>> = const { Cell::new(None) };
-    /// Trace lines kept back instead of written (see [`captured`]).
-    static CAPTURE: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Run `f` with this thread's trace lines kept back, and return them with
-/// its result, to be written later with [`replay`]: work done on several
-/// threads at once (resolve's lookups) is narrated in a fixed order, the
-/// order of the arguments, whatever order the threads ran in.
-pub fn captured<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
-    CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
-    let out = f();
-    let lines = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
-    (out, lines)
-}
-
-/// Write trace lines kept back by [`captured`].
-pub fn replay(lines: &[String]) {
-    for l in lines {
-        crate::stderr::line(l);
-    }
 }
 
 /// Format of stderr diagnostics.
@@ -137,7 +117,7 @@ pub fn trace_line(line: &str) {
         if let Some(w) = why {
             v["why"] = w.into();
         }
-        write_or_keep(v.to_string());
+        crate::stderr::line(&v.to_string());
         return;
     }
     let line = match why {
@@ -150,19 +130,5 @@ pub fn trace_line(line: &str) {
         2 => format!("[{}] {line}", std::thread::current().name().unwrap_or("thread")),
         _ => line,
     };
-    write_or_keep(line);
-}
-
-/// A finished trace line: kept back while [`captured`] runs, else written.
-fn write_or_keep(line: String) {
-    let kept = CAPTURE.with(|c| match c.borrow_mut().as_mut() {
-        Some(v) => {
-            v.push(line.clone());
-            true
-        }
-        None => false,
-    });
-    if !kept {
-        crate::stderr::line(&line);
-    }
+    crate::stderr::line(&line);
 }

@@ -205,3 +205,8 @@ pub fn pipe_size(fd: &Fd) -> std::result::Result<i32, Errno> {
     let res = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETPIPE_SZ);
     traced(res, || format!("fcntl({}, F_GETPIPE_SZ)", fd.0), |n| n.to_string())
 }
+
+/// Whether standard output is a terminal (isatty), not narrated.
+pub fn stdout_is_tty() -> bool {
+    nix::unistd::isatty(std::io::stdout()).unwrap_or(false)
+}

@@ -113,7 +113,8 @@ extern "C" {
 }
 
 /// gethostbyname2_r(name, af): the course's `struct hostent` (official
-/// name and aliases; getaddrinfo does not report aliases).
+/// name and aliases; getaddrinfo does not report aliases). Narrated like
+/// getaddrinfo: the resolver's own sockets (nscd, DNS) are behind it.
 pub fn gethostbyname2(name: &str, af: libc::c_int) -> Option<(String, Vec<String>)> {
     let cname = std::ffi::CString::new(name).ok()?;
     let mut buf = vec![0u8; 16 * 1024];
@@ -135,25 +136,46 @@ pub fn gethostbyname2(name: &str, af: libc::c_int) -> Option<(String, Vec<String
                 &mut h_errno,
             )
         };
+        let found = (rc == 0 && !result.is_null()).then(|| {
+            // SAFETY: on success h_name is a NUL-terminated string and
+            // h_aliases a NULL-terminated array of them, all inside buf.
+            unsafe {
+                let official = CStr::from_ptr(he.h_name).to_string_lossy().into_owned();
+                let mut aliases = Vec::new();
+                let mut p = he.h_aliases;
+                while !p.is_null() && !(*p).is_null() {
+                    aliases.push(CStr::from_ptr(*p).to_string_lossy().into_owned());
+                    p = p.add(1);
+                }
+                (official, aliases)
+            }
+        });
+        if tracing_syscalls() {
+            let call = format!("gethostbyname2_r(\"{name}\", {}, buflen {})", family_text(af), buf.len());
+            trace_line(&match &found {
+                Some((official, aliases)) => format!("{call} = 0 (h_name \"{official}\", {} aliases)", aliases.len()),
+                // the result is an errno value (ERANGE: buf too small);
+                // a name not found is 0 with a NULL result and h_errno set
+                None if rc != 0 => format!("{call} = {rc} {:?}", nix::errno::Errno::from_raw(rc)),
+                None => format!("{call} = 0 (NULL, h_errno {})", h_errno_name(h_errno)),
+            });
+        }
         if rc == libc::ERANGE && buf.len() < 1 << 20 {
             buf.resize(buf.len() * 4, 0);
             continue;
         }
-        if rc != 0 || result.is_null() {
-            return None;
-        }
-        // SAFETY: on success h_name is a NUL-terminated string and
-        // h_aliases a NULL-terminated array of them, all inside buf.
-        unsafe {
-            let official = CStr::from_ptr(he.h_name).to_string_lossy().into_owned();
-            let mut aliases = Vec::new();
-            let mut p = he.h_aliases;
-            while !p.is_null() && !(*p).is_null() {
-                aliases.push(CStr::from_ptr(*p).to_string_lossy().into_owned());
-                p = p.add(1);
-            }
-            return Some((official, aliases));
-        }
+        return found;
+    }
+}
+
+/// The h_errno constants of netdb.h.
+fn h_errno_name(h: libc::c_int) -> &'static str {
+    match h {
+        1 => "HOST_NOT_FOUND",
+        2 => "TRY_AGAIN",
+        3 => "NO_RECOVERY",
+        4 => "NO_DATA",
+        _ => "?",
     }
 }
 

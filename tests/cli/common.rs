@@ -508,6 +508,77 @@ pub fn children_of(pid: u32) -> Vec<ProcStat> {
         .unwrap_or_default()
 }
 
+/// Poll `cond` every 10 ms for at most `secs` seconds: whether it came
+/// true (the caller asserts what it was waiting for).
+pub fn eventually(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// One TCP socket as /proc/net/tcp and /proc/net/tcp6 list it (this
+/// network namespace, every process).
+#[derive(Clone, Copy, Debug)]
+pub struct TcpSocket {
+    pub local_port: u16,
+    pub remote_port: u16,
+    /// the kernel's TCP state (0x01 ESTABLISHED, 0x0A LISTEN, …)
+    pub state: u8,
+    /// bytes sent and not acknowledged yet
+    pub tx_queue: u64,
+    /// bytes received and not read by the process; for a listening socket,
+    /// the connections waiting in its accept queue
+    pub rx_queue: u64,
+}
+
+const TCP_LISTEN: u8 = 0x0a;
+
+pub fn tcp_sockets() -> Vec<TcpSocket> {
+    let hex = |s: &str| u64::from_str_radix(s, 16).ok();
+    let port = |addr: &str| addr.rsplit_once(':').and_then(|(_, p)| hex(p)).map(|p| p as u16);
+    let mut v = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else { continue };
+        // "sl local_address rem_address st tx_queue:rx_queue …"
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let parsed = (|| {
+                let (tx, rx) = f.get(4)?.split_once(':')?;
+                Some(TcpSocket {
+                    local_port: port(f.get(1)?)?,
+                    remote_port: port(f.get(2)?)?,
+                    state: hex(f.get(3)?)? as u8,
+                    tx_queue: hex(tx)?,
+                    rx_queue: hex(rx)?,
+                })
+            })();
+            v.extend(parsed);
+        }
+    }
+    v
+}
+
+/// How many connections wait in the accept queue of the listener on
+/// `port`: their handshake is done, the server has not accepted them.
+pub fn accept_queue(port: u16) -> Option<u64> {
+    tcp_sockets().into_iter().find(|s| s.state == TCP_LISTEN && s.local_port == port).map(|s| s.rx_queue)
+}
+
+/// The socket of the connection from `local_port` to `remote_port` (on
+/// loopback both ends are listed: pick the end by its local port).
+pub fn tcp_socket(local_port: u16, remote_port: u16) -> Option<TcpSocket> {
+    tcp_sockets()
+        .into_iter()
+        .find(|s| s.state != TCP_LISTEN && s.local_port == local_port && s.remote_port == remote_port)
+}
+
 /// Start `cmd`, read one byte of its stdout and close the pipe: a command
 /// whose output never ends (a device, an endless stdin) must then stop by
 /// itself, as `cat` does, with exit 0 and no panic, within 10 s.

@@ -103,9 +103,8 @@ const CASES: &[(&[&str], i32)] = &[
     // echo-client
     (&["echo-client"], 2),
     (&["echo-client", "127.0.0.1"], 2),
-    (&["echo-client", "0x7f.1", "9"], 2),
     (&["echo-client", "-m", "x", "--size", "100", "127.0.0.1", "9"], 2),
-    (&["echo-server", "--bind", "0x7f000001", "0"], 2),
+    (&["echo-server", "--bind", "1.2.3.999", "0"], 2),
     (&["echo-client", "127.0.0.1", "65536"], 2),
     (&["echo-client", "127.0.0.1", "0"], 2),
     (&["echo-client", "127.0.0.1", "http"], 2),
@@ -271,4 +270,30 @@ fn messages_name_the_actual_problem() {
         "{}",
         stderr(&o)
     );
+}
+
+/// The loose IPv4 forms the C library's getaddrinfo takes (`getent hosts
+/// 127.1`) are taken, read as inet_aton reads them, with a note that says
+/// how (SPEC §1 Addresses).
+#[test]
+fn loose_ipv4_forms_are_read_as_getaddrinfo_reads_them_with_a_note() {
+    let s = Server::start(&["echo-server", "--bind", "127.0.0.1", "0"]);
+    for host in ["127.1", "0x7f.1", "2130706433"] {
+        let o = run(&["--json", "echo-client", "-m", "hi", host, &s.port.to_string()], b"");
+        assert_exit(&o, 0);
+        let evs = events(&o);
+        let note = evs.iter().find_map(|e| match e {
+            Ev::Shared(SharedEv::Note { message }) => Some(message.clone()),
+            _ => None,
+        });
+        assert!(note.is_some_and(|n| n.contains("is 127.0.0.1") && n.contains("inet_pton would refuse")), "{evs:?}");
+        assert!(evs.iter().any(|e| matches!(e, Ev::Shared(SharedEv::Echo { data, .. }) if data == "hi")), "{evs:?}");
+    }
+    s.stop();
+    let o = run(&["resolve", "127.1"], b"");
+    assert_exit(&o, 0);
+    assert!(stdout(&o).lines().any(|l| l.starts_with("note: '127.1' is 127.0.0.1")), "{}", stdout(&o));
+    // and a form inet_aton refuses is still bad input
+    let o = run(&["echo-client", "-m", "x", "127.0.0.256", "9"], b"");
+    assert_exit(&o, 2);
 }

@@ -5,7 +5,7 @@
 //! bounded in count and time; real processes on 127.0.0.1, port 0.
 
 use crate::common::*;
-use crate::echo::MODELS;
+use crate::models::{for_each_model, for_models, models};
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -71,7 +71,7 @@ fn echo_until(addr: SocketAddr, deadline: Instant) {
 #[test]
 fn emfile_flood_backs_off_and_recovers() {
     let _serial = exclusive();
-    for m in MODELS {
+    for_each_model(|m| {
         let mut cmd = server_cmd(m, &[]);
         // SAFETY: setrlimit is async-signal-safe; runs in the child before exec.
         unsafe {
@@ -86,7 +86,7 @@ fn emfile_flood_backs_off_and_recovers() {
         let s = Server::start_cmd(&mut cmd);
         let flood: Vec<TcpStream> = (0..80).filter_map(|_| TcpStream::connect(s.addr()).ok()).collect();
         assert!(flood.len() >= 60, "{m}: could not open the flood");
-        if !matches!(*m, "iterative" | "fork") {
+        if !matches!(m, "iterative" | "fork") {
             // these run out of descriptors and say so
             s.wait_for(
                 "rejected (out of descriptors)",
@@ -97,6 +97,7 @@ fn emfile_flood_backs_off_and_recovers() {
         // saturated: CPU over one second stays under 5 %
         let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as u64;
         let t0 = cpu_ticks(s.pid);
+        // the measurement: CPU used over one second of saturation
         std::thread::sleep(Duration::from_secs(1));
         let used = cpu_ticks(s.pid) - t0;
         assert!(used * 100 < 5 * hz, "{m}: {used} ticks of CPU in 1 s while out of descriptors (busy loop?)");
@@ -111,19 +112,19 @@ fn emfile_flood_backs_off_and_recovers() {
         );
         assert!(!s.stderr().contains("panicked"));
         s.stop();
-    }
+    });
 }
 
 #[test]
 fn ten_thousand_connections_leave_no_fds_behind() {
     let _serial = exclusive();
-    for m in MODELS {
+    for_each_model(|m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         // settle: the first connection allocates nothing persistent
         echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
         s.wait_count("closed", 1, 10, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
         let before = fd_count(s.pid);
-        let conns = if *m == "iterative" { "1" } else { "8" };
+        let conns = if m == "iterative" { "1" } else { "8" };
         let o = run(
             &[
                 "--json",
@@ -142,14 +143,14 @@ fn ten_thousand_connections_leave_no_fds_behind() {
         );
         assert_exit(&o, 0);
         s.wait_count("closed", 10_001, 60, |e| matches!(e, Ev::EchoServer(ServerEv::Closed { .. })));
-        if *m == "fork" {
+        if m == "fork" {
             s.wait_count("reaped", 10_001, 60, |e| matches!(e, Ev::Shared(SharedEv::Reaped { .. })));
         }
         let after = fd_count(s.pid);
         eprintln!("FIGURE fds {m}: {before} descriptors before, {after} after 10,000 connections");
         assert_eq!(after, before, "{m}: descriptors leaked after 10,000 connections");
         s.stop();
-    }
+    });
 }
 
 #[test]
@@ -172,10 +173,12 @@ fn fork_thousand_connections_no_zombies() {
     );
     assert_exit(&o, 0);
     s.wait_count("reaped", 1000, 30, |e| matches!(e, Ev::Shared(SharedEv::Reaped { .. })));
-    std::thread::sleep(Duration::from_secs(1));
+    // every child reaped: /proc lists none of them once the kernel has
+    // released them (bounded: 10 s; a zombie would stay)
+    let gone = eventually(10, || children_of(s.pid).is_empty());
     let zombies = children_of(s.pid).iter().filter(|c| c.state == 'Z').count();
     eprintln!(
-        "FIGURE zombies fork: 1,000 connections 50 at a time, {zombies} zombies and {} children 1 s later",
+        "FIGURE zombies fork: 1,000 connections 50 at a time, {zombies} zombies and {} children after the last reaped (all gone: {gone})",
         children_of(s.pid).len()
     );
     assert_eq!(zombies, 0);
@@ -201,12 +204,12 @@ fn storm(pid: u32, sig: Signal, stop: std::sync::Arc<std::sync::atomic::AtomicBo
 #[test]
 fn signal_storms_lose_nothing() {
     let _serial = exclusive();
-    for m in MODELS {
+    for_each_model(|m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
-        let sig = if *m == "fork" { Signal::SIGCHLD } else { Signal::SIGUSR1 };
+        let sig = if m == "fork" { Signal::SIGCHLD } else { Signal::SIGUSR1 };
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let h = storm(s.pid, sig, stop.clone());
-        let conns = if *m == "iterative" { "1" } else { "4" };
+        let conns = if m == "iterative" { "1" } else { "4" };
         let o = run(
             &[
                 "--json",
@@ -232,7 +235,7 @@ fn signal_storms_lose_nothing() {
         eprintln!("FIGURE storm {m}: {sent} x {sig} during 3,000 verified requests + a 1 MiB echo: 0 bytes lost, server alive");
         assert!(!s.stderr().contains("panicked"), "{m}");
         s.stop();
-    }
+    });
 }
 
 /// Open /dev/null onto every descriptor 3..=1029 in the child before exec.
@@ -331,7 +334,7 @@ fn select_refused_connections_do_not_count_toward_max_conns() {
 #[test]
 fn never_reading_client_costs_little_memory_and_loses_nothing() {
     let _serial = exclusive();
-    for m in MODELS.iter().filter(|m| **m != "iterative") {
+    for_models(models().filter(|m| *m != "iterative"), |m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
         let rss0 = rss_kb(s.pid);
@@ -363,13 +366,13 @@ fn never_reading_client_costs_little_memory_and_loses_nothing() {
         hog.read_to_end(&mut back).unwrap();
         assert!(back.len() == sent && back[..] == data[..sent], "{m}: {} of {sent} bytes came back", back.len());
         s.stop();
-    }
+    });
 }
 
 #[test]
 fn hundred_megabytes_through_4k_buffers() {
     let _serial = exclusive();
-    for m in MODELS {
+    for_each_model(|m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         let fd = netlab::sys::socket(nix::sys::socket::AddressFamily::Inet, nix::sys::socket::SockType::Stream, false)
             .unwrap();
@@ -418,7 +421,7 @@ fn hundred_megabytes_through_4k_buffers() {
         assert_eq!(got, TOTAL, "{m}");
         eprintln!("FIGURE 4k-buffers {m}: 100 MiB through SO_SNDBUF/SO_RCVBUF 4096, every byte compared: equal");
         s.stop();
-    }
+    });
 }
 
 fn rst_client(addr: SocketAddr, n: usize) {
@@ -434,7 +437,7 @@ fn rst_client(addr: SocketAddr, n: usize) {
 #[test]
 fn hundred_resets_are_never_fatal() {
     let _serial = exclusive();
-    for m in MODELS {
+    for_each_model(|m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         let addr = s.addr();
         for batch in 0..10 {
@@ -453,7 +456,7 @@ fn hundred_resets_are_never_fatal() {
         assert!(resets > 0, "{m}: no connection was reported as reset");
         eprintln!("FIGURE resets {m}: 100 RST clients, {resets} reported as reset, the next echo exact");
         s.stop();
-    }
+    });
 }
 
 #[test]
@@ -474,7 +477,8 @@ fn max_clients_caps_children_and_threads_under_a_flood() {
                     let mut b = vec![0u8; 100];
                     c.read_exact(&mut b).unwrap();
                     assert_eq!(b, d);
-                    // hold the slot a little so the cap is exercised
+                    // a slow client on purpose: it holds its slot a little
+                    // so the cap is exercised
                     std::thread::sleep(Duration::from_millis(20));
                     done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 })
@@ -485,6 +489,7 @@ fn max_clients_caps_children_and_threads_under_a_flood() {
         while done.load(std::sync::atomic::Ordering::SeqCst) < 200 && Instant::now() < deadline {
             let n = if m == "fork" { children_of(s.pid).len() } else { threads_of(s.pid).saturating_sub(1) };
             max_seen = max_seen.max(n);
+            // the sampling interval of a bounded sampler
             std::thread::sleep(Duration::from_millis(5));
         }
         hs.into_iter().for_each(|h| h.join().unwrap());
@@ -543,7 +548,7 @@ fn time_wait_rebind_needs_reuseaddr() {
 #[test]
 fn closed_stdout_never_crashes_a_server() {
     use std::process::Stdio;
-    for args in MODELS.iter().map(|m| vec!["echo-server", "--model", m, "--bind", "127.0.0.1", "0"]).chain([vec![
+    for args in models().map(|m| vec!["echo-server", "--model", m, "--bind", "127.0.0.1", "0"]).chain([vec![
         "udp",
         "server",
         "--bind",
@@ -791,11 +796,12 @@ fn signals_are_seen_while_busy_with_idle_timeout() {
 #[test]
 fn no_busy_loop_once_max_conns_is_reached() {
     let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as u64;
-    for m in MODELS {
+    for_each_model(|m| {
         let s = Server::start_cmd(&mut server_cmd(m, &["--max-conns", "1"]));
         let mut c = connect(s.addr());
         echo_on(&mut c, b"x");
         let t0 = cpu_ticks(s.pid);
+        // the measurement: CPU used over one second with an idle client
         std::thread::sleep(Duration::from_secs(1));
         let used = cpu_ticks(s.pid) - t0;
         assert!(used * 100 < 20 * hz, "{m}: {used} ticks of CPU in 1 s with one idle client (busy loop?)");
@@ -804,5 +810,5 @@ fn no_busy_loop_once_max_conns_is_reached() {
         drop(c);
         let mut s = s;
         assert_eq!(s.wait_exit(10), Some(0), "{m}: exit once the --max-conns client is done");
-    }
+    });
 }

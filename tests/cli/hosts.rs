@@ -4,7 +4,7 @@
 //! iproute2 (`.ci/run` installs it); elsewhere each test says SKIPPED.
 
 use crate::common::*;
-use crate::echo::MODELS;
+use crate::models::for_each_model;
 use crate::require_netns;
 use std::net::SocketAddr;
 
@@ -53,7 +53,7 @@ fn echo_across_a_veth_link_every_model() {
     let _serial = exclusive();
     require_netns!("echo_across_a_veth_link_every_model");
     let l = link();
-    for m in MODELS {
+    for_each_model(|m| {
         let s = server_in(&l.a, &["echo-server", "--model", m, "--bind", &l.a_ip, "0"]);
         let addr: SocketAddr = format!("{}:{}", l.a_ip, s.port).parse().unwrap();
         // the client runs in namespace b: a different host
@@ -67,7 +67,7 @@ fn echo_across_a_veth_link_every_model() {
         let Ev::EchoServer(ServerEv::Accepted { peer, .. }) = ev else { unreachable!() };
         assert!(peer.starts_with(&format!("{}:", l.b_ip)), "{m}: peer {peer} is not host b");
         s.stop();
-    }
+    });
 }
 
 #[test]

@@ -3,19 +3,29 @@
 mod common;
 mod course_trace;
 
+mod models;
+mod peers;
+
 mod byteorder;
 mod demo;
-mod echo;
+mod echo_client;
 mod errors;
 mod faults;
 mod fileio;
+mod fork_model;
 mod generated;
 mod golden;
 mod hosts;
+mod load_mode;
 mod output;
 mod pipe;
 mod process;
 mod resolve;
+mod server_conformance;
+mod server_limits;
+mod server_trace;
 mod signal;
 mod sockopt;
+mod strace;
+mod trace_vs_strace;
 mod udp;

@@ -51,9 +51,34 @@ fn control_characters_in_user_text_stay_escaped() {
     let fd0 = stdout(&o).lines().find(|l| l.starts_with("fd 0")).map(str::to_string);
     assert!(fd0.as_deref().is_some_and(|l| l.ends_with("in\\nfile")), "{}", stdout(&o));
     let s = Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    // piped, an echo comes out as it came back, byte for byte (`| od -c`)
     let o = run(&["echo-client", "-m", "a\nb\u{1b}[31m", "127.0.0.1", &s.port.to_string()], b"");
     assert_exit(&o, 0);
-    assert_eq!(stdout(&o), "Message from server: a\\nb\\u{1b}[31m\n");
+    assert_eq!(o.stdout, b"Message from server: a\nb\x1b[31m\n");
+    // on a terminal, its control characters are shown escaped, as ls shows
+    // a name's: no echo can drive the terminal
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let mut cmd = netlab();
+    cmd.args(["echo-client", "-m", "a\tb\u{1b}[31m", "127.0.0.1", &s.port.to_string()]);
+    cmd.stdout(std::process::Stdio::from(pty.slave)).stderr(std::process::Stdio::null());
+    let status = cmd.status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mut shown = Vec::new();
+    let mut master = std::fs::File::from(pty.master);
+    let mut buf = [0u8; 256];
+    // bounded: what the client wrote is already in the terminal's buffer
+    for _ in 0..10 {
+        let mut p = [nix::poll::PollFd::new(std::os::fd::AsFd::as_fd(&master), nix::poll::PollFlags::POLLIN)];
+        if nix::poll::poll(&mut p, nix::poll::PollTimeout::from(200u16)).unwrap_or(0) == 0 {
+            break;
+        }
+        match std::io::Read::read(&mut master, &mut buf) {
+            Ok(n) if n > 0 => shown.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    let shown = String::from_utf8_lossy(&shown);
+    assert!(shown.starts_with("Message from server: a\\tb\\u{1b}[31m"), "{shown:?}");
     s.stop();
 }
 

@@ -177,10 +177,15 @@ fn step_sockopt() -> StepResult {
 }
 
 /// A netlab server started as a child process (this same binary) on a
-/// free loopback port; killed if it is still running when dropped.
+/// free loopback port; killed if it is still running when dropped. Under
+/// `--trace` the server is traced too, and its lines are relayed to this
+/// stderr marked `[pid N]`, as a forked child's are: the trace of the demo
+/// shows both ends of every connection.
 struct Child {
     proc: std::process::Child,
     port: u16,
+    /// Says (by closing) that every line of the server's stderr was relayed.
+    relayed: Option<std::sync::mpsc::Receiver<()>>,
 }
 
 impl Child {
@@ -188,14 +193,38 @@ impl Child {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
         let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
-        let mut proc = Command::new(exe)
-            .arg("--json")
+        let traced = crate::logging::tracing_syscalls();
+        let mut cmd = Command::new(exe);
+        cmd.arg("--json");
+        if traced {
+            cmd.arg("--trace");
+            if crate::logging::json_logs() {
+                cmd.args(["--log-format", "json"]);
+            }
+        }
+        let mut proc = cmd
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if traced { Stdio::piped() } else { Stdio::null() })
             .spawn()
             .map_err(|e| format!("start {}: {e}", args[0]))?;
+        let relayed = proc.stderr.take().map(|stderr| {
+            let (pid, json) = (proc.id(), crate::logging::json_logs());
+            let (done, relayed) = std::sync::mpsc::channel::<()>();
+            std::thread::spawn(move || {
+                let _done = done;
+                for line in std::io::BufReader::new(stderr).lines().map_while(|l| l.ok()) {
+                    // JSON lines carry their pid; a forked child's are marked already
+                    if json || line.starts_with("[pid ") {
+                        crate::stderr::line(&line);
+                    } else {
+                        crate::stderr::line(&format!("[pid {pid}] {line}"));
+                    }
+                }
+            });
+            relayed
+        });
         let stdout = proc.stdout.take().ok_or("no stdout")?;
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -205,7 +234,7 @@ impl Child {
                 }
             }
         });
-        let mut child = Child { proc, port: 0 };
+        let mut child = Child { proc, port: 0, relayed };
         child.port =
             rx.recv_timeout(std::time::Duration::from_secs(10)).map_err(|_| "the server did not start listening")?;
         Ok(child)
@@ -232,6 +261,11 @@ impl Drop for Child {
         if let Ok(None) = self.proc.try_wait() {
             let _ = self.proc.kill();
             let _ = self.proc.wait();
+        }
+        // the server's last trace lines before the demo's next step (bounded:
+        // a descendant still holding the pipe does not hold the demo)
+        if let Some(relayed) = self.relayed.take() {
+            let _ = relayed.recv_timeout(std::time::Duration::from_secs(5));
         }
     }
 }

@@ -76,7 +76,7 @@ pub const DOCS: Docs = Docs {
 pub struct Args {
     #[command(flatten)]
     pub family: net::FamilyArgs,
-    /// Send TEXT and print its echo as it came back, byte for byte (repeatable; any bytes, not only UTF-8)
+    /// Send TEXT and print its echo as it came back, byte for byte (on a terminal with control characters escaped; repeatable; any bytes, not only UTF-8)
     #[arg(long = "message", short = 'm', value_name = "TEXT")]
     pub messages: Vec<OsString>,
     /// The I/O split: a forked child writes, the parent reads

@@ -74,7 +74,7 @@ impl Verifier {
     }
 
     /// The `summary` event of the run so far.
-    pub fn summary(&self, out: &Out, t0: Instant) {
+    fn summary(&self, out: &Out, t0: Instant) {
         out.emit_note(&Shared::Summary(Summary::Stream {
             bytes_sent: self.sent,
             bytes_received: self.received,
@@ -91,9 +91,13 @@ impl Verifier {
         if verified {
             return Ok(());
         }
-        Err(Error::verify(match self.mismatch_at {
-            Some(at) => format!("the echo differs from what was sent, first at byte {at}"),
-            None => format!("sent {} bytes, {} came back", self.sent, self.received),
-        }))
+        match self.mismatch_at {
+            Some(at) => Err(Error::verify(format!("the echo differs from what was sent, first at byte {at}"))),
+            // short, every byte right: the modes finish only at the
+            // server's EOF, so it closed before echoing everything (said as
+            // when its EOF comes before stdin is all sent: which of the two
+            // happens is a race, the message must not depend on it)
+            None => Err(ended_early("closed", self.received, self.sent, None)),
+        }
     }
 }

@@ -52,6 +52,14 @@ pub struct Args {
     pub queries: Vec<String>,
 }
 
+/// A lookup: started, to start when its turn comes (--trace), or an
+/// argument that is no name or address.
+enum Pending {
+    Started(mpsc::Receiver<Answer>),
+    Later(Host),
+    Invalid(String),
+}
+
 /// What one lookup produced.
 enum Answer {
     Forward(Vec<Event>),
@@ -83,42 +91,53 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
     if let [(_, Err(why))] = plan.as_slice() {
         return Err(Error::usage(why.clone()));
     }
-    // Every lookup on its own thread, all at once; each is bounded by the
-    // timeout and abandoned (not waited for) when it runs over.
-    let deadline = Instant::now() + args.timeout;
-    let pending: Vec<(String, std::result::Result<mpsc::Receiver<(Answer, Vec<String>)>, String>)> = plan
+    // Every lookup on its own thread, bounded by the timeout and abandoned
+    // (not waited for) when it runs over. Without --trace they all start at
+    // once; with it each starts when the one before it has ended, so that
+    // the narration comes in the order of the arguments, whatever order
+    // the lookups would end in.
+    let start = |q: &String, host: Host| -> mpsc::Receiver<Answer> {
+        let (tx, rx) = mpsc::channel();
+        let query = q.clone();
+        let spawned = std::thread::Builder::new().name(format!("resolve {q}")).spawn(move || {
+            let _ = tx.send(lookup(&query, &host, family));
+        });
+        if spawned.is_err() {
+            // Without a thread the receiver reports a failure below.
+            tracing::warn!("could not start a lookup thread for {q}");
+        }
+        rx
+    };
+    let one_by_one = crate::logging::tracing_syscalls();
+    let mut deadline = Instant::now() + args.timeout;
+    let pending: Vec<(String, Pending)> = plan
         .into_iter()
         .map(|(q, host)| {
-            let host = match host {
-                Ok(h) => h,
-                Err(why) => return (q.clone(), Err(why)),
+            let pending = match host {
+                Err(why) => Pending::Invalid(why),
+                Ok(h) if one_by_one => Pending::Later(h),
+                Ok(h) => Pending::Started(start(q, h)),
             };
-            let (tx, rx) = mpsc::channel();
-            let query = q.clone();
-            let spawned = std::thread::Builder::new().name(format!("resolve {q}")).spawn(move || {
-                // its trace lines are written in the order of the
-                // arguments, not in the order the lookups end
-                let _ = tx.send(crate::logging::captured(|| lookup(&query, &host, family)));
-            });
-            if spawned.is_err() {
-                // Without a thread the receiver reports a failure below.
-                tracing::warn!("could not start a lookup thread for {q}");
-            }
-            (q.clone(), Ok(rx))
+            (q.clone(), pending)
         })
         .collect();
     let (mut failed, mut invalid, mut records) = (Vec::new(), 0usize, 0usize);
-    for (q, rx) in pending {
+    for (q, p) in pending {
+        let rx = match p {
+            Pending::Invalid(why) => Err(why),
+            Pending::Started(rx) => Ok(rx),
+            Pending::Later(h) => {
+                deadline = Instant::now() + args.timeout;
+                Ok(start(&q, h))
+            }
+        };
         let left = deadline.saturating_duration_since(Instant::now());
         let answer = match rx.map(|rx| rx.recv_timeout(left)) {
             Err(why) => {
                 invalid += 1;
                 Answer::Failed { message: why, code: Some("invalid".into()) }
             }
-            Ok(Ok((a, lines))) => {
-                crate::logging::replay(&lines);
-                a
-            }
+            Ok(Ok(a)) => a,
             Ok(Err(mpsc::RecvTimeoutError::Timeout)) => Answer::Failed {
                 message: format!(
                     "no answer within {} s: the name server did not reply (a resolver left to itself would end with EAI_AGAIN, \"Temporary failure in name resolution\")",

@@ -1,0 +1,241 @@
+//! `--trace` against strace: every network system call that `strace -f -e
+//! trace=%network` sees the command make, netlab narrates, call for call,
+//! for every command and every echo-server model. Each case runs once under
+//! `strace -ff -qq -s 64 -e trace=%network,%process,write -o FILE` with
+//! `--trace`, its client or server played alongside, and the two accounts
+//! are compared by `strace::compare`.
+//!
+//! The rules of the comparison are written in `strace.rs` (which calls are
+//! compared, how processes and threads are told apart, and how the C
+//! library's own calls inside getaddrinfo and its kin are accounted for).
+//! Needs strace and permission to ptrace; without either it says SKIPPED.
+
+use crate::common::*;
+use crate::models::models;
+use crate::strace::{compare, read_strace};
+use std::io::{BufRead, Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One command to run under strace; `drive` gets the port of its
+/// `listening` line (servers) and plays the client.
+struct Case {
+    name: String,
+    args: Vec<String>,
+    stdin: &'static [u8],
+    drive: Option<Box<dyn FnOnce(u16) + Send>>,
+    /// a server the command talks to (untraced), stopped after it
+    peer: Option<Server>,
+}
+
+fn case(name: &str, args: &[&str]) -> Case {
+    Case { name: name.into(), args: args.iter().map(|a| a.to_string()).collect(), stdin: b"", drive: None, peer: None }
+}
+
+/// SIGKILL `pid` and its descendants.
+fn kill_tree(pid: u32) {
+    for c in children_of(pid) {
+        kill_tree(c.pid);
+    }
+    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGKILL);
+}
+
+/// Run a case under strace; Ok(calls compared) or Err(why).
+fn run_case(c: Case) -> Result<usize, String> {
+    let dir = TempDir::new("strace");
+    let mut child = Command::new("strace")
+        .args(["-ff", "-qq", "-s", "64", "-e", "trace=%network,%process,write", "-o", &dir.path("st")])
+        .arg(bin())
+        .arg("--trace")
+        .args(&c.args)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("spawn strace: {e}"))?;
+    let mut sin = child.stdin.take().ok_or("stdin")?;
+    let input = c.stdin;
+    let feeder = std::thread::spawn(move || {
+        let _ = sin.write_all(input);
+    });
+    let (tx, rx) = std::sync::mpsc::channel::<u16>();
+    let stdout = child.stdout.take().ok_or("stdout")?;
+    let out_reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(Ev::Shared(SharedEv::Listening { port, .. })) = serde_json::from_str::<Ev>(&line) {
+                let _ = tx.send(port);
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let mut stderr = child.stderr.take().ok_or("stderr")?;
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let driven = c.drive.map(|drive| {
+        let port = rx.recv_timeout(Duration::from_secs(20)).map_err(|_| "no listening line within 20 s".to_string())?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drive(port)))
+            .map_err(|_| "the client side failed (its panic is above)".to_string())
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            break Some(st);
+        }
+        if Instant::now() > deadline {
+            kill_tree(child.id());
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let _ = feeder.join();
+    let out = out_reader.join().unwrap_or_default();
+    let err = err_reader.join().unwrap_or_default();
+    drop(c.peer);
+    let status = status.ok_or_else(|| format!("still running after 30 s; stderr:\n{err}"))?;
+    if let Some(Err(why)) = driven {
+        return Err(format!("{why}; stderr:\n{err}"));
+    }
+    if status.code() != Some(0) {
+        return Err(format!("exit {status:?}\nstdout:\n{out}\nstderr:\n{err}"));
+    }
+    if err.contains("ptrace") && err.contains("strace:") {
+        return Err(format!("strace could not attach: {err}"));
+    }
+    let st = read_strace(&dir.0)?;
+    compare(&err, &st).map_err(|why| format!("{why}--- the narration (stderr):\n{err}"))
+}
+
+/// Why strace cannot be used here, if it cannot.
+fn strace_unusable() -> Option<String> {
+    match Command::new("strace").args(["-f", "-qq", "-o", "/dev/null", "true"]).output() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("strace not installed (.ci/run installs it)".into()),
+        Err(e) => Some(format!("strace does not run: {e}")),
+        Ok(o) if !o.status.success() => Some(format!(
+            "strace cannot trace here (no ptrace permission?): {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Ok(_) => None,
+    }
+}
+
+/// Server cases: `--max-conns 1` (or one datagram) ends them by themselves.
+fn server_cases() -> Vec<Case> {
+    let mut v: Vec<Case> = models()
+        .map(|m| {
+            let mut c = case(
+                &format!("echo-server --model {m}"),
+                &["--json", "echo-server", "--model", m, "--bind", "127.0.0.1", "--max-conns", "1", "0"],
+            );
+            c.drive = Some(Box::new(move |port| {
+                let data = b"narrated, call for call".to_vec();
+                assert_eq!(echo_through(std::net::SocketAddr::from(([127, 0, 0, 1], port)), &data), data);
+            }));
+            c
+        })
+        .collect();
+    let mut udp = case("udp server", &["--json", "udp", "server", "--bind", "127.0.0.1", "--max-datagrams", "1", "0"]);
+    udp.drive = Some(Box::new(|port| {
+        let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        u.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        u.send_to(b"ping", ("127.0.0.1", port)).unwrap();
+        let mut b = [0u8; 8];
+        assert_eq!(u.recv_from(&mut b).unwrap().0, 4);
+    }));
+    v.push(udp);
+    v
+}
+
+/// Client cases, each against a server of its own (untraced).
+fn client_cases() -> Vec<Case> {
+    let echo = || Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
+    let udp = || Server::start(&["udp", "server", "--bind", "127.0.0.1", "0"]);
+    let with = |name: &str, peer: Server, args: &[&str], stdin: &'static [u8]| {
+        let port = peer.port.to_string();
+        let args: Vec<&str> = args.iter().map(|a| if *a == "PORT" { port.as_str() } else { *a }).collect();
+        let mut c = case(name, &args);
+        c.stdin = stdin;
+        c.peer = Some(peer);
+        c
+    };
+    vec![
+        with("echo-client --message (a name)", echo(), &["echo-client", "-4", "-m", "hello", "localhost", "PORT"], b""),
+        with("echo-client stream", echo(), &["echo-client", "127.0.0.1", "PORT"], b"hello\nworld\n"),
+        with("echo-client --split", echo(), &["echo-client", "--split", "127.0.0.1", "PORT"], b"hello\nworld\n"),
+        with(
+            "echo-client load mode",
+            echo(),
+            &["echo-client", "--connections", "1", "--requests", "5", "--size", "100", "127.0.0.1", "PORT"],
+            b"",
+        ),
+        with(
+            "echo-client load mode --reconnect",
+            echo(),
+            &["echo-client", "--connections", "1", "--reconnect", "--requests", "3", "127.0.0.1", "PORT"],
+            b"",
+        ),
+        with("udp client", udp(), &["udp", "client", "-m", "hello", "127.0.0.1", "PORT"], b""),
+        with("udp client --connect", udp(), &["udp", "client", "--connect", "-m", "hello", "127.0.0.1", "PORT"], b""),
+        with(
+            "udp client --count",
+            udp(),
+            &["udp", "client", "--count", "3", "--interval", "0", "127.0.0.1", "PORT"],
+            b"",
+        ),
+    ]
+}
+
+fn other_cases() -> Vec<Case> {
+    vec![
+        case("resolve an address", &["resolve", "127.0.0.1"]),
+        case("resolve localhost", &["resolve", "localhost"]),
+        case("sockopt get", &["sockopt", "get"]),
+        case("sockopt get --type udp", &["sockopt", "get", "--type", "udp"]),
+        case("sockopt set", &["sockopt", "set", "rcvbuf=100000", "nodelay=on", "linger=on:5", "rcvtimeo=1.5s"]),
+        case("fileio fds", &["fileio", "fds"]),
+        case("demo", &["demo"]),
+    ]
+}
+
+#[test]
+fn trace_narrates_every_network_call_strace_sees() {
+    const NAME: &str = "trace_narrates_every_network_call_strace_sees";
+    if let Some(why) = strace_unusable() {
+        eprintln!("SKIPPED {NAME}: {why}");
+        return;
+    }
+    // strace slows what it traces and loads the machine: one at a time
+    // with the other heavy tests, three cases at once inside
+    let _serial = exclusive();
+    let cases: Vec<Case> = [server_cases(), client_cases(), other_cases()].into_iter().flatten().collect();
+    let total = cases.len();
+    let queue = std::sync::Mutex::new(cases);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| loop {
+                let Some(c) = queue.lock().unwrap().pop() else { break };
+                let name = c.name.clone();
+                let res = run_case(c);
+                results.lock().unwrap().push((name, res));
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
+    assert_eq!(results.len(), total);
+    let mut failed = Vec::new();
+    for (name, res) in &results {
+        match res {
+            Ok(n) => eprintln!("{name}: {n} network calls, each narrated"),
+            Err(why) => failed.push(format!("=== {name}: {why}")),
+        }
+    }
+    assert!(failed.is_empty(), "{} of {total} cases differ from strace:\n{}", failed.len(), failed.join("\n"));
+}
