@@ -11,6 +11,7 @@ mod fileio;
 mod generated;
 mod golden;
 mod hosts;
+mod load;
 mod output;
 mod resolve;
 mod sockopt;
