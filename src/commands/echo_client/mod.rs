@@ -136,11 +136,10 @@ pub struct Args {
     /// Load mode: hold N extra idle connections open during the run
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000), help_heading = "Load mode")]
     pub idle: u64,
-    /// Load mode, open loop: R requests/s in all, each sent on schedule even while echoes are late
+    /// Load mode, open loop: R requests/s in all, sent on schedule; service time from the actual send
     ///
     /// Coordinated omission: a client that waits for each echo stops sending while the server
-    /// stalls, so the stall hides in a few samples. With --rate, latency counts from when each
-    /// request was due (as wrk2 does); service time from when it went out.
+    /// stalls, hiding the stall in a few samples; here latency counts from each request's due time.
     #[arg(long, value_name = "R", value_parser = values::rate, help_heading = "Load mode")]
     pub rate: Option<f64>,
     /// Load mode: N event loops (threads) share the connections [default: 1]

@@ -248,13 +248,14 @@ impl Worker {
             }
         }
         let unfinished = self.in_flight as u64;
+        // (the run ends here: the closes below are not part of it)
+        let end = Instant::now();
         // Each connection's TCP_INFO is read as it closes, for the last
         // interval and the summary.
         for i in 0..self.conns.len() {
             self.conns[i].drop_requests();
             self.close(i);
         }
-        let end = Instant::now();
         let last = self.slice(end, true);
         let stats = std::mem::replace(&mut self.stats, Stats::new(false)?);
         Ok(Outcome { stats, tcp: self.closed_tcp, unfinished, stalled, interrupted, last, end })
