@@ -32,6 +32,11 @@ const GIVE_UP_AFTER: u32 = 3;
 /// How long requests in flight at the end of --duration may take to finish.
 pub const END_GRACE: Duration = Duration::from_secs(1);
 
+/// Open loop: a loop this many requests behind (issued, not yet echoed)
+/// stops issuing. A rate no client or server can keep up with would
+/// otherwise queue requests without bound (~40 bytes each).
+const MAX_BEHIND: usize = 1 << 20;
+
 /// The longest wait: Ctrl-C is seen at least this often.
 const MAX_WAIT: Duration = Duration::from_millis(250);
 
@@ -89,6 +94,8 @@ pub struct Worker {
     in_flight: usize,
     /// closed loop: connections that failed, to start over on a new socket
     restart: Vec<usize>,
+    /// connections given up on
+    retired: usize,
     /// the last time an echo byte came or a connection was established
     last_progress: Instant,
     /// when the last request completed
@@ -139,6 +146,7 @@ impl Worker {
             closed_tcp: TcpSample::default(),
             in_flight: 0,
             restart: Vec::new(),
+            retired: 0,
             last_progress: start,
             last_done: start,
             shared,
@@ -286,14 +294,20 @@ impl Worker {
 
     /// Open loop: issue every request that is due by `now`.
     fn dispatch(&mut self, now: Instant) -> Result<()> {
-        if self.stop_asked() || self.conns.iter().all(|c| c.retired) {
-            if let Some(p) = self.plan.as_mut() {
-                p.end();
-            }
-            return Ok(());
+        let over = self.retired == self.conns.len() || self.stop_asked();
+        let Some(plan) = self.plan.as_mut() else { return Ok(()) };
+        if over {
+            plan.end();
         }
         while let Some((i, _, due)) = self.plan.as_ref().and_then(Plan::peek) {
             if due > now {
+                break;
+            }
+            if self.in_flight >= MAX_BEHIND {
+                tracing::warn!("{MAX_BEHIND} requests behind the --rate schedule: no more are issued");
+                if let Some(p) = self.plan.as_mut() {
+                    p.end();
+                }
                 break;
             }
             if let Some(p) = self.plan.as_mut() {
@@ -406,7 +420,10 @@ impl Worker {
         let c = &mut self.conns[i];
         c.failed_in_a_row += 1;
         if was != State::Open || c.failed_in_a_row >= GIVE_UP_AFTER {
-            c.retired = true;
+            if !c.retired {
+                c.retired = true;
+                self.retired += 1;
+            }
         } else if self.plan.is_none() && lost > 0 {
             self.restart.push(i);
         }
