@@ -356,7 +356,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__client)
-            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --connections --size --requests --duration --reconnect --idle --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --connections --size --requests --duration --reconnect --idle --rate --threads --interval --percentiles --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,6 +395,22 @@ _netlab() {
                     return 0
                     ;;
                 --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --percentiles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -77,6 +77,10 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l size -d 'L
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l requests -d 'Load mode: stop after N requests in all' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l duration -d 'Load mode: run for SECS seconds (default 5 when --requests is not given)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l idle -d 'Load mode: hold N extra idle connections open during the run' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l rate -d 'Load mode, open loop: R requests/s in all, sent on schedule; service time from the actual send' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l threads -d 'Load mode: N event loops (threads) share the connections [default: 1]' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l interval -d 'Load mode: a line every SECS: requests, latency, errors, TCP_INFO (rtt, cwnd, retransmits), CPU' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l percentiles -d 'Load mode: latency percentiles to report, max besides [default: 50,90,99,99.9]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'IPv4 only'
@@ -87,7 +91,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l json -d 'M
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s v -l verbose -d 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s q -l quiet -d 'Only errors on stderr'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s h -l help -d 'Print help'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s V -l version -d 'Print version'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"

@@ -10,7 +10,9 @@ use crate::text::printable;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The events several commands share.
+/// The events several commands share. (A load summary is far larger than
+/// the other events; there is one per run, so it is not boxed.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
@@ -229,6 +231,93 @@ pub fn thousandths<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S
     s.serialize_f64((v * 1000.0).round() / 1000.0)
 }
 
+/// As [`thousandths`], for a figure that may be absent (null).
+pub fn opt_thousandths<S: serde::Serializer>(v: &Option<f64>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => thousandths(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Latency percentiles in microseconds: the ones `--percentiles` asked
+/// for, in ascending order, then `max`. In JSON an object in that order,
+/// `{"p50":210,"p90":300,"p99":450,"p99.9":800,"max":1200}`; in text
+/// `p50 210 p90 300 p99 450 p99.9 800 max 1200`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Percentiles(pub Vec<(String, u64)>);
+
+impl Percentiles {
+    /// The percentiles `ps` (0 < p <= 100) of `h`, and its max; None when
+    /// the histogram is empty (no measurement, not 0).
+    pub fn of(h: &hdrhistogram::Histogram<u64>, ps: &[f64]) -> Option<Percentiles> {
+        if h.is_empty() {
+            return None;
+        }
+        let mut v: Vec<(String, u64)> = ps.iter().map(|p| (format!("p{p}"), h.value_at_quantile(p / 100.0))).collect();
+        v.push(("max".into(), h.max()));
+        Some(Percentiles(v))
+    }
+
+    /// The value of one key (`p99.9`, `max`).
+    pub fn get(&self, key: &str) -> Option<u64> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+impl fmt::Display for Percentiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (k, v)) in self.0.iter().enumerate() {
+            write!(f, "{}{k} {v}", if i > 0 { " " } else { "" })?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Percentiles {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Percentiles {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Percentiles;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of percentile names and microseconds")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> std::result::Result<Percentiles, A::Error> {
+                let mut v = Vec::new();
+                while let Some(entry) = m.next_entry::<String, u64>()? {
+                    v.push(entry);
+                }
+                Ok(Percentiles(v))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// TCP_INFO figures as text: `rtt 35 us, rttvar 12 us, cwnd 10, retransmits 0`.
+pub fn tcp_text(rtt_us: Option<u64>, rttvar_us: Option<u64>, snd_cwnd: Option<f64>, retransmits: u64) -> String {
+    match (rtt_us, rttvar_us, snd_cwnd) {
+        (Some(rtt), Some(var), Some(cwnd)) => {
+            format!("rtt {rtt} us, rttvar {var} us, cwnd {cwnd}, retransmits {retransmits}")
+        }
+        _ => format!("rtt none (no connection read), retransmits {retransmits}"),
+    }
+}
+
+fn one() -> u64 {
+    1
+}
+
 /// The `summary` event: its `kind` says which run it summarises.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -285,6 +374,48 @@ pub enum Summary {
         /// --duration plus a grace, or no progress for --timeout)
         #[serde(default)]
         unfinished: u64,
+        /// --rate: requests still queued on a connection when it failed,
+        /// besides the one counted in errors or mismatches (each failure
+        /// ends every request waiting on that connection); 0 in a closed loop
+        #[serde(default)]
+        abandoned: u64,
+        /// event loops (threads) that shared the connections (--threads)
+        #[serde(default = "one")]
+        threads: u64,
+        /// --rate: the requests per second asked for; null in a closed loop
+        #[serde(default, serialize_with = "opt_thousandths")]
+        target_rps: Option<f64>,
+        /// --rate: whether rps reached 95 % of target_rps; null in a closed loop
+        #[serde(default)]
+        rate_met: Option<bool>,
+        /// latency percentiles (--percentiles, then max) in microseconds:
+        /// from each request's intended send time under --rate, from its
+        /// send in a closed loop; null when no request completed
+        #[serde(default)]
+        latency_us: Option<Percentiles>,
+        /// --rate: the same percentiles of the service time (from the
+        /// actual send); null in a closed loop, whose latency is that time
+        #[serde(default)]
+        service_us: Option<Percentiles>,
+        /// TCP_INFO: mean smoothed round-trip time (tcpi_rtt) of the
+        /// connections, each read just before it closed, in microseconds;
+        /// null when none was read
+        #[serde(default)]
+        rtt_us: Option<u64>,
+        /// TCP_INFO: mean round-trip time variation (tcpi_rttvar), microseconds
+        #[serde(default)]
+        rttvar_us: Option<u64>,
+        /// TCP_INFO: mean congestion window in segments (tcpi_snd_cwnd)
+        #[serde(default)]
+        snd_cwnd: Option<f64>,
+        /// TCP_INFO: segments retransmitted, summed over every connection
+        /// (tcpi_total_retrans)
+        #[serde(default)]
+        retransmits: u64,
+        /// the client's CPU time (user + system, all threads) over the
+        /// run's wall time, percent: above 100 with several threads
+        #[serde(default, serialize_with = "thousandths")]
+        cpu_pct: f64,
     },
     /// udp client --count: every reply matched by sequence number.
     Udp {
@@ -408,16 +539,49 @@ impl fmt::Display for Summary {
                 errors,
                 mismatches,
                 unfinished,
-            } => write!(
-                f,
-                "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}, {size} bytes)\nlatency us: {}\nerrors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}",
-                if *reconnect { "connect-echo-close cycles" } else { "requests" },
-                if *idle > 0 { format!(" + {idle} idle") } else { String::new() },
-                match (latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us) {
-                    (Some(p50), Some(p90), Some(p99), Some(max)) => format!("p50 {p50} p90 {p90} p99 {p99} max {max}"),
-                    _ => "none (no request completed)".to_string(),
+                abandoned,
+                threads,
+                target_rps,
+                rate_met,
+                latency_us,
+                service_us,
+                rtt_us,
+                rttvar_us,
+                snd_cwnd,
+                retransmits,
+                cpu_pct,
+            } => {
+                writeln!(
+                    f,
+                    "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}{}, {size} bytes)",
+                    if *reconnect { "connect-echo-close cycles" } else { "requests" },
+                    if *idle > 0 { format!(" + {idle} idle") } else { String::new() },
+                    if *threads > 1 { format!(" on {threads} threads") } else { String::new() },
+                )?;
+                if let Some(target) = target_rps {
+                    writeln!(
+                        f,
+                        "rate: target {target}/s, achieved {rps:.0}/s ({:.1} %{}); latency counts from each request's intended send time",
+                        rps / target * 100.0,
+                        if *rate_met == Some(false) { ", BELOW 95 %" } else { "" },
+                    )?;
                 }
-            ),
+                let latency = match (latency_us, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us) {
+                    (Some(l), ..) => l.to_string(),
+                    (None, Some(p50), Some(p90), Some(p99), Some(max)) => format!("p50 {p50} p90 {p90} p99 {p99} max {max}"),
+                    _ => "none (no request completed)".to_string(),
+                };
+                writeln!(f, "latency us: {latency}")?;
+                if target_rps.is_some() {
+                    let service = service_us.as_ref().map_or("none (no request completed)".to_string(), |s| s.to_string());
+                    writeln!(f, "service us: {service}")?;
+                }
+                write!(f, "errors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}")?;
+                if *abandoned > 0 {
+                    write!(f, ", abandoned: {abandoned}")?;
+                }
+                write!(f, "\ntcp: {}; client cpu {cpu_pct:.1} %", tcp_text(*rtt_us, *rttvar_us, *snd_cwnd, *retransmits))
+            }
             Summary::Udp {
                 sent,
                 received,

@@ -295,6 +295,43 @@ pub fn rate(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Most percentiles one `--percentiles` list may name.
+const MAX_PERCENTILES: usize = 16;
+
+/// Percentiles to report, ascending, without repeats.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PercentileList(pub Vec<f64>);
+
+/// A list of percentiles, `50,90,99,99.9` (a `p` in front or a `%` after
+/// each is allowed: `p99`, `99.9%`): each above 0 and at most 100, sorted
+/// and without repeats. The maximum is always reported besides.
+pub fn percentiles(s: &str) -> Result<PercentileList, String> {
+    let mut v = Vec::new();
+    for part in s.split(',') {
+        let t = part.trim();
+        let bare = t.strip_prefix(['p', 'P']).unwrap_or(t).trim_end_matches('%');
+        match plain_number(bare) {
+            Some(p) if p > 0.0 && p <= 100.0 => v.push(p),
+            Some(_) => return Err(format!("'{t}' is not a percentile: each is above 0 and at most 100")),
+            None if t.is_empty() => {
+                return Err(format!("'{s}' has an empty entry (a comma-separated list, like 50,99,99.9)"))
+            }
+            None => return Err(format!("'{t}' is not a percentile (a comma-separated list, like 50,99,99.9)")),
+        }
+    }
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    if v.len() > MAX_PERCENTILES {
+        return Err(format!("{} percentiles is over the limit of {MAX_PERCENTILES}", v.len()));
+    }
+    Ok(PercentileList(v))
+}
+
+/// `--threads`: 1 .. 256 event loops.
+pub fn threads(s: &str) -> Result<u64, String> {
+    count_in(s, 1, 256)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,11 +437,25 @@ mod tests {
         assert!(rate("0").is_err() && rate("2000").is_ok() && rate("inf").is_err());
     }
 
+    #[test]
+    fn percentile_lists() {
+        let ok = |s: &str| percentiles(s).map(|l| l.0);
+        assert_eq!(ok("50,90,99,99.9"), Ok(vec![50.0, 90.0, 99.0, 99.9]));
+        assert_eq!(ok("p99, 50%,99,100"), Ok(vec![50.0, 99.0, 100.0]));
+        assert_eq!(ok("99.99"), Ok(vec![99.99]));
+        for bad in ["", "101", "0", "-5", "50,,99", "x", "50;99", "nan", "inf", "1e3"] {
+            assert!(percentiles(bad).is_err(), "{bad}");
+        }
+        assert!(percentiles("101").unwrap_err().contains("at most 100"));
+        let many: Vec<String> = (1..=17).map(|i| i.to_string()).collect();
+        assert!(percentiles(&many.join(",")).unwrap_err().contains("over the limit"));
+    }
+
     proptest! {
         #[test]
         fn parsers_never_panic(s in "\\PC{0,24}") {
             let _ = (secs(&s), millis(&s), micros(&s), size(&s), port(&s), count(&s), percent(&s), rate(&s));
-            let _ = (hold(&s), signal(&s), exit_code(&s));
+            let _ = (hold(&s), signal(&s), exit_code(&s), percentiles(&s));
         }
 
         #[test]

@@ -97,6 +97,7 @@ registry! {
         Demo(demo);
     events:
         EchoServer(echo_server),
+        EchoClient(echo_client),
         Udp(udp),
         Resolve(resolve),
         Sockopt(sockopt),

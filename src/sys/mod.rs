@@ -9,11 +9,11 @@
 //! |---|---|
 //! | `fd.rs` | the [`Fd`] type and close, read, write, fcntl |
 //! | `socket.rs` | socket, bind, listen, accept, connect, send/recv, shutdown, getsockname, getifaddrs |
-//! | `sockopt.rs` | setsockopt, getsockopt |
+//! | `sockopt.rs` | setsockopt, getsockopt (TCP_INFO too) |
 //! | `file.rs` | open, unlink, lseek, fstat, the umask |
-//! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl |
+//! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl, getrusage |
 //! | `signal.rs` | sigaction, kill, pipe2, signal masks |
-//! | `readiness.rs` | poll, select, epoll |
+//! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
 //!
 //! Calls made once per command (socket, bind, listen, open) return

@@ -1,5 +1,5 @@
 //! Processes and threads: fork, waitpid, _exit, pthread_create, the
-//! scheduling policy, and prctl.
+//! scheduling policy, prctl, and getrusage.
 
 use super::{failed, traced};
 use crate::logging::{trace_line, tracing_syscalls};
@@ -141,6 +141,25 @@ pub fn waitpid(pid: Pid, nohang: bool) -> std::result::Result<WaitStatus, Errno>
 pub fn die_with_parent() -> std::result::Result<(), Errno> {
     let res = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
     traced(res, || "prctl(PR_SET_PDEATHSIG, SIGKILL)".to_string(), |_| "0".into())
+}
+
+/// prctl(PR_SET_TIMERSLACK, ns): how late the kernel may wake the calling
+/// thread from a timed wait (50 us by default), to batch wake-ups.
+pub fn set_timer_slack(ns: u64) -> std::result::Result<(), Errno> {
+    let res = nix::sys::prctl::set_timerslack(ns as libc::c_ulong);
+    traced(res, || format!("prctl(PR_SET_TIMERSLACK, {ns})"), |_| "0".into())
+}
+
+/// getrusage(RUSAGE_SELF): the CPU time this process has used, user plus
+/// system, over all its threads.
+pub fn cpu_time() -> std::result::Result<std::time::Duration, Errno> {
+    use nix::sys::resource::{getrusage, UsageWho};
+    use nix::sys::time::TimeValLike;
+    let res = getrusage(UsageWho::RUSAGE_SELF).map(|u| {
+        let us = u.user_time().num_microseconds() + u.system_time().num_microseconds();
+        std::time::Duration::from_micros(us.max(0) as u64)
+    });
+    traced(res, || "getrusage(RUSAGE_SELF)".into(), |d| format!("0 (ru_utime + ru_stime = {:.3} s)", d.as_secs_f64()))
 }
 
 /// sched_getscheduler(2) for the calling thread (nix has no wrapper).

@@ -107,12 +107,20 @@ const EPOLL_FLAGS: &[(u32, &str)] = &[
     (libc::EPOLLHUP as u32, "EPOLLHUP"),
     (libc::EPOLLRDHUP as u32, "EPOLLRDHUP"),
     (libc::EPOLLEXCLUSIVE as u32, "EPOLLEXCLUSIVE"),
+    (libc::EPOLLET as u32, "EPOLLET"),
 ];
 
 /// Interest in reading.
 pub const EPOLLIN: u32 = libc::EPOLLIN as u32;
 /// Interest in writing.
 pub const EPOLLOUT: u32 = libc::EPOLLOUT as u32;
+/// Edge-triggered: one event per change of readiness, not one per wait
+/// while it lasts.
+pub const EPOLLET: u32 = libc::EPOLLET as u32;
+/// The peer shut down its writing side (a FIN came).
+pub const EPOLLRDHUP: u32 = libc::EPOLLRDHUP as u32;
+/// Hang-up or error on the descriptor (always reported).
+pub const EPOLLHUP_ERR: u32 = (libc::EPOLLHUP | libc::EPOLLERR) as u32;
 /// Wake one waiter of several, not all (epoll sets sharing a listener).
 pub const EPOLLEXCLUSIVE: u32 = libc::EPOLLEXCLUSIVE as u32;
 
@@ -195,21 +203,71 @@ impl Epoll {
         if tracing_syscalls() {
             let call = format!("epoll_wait({}, {}, {timeout_ms})", self.raw, events.len());
             trace_line(&match &res {
-                Ok(n) => {
-                    let shown: Vec<String> = events[..*n]
-                        .iter()
-                        .take(8)
-                        .map(|e| {
-                            format!("{{{}, data={}}}", flag_names(e.events().bits() as u32, EPOLL_FLAGS), e.data())
-                        })
-                        .collect();
-                    format!("{call} = {n} ([{}{}])", shown.join(", "), if *n > 8 { ", ..." } else { "" })
-                }
+                Ok(n) => format!("{call} = {n} ({})", shown_events(&events[..*n])),
                 Err(e) => format!("{call} = {}", failed(*e)),
             });
         }
         res
     }
+}
+
+impl Epoll {
+    /// epoll_pwait2(2): as [`Epoll::wait`] with a timeout in nanoseconds
+    /// (None waits forever), for waits shorter than a millisecond (an
+    /// open-loop schedule's next send). A kernel without it (before 5.11:
+    /// ENOSYS) gets epoll_wait with the timeout rounded up to milliseconds.
+    pub fn wait_precise(
+        &self,
+        events: &mut [EpollEntry],
+        timeout: Option<std::time::Duration>,
+    ) -> std::result::Result<usize, Errno> {
+        static NO_PWAIT2: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if NO_PWAIT2.load(std::sync::atomic::Ordering::Relaxed) {
+            return self.wait(events, timeout.map_or(-1, poll_ms));
+        }
+        let ts = timeout.map(|d| libc::timespec {
+            tv_sec: d.as_secs().min(i32::MAX as u64) as libc::time_t,
+            tv_nsec: d.subsec_nanos() as libc::c_long,
+        });
+        let max = events.len().min(i32::MAX as usize) as libc::c_int;
+        // SAFETY: `events` is writable for `max` entries (nix's EpollEvent
+        // is repr(transparent) over libc::epoll_event); the timespec, when
+        // given, outlives the call; a null sigmask leaves the mask alone.
+        let res = Errno::result(unsafe {
+            libc::epoll_pwait2(
+                self.raw,
+                events.as_mut_ptr() as *mut libc::epoll_event,
+                max,
+                ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec),
+                std::ptr::null(),
+            )
+        })
+        .map(|n| n as usize);
+        if res == Err(Errno::ENOSYS) {
+            NO_PWAIT2.store(true, std::sync::atomic::Ordering::Relaxed);
+            return self.wait(events, timeout.map_or(-1, poll_ms));
+        }
+        if tracing_syscalls() {
+            let t = ts.map_or("NULL".to_string(), |t| format!("{{{}, {}}}", t.tv_sec, t.tv_nsec));
+            let call = format!("epoll_pwait2({}, {}, {t}, NULL)", self.raw, events.len());
+            trace_line(&match &res {
+                Ok(n) => format!("{call} = {n} ({})", shown_events(&events[..*n])),
+                Err(e) => format!("{call} = {}", failed(*e)),
+            });
+        }
+        res
+    }
+}
+
+/// Ready events as a trace shows them: `[{EPOLLIN, data=4}, …]`, the
+/// first eight.
+fn shown_events(ready: &[EpollEntry]) -> String {
+    let shown: Vec<String> = ready
+        .iter()
+        .take(8)
+        .map(|e| format!("{{{}, data={}}}", flag_names(e.events().bits() as u32, EPOLL_FLAGS), e.data()))
+        .collect();
+    format!("[{}{}]", shown.join(", "), if ready.len() > 8 { ", ..." } else { "" })
 }
 
 impl Drop for Epoll {

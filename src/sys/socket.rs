@@ -1,4 +1,4 @@
-//! Sockets: socket, bind, listen, accept, connect, recvfrom/sendto,
+//! Sockets: socket, bind, listen, accept, connect, send/recv, recvfrom/sendto,
 //! shutdown, getsockname, and the interface list.
 
 use super::{failed, traced, Fd};
@@ -181,6 +181,22 @@ pub fn sendto(fd: &Fd, buf: &[u8], addr: &SocketAddr) -> std::result::Result<usi
     let ss = SockaddrStorage::from(*addr);
     let res = nix::sys::socket::sendto(fd.raw(), buf, &ss, nix::sys::socket::MsgFlags::empty());
     traced(res, || format!("sendto({}, {}, 0, {addr})", fd.raw(), buf.len()), |n| n.to_string())
+}
+
+/// send(2) on a connected socket, no flags: write(2) for sockets, without
+/// the file layer (the load mode's hot path).
+#[inline]
+pub fn send(fd: &Fd, buf: &[u8]) -> std::result::Result<usize, Errno> {
+    let res = nix::sys::socket::send(fd.raw(), buf, nix::sys::socket::MsgFlags::empty());
+    traced(res, || format!("send({}, {}, 0)", fd.raw(), buf.len()), |n| n.to_string())
+}
+
+/// recv(2) on a connected socket, no flags: read(2) for sockets, without
+/// the file layer.
+#[inline]
+pub fn recv(fd: &Fd, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
+    let res = nix::sys::socket::recv(fd.raw(), buf, nix::sys::socket::MsgFlags::empty());
+    traced(res, || format!("recv({}, {}, 0)", fd.raw(), buf.len()), |n| n.to_string())
 }
 
 /// shutdown(2).

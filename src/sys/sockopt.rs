@@ -97,3 +97,52 @@ pub fn set_timeval(fd: &Fd, opt: &OptName, tv: libc::timeval) -> std::result::Re
     debug_assert_eq!(bytes.len(), std::mem::size_of::<libc::timeval>());
     setsockopt_bytes(fd, opt, &bytes, &format!("{{{}, {}}}", tv.tv_sec, tv.tv_usec))
 }
+
+/// The kernel's view of a TCP connection, from getsockopt(TCP_INFO): the
+/// fields netlab reports (struct tcp_info has many more).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpInfo {
+    /// smoothed round-trip time, microseconds (tcpi_rtt)
+    pub rtt_us: u32,
+    /// its mean deviation, microseconds (tcpi_rttvar)
+    pub rttvar_us: u32,
+    /// congestion window, in segments (tcpi_snd_cwnd)
+    pub snd_cwnd: u32,
+    /// segments retransmitted over the connection's life (tcpi_total_retrans)
+    pub total_retrans: u32,
+}
+
+/// getsockopt(fd, IPPROTO_TCP, TCP_INFO): read before close(), which
+/// forgets it.
+pub fn tcp_info(fd: &Fd) -> std::result::Result<TcpInfo, Errno> {
+    // SAFETY: tcp_info is plain integers, for which all-zero is valid.
+    let mut ti: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    // SAFETY: `ti` is writable for `len` bytes; the kernel writes at most
+    // that many (fewer on an older kernel: the rest stays zero).
+    let res = Errno::result(unsafe {
+        libc::getsockopt(
+            fd.raw(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            &mut ti as *mut libc::tcp_info as *mut libc::c_void,
+            &mut len,
+        )
+    })
+    .map(|_| TcpInfo {
+        rtt_us: ti.tcpi_rtt,
+        rttvar_us: ti.tcpi_rttvar,
+        snd_cwnd: ti.tcpi_snd_cwnd,
+        total_retrans: ti.tcpi_total_retrans,
+    });
+    traced(
+        res,
+        || format!("getsockopt({}, IPPROTO_TCP, TCP_INFO)", fd.raw()),
+        |t| {
+            format!(
+                "0 ({{tcpi_rtt={}, tcpi_rttvar={}, tcpi_snd_cwnd={}, tcpi_total_retrans={}, ...}})",
+                t.rtt_us, t.rttvar_us, t.snd_cwnd, t.total_retrans
+            )
+        },
+    )
+}

@@ -16,6 +16,7 @@ mod fork_model;
 mod generated;
 mod golden;
 mod hosts;
+mod load;
 mod load_mode;
 mod output;
 mod pipe;

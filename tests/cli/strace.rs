@@ -11,7 +11,8 @@
 //! 1. A call is its name, its first argument and its result (`socket`,
 //!    `AF_INET`, `3`; `accept4`, `3`, `-1 EAGAIN`). Names are the kernel's:
 //!    netlab's `accept(3)` is the C library's accept(), which is the
-//!    system call accept4 with flags 0. Only the calls of strace's
+//!    system call accept4 with flags 0; `send` and `recv` are sendto and
+//!    recvfrom without an address. Only the calls of strace's
 //!    `%network` class are compared (read, write, close and poll are
 //!    narrated too, but strace's class does not hold them).
 //! 2. Processes: a line marked `[pid N]` is process N's (a forked child, or
@@ -51,6 +52,8 @@ const NETWORK: &[&str] = &[
     "connect",
     "getsockname",
     "getpeername",
+    "send",
+    "recv",
     "sendto",
     "recvfrom",
     "sendmsg",
@@ -204,7 +207,15 @@ fn parse_narrated(line: &str) -> Option<Narrated> {
     let (call, library) = if LIBRARY.contains(&name) {
         (None, Some(name.to_string()))
     } else if NETWORK.contains(&name) {
-        let name = if name == "accept" { "accept4" } else { name };
+        // the C library's names for the kernel's calls: accept() is
+        // accept4 with flags 0, send() and recv() are sendto and recvfrom
+        // without an address
+        let name = match name {
+            "accept" => "accept4",
+            "send" => "sendto",
+            "recv" => "recvfrom",
+            other => other,
+        };
         let first = args.first().copied().unwrap_or("").to_string();
         (Some(Call { name: name.into(), first, result: result_of(result) }), None)
     } else {

@@ -17,6 +17,7 @@
 //!
 //! Try it: `netlab echo-server 9190 &` then `netlab echo-client 127.0.0.1 9190`.
 
+pub mod events;
 pub mod load;
 mod messages;
 mod split;
@@ -30,6 +31,7 @@ use crate::net::{self, Host};
 use crate::output::Out;
 use crate::sys::{self, Fd};
 use crate::values;
+pub use events::Event;
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
 use std::ffi::OsString;
@@ -49,6 +51,18 @@ pub const DOCS: Docs = Docs {
         ("netlab echo-client --connections 50 --size 512 --duration 5 127.0.0.1 9190", "load: requests/s and latency percentiles"),
         ("netlab echo-client --connections 1 --idle 1000 --duration 5 127.0.0.1 9190", "the cost of 1000 idle clients (select vs epoll)"),
         ("netlab echo-client --connections 4 --reconnect --requests 20000 127.0.0.1 9190", "connections per second"),
+        (
+            "netlab echo-client --connections 10 --rate 2000 --duration 10 --interval 1 127.0.0.1 9190",
+            "open loop: 2000 requests/s on schedule, latency from each request's intended send, a line per second",
+        ),
+        (
+            "netlab echo-client --connections 500 --size 64 --threads 2 --percentiles 50,99,99.99 127.0.0.1 9190",
+            "two event loops; the percentiles asked for",
+        ),
+        (
+            "netlab --json echo-client --rate 1000 --interval 1 10.0.0.2 9190 | jq 'select(.event==\"interval\").retransmits'",
+            "the kernel's retransmissions per second (TCP_INFO)",
+        ),
     ],
     events: &[
         ("connected", "peer, local, connect_ms"),
@@ -60,7 +74,22 @@ pub const DOCS: Docs = Docs {
         ),
         (
             "summary",
-            "kind=load: connections, idle, size, reconnect, requests, duration_s, rps, mbps, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us (null when no request completed), errors, mismatches, unfinished",
+            "kind=load: connections, idle, size, reconnect, requests, duration_s, rps (the achieved rate), mbps, \
+             latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us (null when no request completed), errors, \
+             mismatches, unfinished, abandoned (--rate: requests queued on a connection that failed, besides the one \
+             counted), threads, target_rps and rate_met (--rate; null in a closed loop), latency_us and service_us \
+             (objects of the --percentiles and max in microseconds, in that order: {\"p50\":210,\"p90\":300,\"p99\":450,\
+             \"p99.9\":800,\"max\":1200}; null when none completed; service_us only with --rate), rtt_us, rttvar_us, \
+             snd_cwnd (TCP_INFO means over the connections, each read as it closed; null when none was), retransmits \
+             (TCP_INFO total over every connection), cpu_pct (the client's CPU over the run's wall time)",
+        ),
+        (
+            "interval",
+            "--interval: start_s, end_s (seconds since the run began; the last may be shorter), requests, rps, \
+             latency_p50_us, latency_p99_us, latency_max_us, latency_us (as the summary's), errors, mismatches, \
+             connections (read with TCP_INFO: live at the interval's end or closed during it), rtt_us, rttvar_us, \
+             snd_cwnd (TCP_INFO means over them; null when none), \
+             retransmits (in the interval: tcpi_total_retrans growth, closed connections included), cpu_pct",
         ),
     ],
     exit_notes: &[
@@ -68,6 +97,7 @@ pub const DOCS: Docs = Docs {
         "1 when the connection fails (refused, timed out, unreachable) or an echo stalls past --timeout",
         "3 when what came back differs from what was sent: different or extra bytes, or the server closed or reset the connection before echoing everything",
         "load mode: 3 when any echo differed (mismatches); 1 when connections failed, including ones the server closed or reset mid-request (errors: a load run measures a server, and the summary counts both)",
+        "--rate below 95 % of its target is still 0: the summary says rate_met false and a warning line says so on stderr",
     ],
 };
 
@@ -106,6 +136,21 @@ pub struct Args {
     /// Load mode: hold N extra idle connections open during the run
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000), help_heading = "Load mode")]
     pub idle: u64,
+    /// Load mode, open loop: R requests/s in all, sent on schedule; service time from the actual send
+    ///
+    /// Coordinated omission: a client that waits for each echo stops sending while the server
+    /// stalls, hiding the stall in a few samples; here latency counts from each request's due time.
+    #[arg(long, value_name = "R", value_parser = values::rate, help_heading = "Load mode")]
+    pub rate: Option<f64>,
+    /// Load mode: N event loops (threads) share the connections [default: 1]
+    #[arg(long, value_name = "N", value_parser = values::threads, help_heading = "Load mode")]
+    pub threads: Option<u64>,
+    /// Load mode: a line every SECS: requests, latency, errors, TCP_INFO (rtt, cwnd, retransmits), CPU
+    #[arg(long, value_name = "SECS", value_parser = values::secs, help_heading = "Load mode")]
+    pub interval: Option<Duration>,
+    /// Load mode: latency percentiles to report, max besides [default: 50,90,99,99.9]
+    #[arg(long, value_name = "LIST", value_parser = values::percentiles, help_heading = "Load mode")]
+    pub percentiles: Option<values::PercentileList>,
     /// Server name or address
     #[arg(value_name = "HOST", value_parser = net::parse_host)]
     pub host: Host,
@@ -116,6 +161,9 @@ pub struct Args {
 
 /// --size when not given.
 const DEFAULT_SIZE: usize = 64;
+
+/// --percentiles when not given.
+const DEFAULT_PERCENTILES: [f64; 4] = [50.0, 90.0, 99.0, 99.9];
 
 /// Which way the client talks.
 #[derive(Clone, Debug)]
@@ -146,7 +194,11 @@ impl Config {
             || a.requests.is_some()
             || a.duration.is_some()
             || a.reconnect
-            || a.idle > 0;
+            || a.idle > 0
+            || a.rate.is_some()
+            || a.threads.is_some()
+            || a.interval.is_some()
+            || a.percentiles.is_some();
         let size = a.size.unwrap_or(DEFAULT_SIZE);
         if load_flags && (a.split || !a.messages.is_empty()) {
             return Err(Error::usage("load mode (--connections…) does not combine with --split or --message"));
@@ -157,16 +209,32 @@ impl Config {
                 a.connections.unwrap_or(1),
             )));
         }
+        let connections = a.connections.unwrap_or(1);
+        let threads = a.threads.unwrap_or(1);
+        if a.rate.is_some() && a.reconnect {
+            return Err(Error::usage(
+                "--rate does not combine with --reconnect: an open loop sends on persistent connections, several requests in flight on each",
+            ));
+        }
+        if threads > connections {
+            return Err(Error::usage(format!(
+                "--threads {threads} is more than --connections {connections}: each event loop needs a connection of its own"
+            )));
+        }
         let mode = if load_flags {
             Mode::Load(load::LoadConfig {
                 addr: addrs[0],
-                connections: a.connections.unwrap_or(1) as usize,
+                connections: connections as usize,
                 size,
                 requests: a.requests,
                 duration: if a.requests.is_none() { Some(a.duration.unwrap_or(Duration::from_secs(5))) } else { None },
                 reconnect: a.reconnect,
                 idle: a.idle as usize,
                 timeout: a.timeout.unwrap_or(Duration::from_secs(10)),
+                rate: a.rate,
+                threads: threads as usize,
+                interval: a.interval,
+                percentiles: a.percentiles.as_ref().map_or(DEFAULT_PERCENTILES.to_vec(), |p| p.0.clone()),
             })
         } else if a.split {
             Mode::Split
