@@ -54,15 +54,15 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'A
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-size -d 'Bytes per read() (default 16K; the textbook uses 30)' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat\'s --max-conns is netlab\'s --max-clients)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l idle-timeout -d 'Drop a client that sends nothing for SECS seconds' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 4 -d 'IPv4 only'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 6 -d 'IPv6 only'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l no-reuseaddr -d 'Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)'
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l nagle -d 'Keep Nagle\'s algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: after the server closed a connection first (--idle-timeout), a restart on the same port fails with EADDRINUSE while that connection waits in TIME_WAIT (about 60 s)'
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l nagle -d 'Keep Nagle\'s algorithm (do not set TCP_NODELAY): with requests above the loopback MSS (echo-client --size 70000), each echo\'s tail waits about 40 ms for the delayed ACK; 100 or 3000 bytes do not show it'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l json -d 'Machine output: one JSON object per line on stdout, each with an "event" field'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l trace -d 'Narrate every socket and file system call on stderr, in C notation, with its result'
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s v -l verbose -d 'More log output on stderr (-v: how a server works, addresses tried; -vv: backpressure per connection); RUST_LOG overrides'

@@ -57,6 +57,16 @@ pub const DOCS: Docs = Docs {
         ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
         ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "the fastest model: one thread, epoll"),
         ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
+        (
+            "netlab echo-server --nagle 9190 & netlab echo-client --connections 1 --size 70000 --requests 20 127.0.0.1 9190",
+            "Nagle's 40 ms stall: a request above the loopback MSS (65483 bytes) leaves a small tail that waits for \
+             the delayed ACK (p50 about 40000 us; 20 us without --nagle; 100 or 3000 bytes do not show it)",
+        ),
+        (
+            "netlab echo-server --idle-timeout 1 9190 & sleep 2 | netlab echo-client 127.0.0.1 9190; kill %1; netlab echo-server --no-reuseaddr 9190",
+            "TIME_WAIT: the client stays silent, the server closes first (idle timeout), so its side of the connection \
+             waits about 60 s; a restart without SO_REUSEADDR fails with EADDRINUSE",
+        ),
     ],
     events: &[
         ("listening", "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn)"),
@@ -143,16 +153,16 @@ pub struct Args {
     /// Bytes per read() (default 16K; the textbook uses 30)
     #[arg(long, value_name = "B", default_value = "16K", value_parser = values::buffer_size)]
     pub buffer_size: usize,
-    /// Do not set SO_REUSEADDR (shows the TIME_WAIT bind failure)
+    /// Do not set SO_REUSEADDR: after the server closed a connection first (--idle-timeout), a restart on the same port fails with EADDRINUSE while that connection waits in TIME_WAIT (about 60 s)
     #[arg(long)]
     pub no_reuseaddr: bool,
-    /// Keep Nagle's algorithm (do not set TCP_NODELAY; shows the 40 ms delayed-ACK stall)
+    /// Keep Nagle's algorithm (do not set TCP_NODELAY): with requests above the loopback MSS (echo-client --size 70000), each echo's tail waits about 40 ms for the delayed ACK; 100 or 3000 bytes do not show it
     #[arg(long)]
     pub nagle: bool,
-    /// At most N clients served at once; more wait in the backlog
+    /// At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)
     #[arg(long, value_name = "N", value_parser = values::max_clients)]
     pub max_clients: Option<u64>,
-    /// Exit 0 after N connections were served; once the Nth is accepted, later clients are refused
+    /// Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat's --max-conns is netlab's --max-clients)
     #[arg(long, value_name = "N", value_parser = values::count)]
     pub max_conns: Option<u64>,
     /// Drop a client that sends nothing for SECS seconds
