@@ -13,7 +13,7 @@ use std::fmt;
 /// The events several commands share. (A load summary is far larger than
 /// the other events; there is one per run, so it is not boxed.)
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A command failed (also printed on stderr as `netlab: …`).
@@ -155,7 +155,7 @@ pub enum Event {
 }
 
 /// The `result` event of a lesson: its `kind` names the lesson.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Lesson {
     /// process sigchld: N children exit at once; what the handler caught.
@@ -264,6 +264,21 @@ impl Percentiles {
     }
 }
 
+impl schemars::JsonSchema for Percentiles {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Percentiles".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "latency percentiles in microseconds, keyed p50, p90, p99, p99.9 (as --percentiles asked, in that order), then max",
+            "propertyNames": { "pattern": "^(p[0-9]+(\\.[0-9]+)?|max)$" },
+            "additionalProperties": { "type": "integer", "minimum": 0 }
+        })
+    }
+}
+
 impl fmt::Display for Percentiles {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, (k, v)) in self.0.iter().enumerate() {
@@ -319,7 +334,7 @@ fn one() -> u64 {
 }
 
 /// The `summary` event: its `kind` says which run it summarises.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Summary {
     /// echo-client stream, message or split mode.

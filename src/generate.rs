@@ -28,6 +28,9 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
         clap_complete::generate(shell, &mut c, "netlab", &mut buf);
         out.push((format!("completions/{file}"), buf));
     }
+    let mut schema = serde_json::to_string_pretty(&events_schema()).unwrap_or_default();
+    schema.push('\n');
+    out.push(("schema/events.schema.json".to_string(), schema.into_bytes()));
     out
 }
 
@@ -135,4 +138,108 @@ fn extra_sections(cmd: &clap::Command, docs: &'static Docs, top: bool) -> String
     s.push_str(&see.join(", "));
     s.push('\n');
     s
+}
+
+/// The JSON Schema (2020-12) of every event netlab prints with `--json`:
+/// one definition per `event` kind under `$defs` (a kind with several
+/// shapes, such as `summary` and `result`, is a `oneOf` of them, told
+/// apart by their `kind`), generated from the event types themselves.
+pub fn events_schema() -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let root = schemars::schema_for!(crate::commands::AnyEvent);
+    let root = root.as_value().clone();
+    let mut defs: Map<String, Value> = root.get("$defs").and_then(Value::as_object).cloned().unwrap_or_default();
+    // every variant of every event enum, found below the union's anyOf
+    let mut variants = Vec::new();
+    collect_variants(&root, &defs, &mut variants);
+    let mut kinds: Vec<(String, Vec<Value>)> = Vec::new();
+    for v in variants {
+        let Some(kind) = event_name(&v) else { continue };
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, list)) => list.push(v),
+            None => kinds.push((kind, vec![v])),
+        }
+    }
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut refs = Vec::new();
+    for (kind, mut shapes) in kinds {
+        let def = if shapes.len() == 1 {
+            shapes.remove(0)
+        } else {
+            json!({ "description": format!("the `{kind}` event: one of its shapes, told apart by `kind`"), "oneOf": shapes })
+        };
+        refs.push(json!({ "$ref": format!("#/$defs/{kind}") }));
+        defs.insert(kind, def);
+    }
+    // the event enums themselves are now only reached through their kinds
+    let defs = reachable(&refs, defs);
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "netlab --json events",
+        "description": "Every line netlab prints on stdout with --json is one JSON object of one of these kinds; its `event` field names the kind. Generated from the event types (src/events.rs and src/commands/*/events.rs); never edited by hand.",
+        "oneOf": refs,
+        "$defs": defs,
+    })
+}
+
+/// The definitions the `$ref`s in `roots` reach, directly or through each other.
+fn reachable(
+    roots: &[serde_json::Value],
+    mut defs: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    fn refs_in(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix("#/$defs/")) {
+                    out.push(r.to_string());
+                }
+                m.values().for_each(|x| refs_in(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| refs_in(x, out)),
+            _ => {}
+        }
+    }
+    let mut todo = Vec::new();
+    roots.iter().for_each(|r| refs_in(r, &mut todo));
+    let mut kept = serde_json::Map::new();
+    while let Some(name) = todo.pop() {
+        if let Some(def) = defs.remove(&name) {
+            refs_in(&def, &mut todo);
+            kept.insert(name, def);
+        }
+    }
+    kept
+}
+
+/// The variant schemas of the event enums: objects whose `event` property
+/// is a constant, reached through anyOf/oneOf and `$ref`s.
+fn collect_variants(
+    v: &serde_json::Value,
+    defs: &serde_json::Map<String, serde_json::Value>,
+    out: &mut Vec<serde_json::Value>,
+) {
+    use serde_json::Value;
+    if event_name(v).is_some() {
+        out.push(v.clone());
+        return;
+    }
+    if let Some(r) = v.get("$ref").and_then(Value::as_str) {
+        if let Some(target) = r.strip_prefix("#/$defs/").and_then(|n| defs.get(n)) {
+            collect_variants(target, defs, out);
+        }
+        return;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(list) = v.get(key).and_then(Value::as_array) {
+            for item in list {
+                collect_variants(item, defs, out);
+            }
+        }
+    }
+}
+
+/// The `event` constant of a variant schema.
+fn event_name(v: &serde_json::Value) -> Option<String> {
+    let e = v.get("properties")?.get("event")?;
+    e.get("const").or_else(|| e.get("enum").and_then(|l| l.get(0))).and_then(|c| c.as_str()).map(str::to_string)
 }

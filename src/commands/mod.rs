@@ -57,7 +57,7 @@ macro_rules! registry {
         /// Any line netlab prints with `--json`, read back: the shared
         /// events first, then each command's own (their `event` names are
         /// distinct, which a test checks).
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         #[serde(untagged)]
         pub enum AnyEvent {
             Shared(crate::events::Event),

@@ -212,6 +212,11 @@ impl Server {
             .collect()
     }
 
+    /// Every stdout line so far, as printed.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
     pub fn stderr(&self) -> String {
         self.err.lock().unwrap().clone()
     }

@@ -1,4 +1,4 @@
-//! completions/ and man/ are generated from the clap definitions; this test
+//! completions/, man/ and schema/ are generated from the code; this test
 //! rebuilds them in memory and fails on any difference. Regenerate with
 //! `NETLAB_REGENERATE=1 cargo test generated`.
 
@@ -13,7 +13,7 @@ fn cli_definition_is_consistent() {
 fn generated_files_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("NETLAB_REGENERATE").is_some() {
-        for dir in ["man", "completions"] {
+        for dir in ["man", "completions", "schema"] {
             let _ = std::fs::remove_dir_all(root.join(dir));
         }
         netlab::generate::write_all(root).expect("write generated files");
@@ -27,7 +27,7 @@ fn generated_files_are_up_to_date() {
         }
     }
     // nothing extra lying around either
-    for dir in ["man", "completions"] {
+    for dir in ["man", "completions", "schema"] {
         for entry in std::fs::read_dir(root.join(dir)).expect("generated dir").flatten() {
             let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
             if !files.iter().any(|(r, _)| *r == rel) {

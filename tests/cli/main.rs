@@ -22,6 +22,7 @@ mod output;
 mod pipe;
 mod process;
 mod resolve;
+mod schema;
 mod server_conformance;
 mod server_limits;
 mod server_trace;

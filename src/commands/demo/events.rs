@@ -5,13 +5,27 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What `netlab demo` says.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// One step of `netlab demo`.
-    DemoStep { step: String, ok: bool, detail: String },
+    DemoStep {
+        /// the step's name (echo-server fork, pipe oneway…)
+        step: String,
+        /// whether it passed
+        ok: bool,
+        /// what it showed, or why it failed
+        detail: String,
+    },
     /// The end of `netlab demo`.
-    DemoSummary { steps: u32, passed: u32, failed: u32 },
+    DemoSummary {
+        /// steps run
+        steps: u32,
+        /// steps passed
+        passed: u32,
+        /// steps failed
+        failed: u32,
+    },
 }
 
 impl fmt::Display for Event {

@@ -70,7 +70,7 @@ pub const DOCS: Docs = Docs {
         (
             "summary",
             "kind=stream (stream, --split and --message): bytes_sent, bytes_received, verified, first_mismatch_at, \
-             duration_ms; also when the echo came back wrong, before the error",
+             duration_ms (printed also when the echo came back wrong, before the error)",
         ),
         (
             "summary",

@@ -6,44 +6,77 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What `netlab fileio` says.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// An open(2), explained.
     Open {
+        /// the path opened
         path: String,
+        /// the flags by name (O_WRONLY|O_CREAT|O_TRUNC)
         flags: String,
+        /// the flags as the C octal constant (01101)
         flags_octal: String,
+        /// the mode asked for, when O_CREAT is given (0644)
         #[serde(skip_serializing_if = "Option::is_none", default)]
         mode: Option<String>,
+        /// the process umask (0022)
         umask: String,
         /// `mode & ~umask`, when the call created the file
         #[serde(skip_serializing_if = "Option::is_none", default)]
         final_mode: Option<String>,
+        /// whether the call created the file
         created: bool,
         /// the file's permission bits after the call (fstat)
         file_mode: String,
+        /// the descriptor open() returned
         fd: i32,
     },
     /// Data written with write(2).
-    /// `offset` is null for a descriptor with no file offset (a pipe, FIFO,
-    /// socket or terminal: lseek fails with ESPIPE).
-    Write { path: String, fd: i32, bytes: u64, calls: u64, partial_writes: u64, offset: Option<i64> },
+    Write {
+        /// the path written
+        path: String,
+        /// the descriptor written to
+        fd: i32,
+        /// bytes written in all
+        bytes: u64,
+        /// write(2) calls made
+        calls: u64,
+        /// calls that wrote less than asked (retried with the rest)
+        partial_writes: u64,
+        /// the file offset after the writes; null for a descriptor with no
+        /// offset (a pipe, FIFO, socket or terminal: lseek fails with ESPIPE)
+        offset: Option<i64>,
+    },
     /// Data read with read(2); the content itself goes to stdout in text
     /// mode and into `data` (UTF-8) or `data_hex` in JSON mode.
     Read {
+        /// the path read
         path: String,
+        /// the descriptor read from
         fd: i32,
+        /// bytes read in all
         bytes: u64,
+        /// read(2) calls made (the last returns 0 at end of file)
         calls: u64,
+        /// the file offset after the reads; null if not seekable
         offset: Option<i64>,
+        /// the content, when it is UTF-8 (--json only)
         #[serde(skip_serializing_if = "Option::is_none", default)]
         data: Option<String>,
+        /// the content in hex, when it is not UTF-8 (--json only)
         #[serde(skip_serializing_if = "Option::is_none", default)]
         data_hex: Option<String>,
     },
     /// One descriptor of the `fileio fds` demonstration.
-    Fd { fd: i32, kind: String, detail: String },
+    Fd {
+        /// the descriptor number
+        fd: i32,
+        /// stdin, stdout, stderr, file, tcp socket or udp socket
+        kind: String,
+        /// what it refers to (from /proc/self/fd), or how it was made
+        detail: String,
+    },
 }
 
 impl fmt::Display for Event {

@@ -6,25 +6,35 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What `netlab resolve` says.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// A forward lookup, as the fields of `struct hostent` (one event per
     /// address family found).
     Host {
+        /// the name as given
         query: String,
+        /// h_name: the official (canonical) name
         official_name: String,
+        /// h_aliases: other names for it
         aliases: Vec<String>,
+        /// h_addrtype: AF_INET or AF_INET6
         addrtype: String,
+        /// h_length: 4 or 16 bytes
         length: u32,
+        /// h_addr_list: the addresses
         addresses: Vec<String>,
+        /// which source answered, where it can be told: files (the hosts file) or dns
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
     },
     /// A reverse lookup (getnameinfo, the modern gethostbyaddr).
     Reverse {
+        /// the address as given
         query: String,
+        /// the name it has
         name: String,
+        /// which source answered, where it can be told
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
         /// how a loose IPv4 form (`127.1`) was read, as inet_aton reads it
@@ -33,8 +43,11 @@ pub enum Event {
     },
     /// One argument of `resolve` that failed (the others still run).
     ResolveFailed {
+        /// the argument as given
         query: String,
+        /// why, in the resolver's words
         message: String,
+        /// EAI_NONAME, EAI_AGAIN, timeout, invalid…
         #[serde(default, skip_serializing_if = "Option::is_none")]
         code: Option<String>,
     },
