@@ -19,3 +19,4 @@ mod resolve;
 mod signal;
 mod sockopt;
 mod udp;
+mod udp_storm;
