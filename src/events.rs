@@ -64,9 +64,14 @@ pub enum Event {
         model: String,
         /// the server's process id
         pid: u32,
-        /// datagrams received (UDP servers only)
+        /// datagrams received (UDP servers only), dropped ones included
         #[serde(default, skip_serializing_if = "Option::is_none")]
         datagrams: Option<u64>,
+        /// datagrams received and not answered for fear of an echo storm (UDP
+        /// servers only; absent when there were none): the sum of the
+        /// `dropped` events' counts
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dropped: Option<u64>,
     },
     /// The server stopped (`signal` is null after --max-conns or
     /// --max-datagrams); UDP servers also count `datagrams`.
@@ -80,9 +85,13 @@ pub enum Event {
         bytes_in: u64,
         /// bytes sent in all
         bytes_out: u64,
-        /// datagrams received in all (UDP servers only)
+        /// datagrams received in all (UDP servers only), dropped ones included
         #[serde(default, skip_serializing_if = "Option::is_none")]
         datagrams: Option<u64>,
+        /// datagrams not answered for fear of an echo storm, in all (UDP
+        /// servers only; absent when there were none)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dropped: Option<u64>,
     },
     /// The client connected.
     Connected {
@@ -477,23 +486,28 @@ impl fmt::Display for Event {
                     None => write!(f, "listening on {shown} (model {model}, pid {pid})"),
                 }
             }
-            Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid, datagrams } => match datagrams {
+            Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid, datagrams, dropped } => match datagrams {
                 Some(d) => write!(
                     f,
-                    "stats: {d} datagrams, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
+                    "stats: {d} datagrams{}, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})",
+                    dropped_note(*dropped)
                 ),
                 None => write!(
                     f,
                     "stats: {conns_now} connections now, {conns_total} in total, {bytes_in} bytes in, {bytes_out} bytes out (model {model}, pid {pid})"
                 ),
             },
-            Event::Stopped { signal, conns, bytes_in, bytes_out, datagrams } => {
+            Event::Stopped { signal, conns, bytes_in, bytes_out, datagrams, dropped } => {
                 let by = match signal {
                     Some(s) => format!(" by {s}"),
                     None => String::new(),
                 };
                 match datagrams {
-                    Some(d) => write!(f, "stopped{by}: {d} datagrams, {bytes_in} bytes in, {bytes_out} bytes out"),
+                    Some(d) => write!(
+                        f,
+                        "stopped{by}: {d} datagrams{}, {bytes_in} bytes in, {bytes_out} bytes out",
+                        dropped_note(*dropped)
+                    ),
                     None => write!(f, "stopped{by}: {conns} connections, {bytes_in} bytes in, {bytes_out} bytes out"),
                 }
             }
@@ -520,6 +534,14 @@ impl fmt::Display for Event {
             }
             Event::Result(l) => l.fmt(f),
         }
+    }
+}
+
+/// ` (N dropped)` after a UDP server's datagram count, when it dropped any.
+fn dropped_note(dropped: Option<u64>) -> String {
+    match dropped {
+        Some(n) if n > 0 => format!(" ({n} dropped)"),
+        _ => String::new(),
     }
 }
 

@@ -225,23 +225,39 @@ pub fn getsockname(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
     traced(res, || format!("getsockname({})", fd.raw()), |a| format!("0 ({a})"))
 }
 
-/// getifaddrs(3): the broadcast addresses of this host's interfaces.
-pub fn broadcast_addrs() -> Vec<IpAddr> {
+/// This host's interface addresses, as getifaddrs(3) lists them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IfAddrs {
+    /// every address of every interface (IPv4 and IPv6)
+    pub local: Vec<IpAddr>,
+    /// the IPv4 broadcast address of each interface that has one
+    pub broadcast: Vec<IpAddr>,
+}
+
+/// getifaddrs(3): this host's addresses and broadcast addresses (empty
+/// when the call fails: the trace says why).
+pub fn interface_addrs() -> IfAddrs {
     let res = nix::ifaddrs::getifaddrs();
-    let mut v = Vec::new();
-    let ok = res.is_ok();
+    let mut v = IfAddrs::default();
+    let err = res.as_ref().err().copied();
     if let Ok(addrs) = res {
         for ifa in addrs {
+            if let Some(a) = ifa.address.as_ref() {
+                if let Some(a4) = a.as_sockaddr_in() {
+                    v.local.push(IpAddr::V4(a4.ip()));
+                } else if let Some(a6) = a.as_sockaddr_in6() {
+                    v.local.push(IpAddr::V6(a6.ip()));
+                }
+            }
             if let Some(b) = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in()) {
-                v.push(IpAddr::V4(b.ip()));
+                v.broadcast.push(IpAddr::V4(b.ip()));
             }
         }
     }
     if tracing_syscalls() {
-        trace_line(&if ok {
-            format!("getifaddrs(&ifap) = 0 ({} broadcast addresses)", v.len())
-        } else {
-            format!("getifaddrs(&ifap) = {}", failed(Errno::last()))
+        trace_line(&match err {
+            None => format!("getifaddrs(&ifap) = 0 ({} addresses, {} broadcast)", v.local.len(), v.broadcast.len()),
+            Some(e) => format!("getifaddrs(&ifap) = {}", failed(e)),
         });
     }
     v

@@ -31,3 +31,4 @@ mod sockopt;
 mod strace;
 mod trace_vs_strace;
 mod udp;
+mod udp_storm;

@@ -181,7 +181,7 @@ fn is_prose(word: &str) -> bool {
 /// (stream, message, load with --interval, UDP), SIGUSR1 stats and the stop.
 #[test]
 fn every_event_a_real_run_prints_validates() {
-    use crate::common::{netlab, run_cmd, Ev, Server, SharedEv, TempDir};
+    use crate::common::{netlab, run_cmd, Ev, Server, SharedEv, TempDir, UdpEv};
     let _serial = crate::common::exclusive();
     let s = schema();
     let validator = jsonschema::validator_for(&s).expect("the schema is a valid JSON Schema");
@@ -258,6 +258,18 @@ fn every_event_a_real_run_prints_validates() {
     let port = udp.port.to_string();
     run(&mut outputs, &["udp", "client", "-m", "one", "127.0.0.1", &port], b"");
     run(&mut outputs, &["udp", "client", "--count", "5", "--interval", "1", "127.0.0.1", &port], b"");
+    // a peer sending every echo back: after 32 rounds, a `dropped` event
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.set_read_timeout(Some(std::time::Duration::from_millis(300))).unwrap();
+    let mut buf = [0u8; 64];
+    let mut rounds = 0;
+    peer.send_to(b"again", udp.addr()).unwrap();
+    while let Ok((n, from)) = peer.recv_from(&mut buf) {
+        rounds += 1;
+        assert!(rounds <= 64, "the server never stopped answering its own echoes");
+        peer.send_to(&buf[..n], from).unwrap();
+    }
+    udp.wait_for("dropped", 10, |e| matches!(e, Ev::Udp(UdpEv::Dropped { .. })));
     udp.signal(nix::sys::signal::Signal::SIGINT);
     assert_eq!(udp.wait_exit(10), Some(0), "{}", udp.stderr());
     outputs.push(("udp server".into(), udp.lines().join("\n")));

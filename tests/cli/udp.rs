@@ -203,31 +203,50 @@ fn truncated_datagram_is_reported_and_not_echoed() {
     s.stop();
 }
 
+/// A real socket on each small-service port (root binds them): the server
+/// drops its datagram (`small-service-port`) and nothing comes back.
 #[test]
-fn no_reply_to_reflection_ports() {
+fn no_reply_to_small_service_ports() {
     let s = udp_server(&[]);
-    let mut tried = 0;
-    for port in [7u16, 13, 19, 37] {
+    let mut tried = Vec::new();
+    for port in [7u16, 13, 17, 19, 37] {
         let Ok(sock) = UdpSocket::bind(("127.0.0.1", port)) else { continue };
-        tried += 1;
+        tried.push(port);
         sock.send_to(b"ping", s.addr()).unwrap();
         let ev = s.wait_for(
-            "datagram",
+            "dropped",
             10,
-            |e| matches!(e, Ev::Udp(UdpEv::Datagram { peer, .. }) if peer == &format!("127.0.0.1:{port}")),
+            |e| matches!(e, Ev::Udp(UdpEv::Dropped { peer, .. }) if peer == &format!("127.0.0.1:{port}")),
         );
         assert!(
-            matches!(&ev, Ev::Udp(UdpEv::Datagram { replied: false, note: Some(n), .. }) if n.contains("reflection")),
+            matches!(
+                &ev,
+                Ev::Udp(UdpEv::Dropped {
+                    reason: netlab::commands::udp::DropReason::SmallServicePort,
+                    count: 1,
+                    bytes: 4,
+                    ..
+                })
+            ),
             "{ev:?}"
         );
         sock.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
         let mut b = [0u8; 16];
         assert!(sock.recv_from(&mut b).is_err(), "the server replied to port {port}");
     }
-    if tried == 0 {
-        eprintln!("SKIPPED no_reply_to_reflection_ports: cannot bind ports 7/13/19/37 here (not root, or in use)");
+    if tried.is_empty() {
+        eprintln!(
+            "SKIPPED no_reply_to_small_service_ports: cannot bind ports 7/13/17/19/37 here (not root, or in use)"
+        );
     }
-    s.stop();
+    let evs = s.stop();
+    assert!(!evs.iter().any(|e| matches!(e, Ev::Udp(UdpEv::Datagram { .. }))), "{evs:?}");
+    let n = tried.len() as u64;
+    assert!(
+        matches!(evs.last(), Some(Ev::Shared(SharedEv::Stopped { datagrams: Some(d), dropped, bytes_out: 0, .. }))
+            if *d == n && *dropped == (n > 0).then_some(n)),
+        "{evs:?}"
+    );
 }
 
 #[test]

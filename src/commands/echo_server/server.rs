@@ -450,6 +450,7 @@ impl<'a> Server<'a> {
             bytes_in: self.totals.bytes_in,
             bytes_out: self.totals.bytes_out,
             datagrams: None,
+            dropped: None,
         });
         self.out.flush();
     }
@@ -465,6 +466,7 @@ pub fn emit_stats(out: &Out, model: Model, t: Totals) {
         model: model.name().into(),
         pid: std::process::id(),
         datagrams: None,
+        dropped: None,
     });
 }
 

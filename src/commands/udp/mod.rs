@@ -4,11 +4,19 @@
 //! Course: UDP 기반 서버/클라이언트 (sendto/recvfrom, datagram
 //! boundaries), connected vs unconnected UDP sockets.
 //!
-//! The server never amplifies: a reply is never longer than its request,
-//! and nothing is sent to broadcast or multicast sources or to the
-//! well-known reflection ports (echo 7, daytime 13, chargen 19, time 37).
+//! The server never amplifies: a reply is never longer than its request.
 //! A datagram longer than `--buffer-size` is reported as truncated and not
 //! echoed (MSG_TRUNC tells its real length), never cut silently.
+//!
+//! Nor does it feed an echo storm (CERT CA-1996-01: two echo servers and
+//! one forged datagram echo to each other forever). It does not answer
+//! source port 0, the small services that answer datagrams (echo 7,
+//! daytime 13, qotd 17, chargen 19, time 37), broadcast or multicast
+//! sources, or its own address, and it notices a peer that keeps sending
+//! back exactly what it was sent and stops answering it: see [`storm`]
+//! for the rules and the loop detector. Each such datagram is a `dropped`
+//! event (told once, then counted at most once a second per peer) instead
+//! of a `datagram` event, and counts in `dropped` of `stats`/`stopped`.
 //!
 //! The client's `--count` mode numbers its datagrams and matches replies by
 //! sequence number: loss, duplicates, reordering and RTT percentiles.
@@ -16,14 +24,19 @@
 //! Try it from two terminals:
 //!   netlab udp server 9190
 //!   netlab udp client --count 100 --interval 10 127.0.0.1 9190
+//! and, as root, the storm that does not happen: a second server on 9191,
+//! then one datagram forged from 9191 to 9190
+//! (`nping --udp -c 1 -g 9191 -p 9190 127.0.0.1`): after a few round trips
+//! one of them prints `dropped datagram from 127.0.0.1:… (echo-loop: …)`.
 
 mod client;
 pub mod events;
 mod server;
+pub mod storm;
 
 pub use client::{payload, Tally};
-pub use events::Event;
-pub use server::refuse_reply;
+pub use events::{DropReason, Event};
+pub use storm::refuse_reply;
 
 use crate::docs::Docs;
 use crate::error::{Error, Result};
@@ -40,12 +53,35 @@ pub const DOCS: Docs = Docs {
         ("netlab udp client --connect -m x 127.0.0.1 9", "a connected socket hears ICMP port unreachable"),
         ("netlab udp client --count 100 --max-loss 1 H 9190 || echo lossy", "exit 3 above 1% loss"),
         ("netlab --json udp server --max-datagrams 1 0", "answer one datagram, then exit 0"),
+        (
+            "netlab --json udp server 9190 | jq --unbuffered -c 'select(.event==\"dropped\")'",
+            "only the datagrams refused so as not to start or feed an echo storm",
+        ),
     ],
     events: &[
         ("listening", "addr, port, model (udp), pid, backlog (null: UDP has no listen queue)"),
-        ("datagram", "peer, bytes, truncated, replied, note (why not echoed)"),
-        ("stats", "datagrams, bytes_in, bytes_out, model (udp), pid (on SIGUSR1; conns_now and conns_total are 0)"),
-        ("stopped", "signal, datagrams, bytes_in, bytes_out (conns is 0)"),
+        (
+            "datagram",
+            "peer, bytes, truncated, replied, note (why not echoed: longer than --buffer-size, or sendto failed); \
+             a datagram refused so as not to feed an echo storm is a dropped event instead",
+        ),
+        (
+            "dropped",
+            "peer, count, bytes (datagrams not answered because a reply could start or feed an echo storm, \
+             CERT CA-1996-01; a peer's first drop is told at once, later ones at most once a second as a count, \
+             and when the server stops: the counts add up to dropped in stats and stopped), reason (port-zero: \
+             source port 0; small-service-port: 7 echo, 13 daytime, 17 qotd, 19 chargen, 37 time; self: the \
+             server's own address and port, and bound to 0.0.0.0 or ::, any address of this host with its port; \
+             echo-loop: the peer sent back one of the last replies it was sent, 32 times in a row, each within \
+             1 s, and is dropped until it is quiet for 10 s or sends something new; broadcast: a broadcast, \
+             multicast or unspecified source)",
+        ),
+        (
+            "stats",
+            "datagrams (all received, dropped ones included), dropped (when any were), bytes_in, bytes_out, \
+             model (udp), pid (on SIGUSR1; conns_now and conns_total are 0)",
+        ),
+        ("stopped", "signal, datagrams, dropped (when any were), bytes_in, bytes_out (conns is 0)"),
         ("connected", "peer, local, connect_ms (--connect)"),
         ("echo", "seq, bytes, rtt_us, data (--message), data_hex (the exact bytes, when not UTF-8)"),
         (
@@ -54,6 +90,7 @@ pub const DOCS: Docs = Docs {
         ),
     ],
     exit_notes: &[
+        "server: 0 after SIGINT/SIGTERM or --max-datagrams; datagrams it refused to answer (dropped events) are not a failure",
         "1 when no reply came at all, or --connect met ICMP port unreachable (\"no UDP listener at H:P\"), or a datagram is too big (EMSGSIZE)",
         "3 when a reply differs from its datagram, or loss exceeds --max-loss",
     ],

@@ -2,7 +2,8 @@
 //! sender, never larger and never to a source that could start an echo
 //! storm (CERT CA-1996-01).
 
-use super::events::Event;
+use super::events::{DropReason, Event};
+use super::storm::{refuse_reply, DropLog, LoopDetector, Own, Told};
 use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
 use crate::output::Out;
@@ -10,7 +11,8 @@ use crate::signals::{self, Signals};
 use crate::sys;
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 /// What the server runs with, validated.
 pub struct Config {
@@ -19,33 +21,36 @@ pub struct Config {
     pub max_datagrams: Option<u64>,
 }
 
-/// Why a datagram from `peer` must not be answered, if it must not.
-pub fn refuse_reply(peer: &SocketAddr, broadcasts: &[IpAddr]) -> Option<String> {
-    match peer.port() {
-        0 => return Some("source port 0".into()),
-        p @ (7 | 13 | 19 | 37) => {
-            let name = match p {
-                7 => "echo",
-                13 => "daytime",
-                19 => "chargen",
-                _ => "time",
-            };
-            return Some(format!("source port {p} ({name}) is a well-known reflection port: no reply, no loop"));
+/// How old the list of this host's addresses may be when the `self` rule
+/// needs it (a server bound to every address, a datagram from its own
+/// port): at most one getifaddrs a second, however many such datagrams come.
+const IFADDRS_MAX_AGE: Duration = Duration::from_secs(1);
+
+/// The server's own addresses, refreshed when the `self` rule needs them.
+struct Me {
+    own: Own,
+    fetched: Instant,
+}
+
+impl Me {
+    fn new(addr: SocketAddr) -> Me {
+        let ifs = sys::interface_addrs();
+        Me { own: Own { addr, local: ifs.local, broadcast: ifs.broadcast }, fetched: Instant::now() }
+    }
+
+    /// Why not to answer `peer`, if not (the rules before the loop
+    /// detector), with this host's addresses fresh when they matter.
+    fn refuse(&mut self, peer: &SocketAddr, now: Instant) -> Option<DropReason> {
+        if self.own.needs_local(peer) && now.saturating_duration_since(self.fetched) > IFADDRS_MAX_AGE {
+            let ifs = sys::interface_addrs();
+            (self.own.local, self.own.broadcast, self.fetched) = (ifs.local, ifs.broadcast, now);
         }
-        _ => {}
+        refuse_reply(peer, &self.own)
     }
-    let ip = match peer.ip() {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
-        v4 => v4,
-    };
-    let bad = match ip {
-        IpAddr::V4(v4) => v4.is_broadcast() || v4.is_multicast() || v4.is_unspecified(),
-        IpAddr::V6(v6) => v6.is_multicast() || v6.is_unspecified(),
-    };
-    if bad || broadcasts.contains(&ip) {
-        return Some(format!("source {ip} is a broadcast, multicast or unspecified address: no reply"));
-    }
-    None
+}
+
+fn dropped_event(t: Told) -> Event {
+    Event::Dropped { peer: t.peer.to_string(), reason: t.reason, count: t.count, bytes: t.bytes }
 }
 
 pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
@@ -64,13 +69,18 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
     });
     out.flush();
     out.set_buffered(true);
-    let broadcasts = sys::broadcast_addrs();
+    let mut me = Me::new(local);
+    let mut loops = LoopDetector::new();
+    let mut log = DropLog::new();
+    let mut tell = |t: Told| out.emit(&dropped_event(t));
     let mut buf = vec![0u8; cfg.buffer_size];
-    let (mut datagrams, mut bytes_in, mut bytes_out) = (0u64, 0u64, 0u64);
+    let (mut datagrams, mut bytes_in, mut bytes_out, mut dropped) = (0u64, 0u64, 0u64, 0u64);
     let stop = 'outer: loop {
         let mut fds = [sys::pollfd(fd.raw(), libc::POLLIN), sys::pollfd(signals.wake_fd()?.raw(), libc::POLLIN)];
         out.flush();
-        match sys::poll(&mut fds, -1) {
+        // wake for a count of drops that is due, else only for a datagram or a signal
+        let timeout = log.next_due().map_or(-1, |due| sys::poll_ms(due.saturating_duration_since(Instant::now())));
+        match sys::poll(&mut fds, timeout) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(Error::sys(Op::Poll, e)),
         }
@@ -84,6 +94,7 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
                 model: "udp".into(),
                 pid: std::process::id(),
                 datagrams: Some(datagrams),
+                dropped: (dropped > 0).then_some(dropped),
             });
         }
         if let Some(sig) = signals::stop_requested() {
@@ -104,65 +115,56 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
             };
             datagrams += 1;
             bytes_in += n as u64;
+            let now = Instant::now();
             let truncated = n > buf.len();
-            let refusal = if truncated {
-                Some(format!("longer than --buffer-size {}: the kernel cut it, so it is not echoed", buf.len()))
-            } else {
-                refuse_reply(&peer, &broadcasts)
-            };
-            let mut replied = false;
-            let mut note = refusal.clone();
-            if refusal.is_none() {
-                // The reply is exactly the request: never larger.
-                match sys::sendto(&fd, &buf[..n], &peer) {
-                    Ok(w) => {
-                        bytes_out += w as u64;
-                        replied = true;
-                    }
-                    Err(e) => note = Some(format!("sendto failed: {}", crate::error::describe_errno(e))),
-                }
+            // The storm rules first, then the loop detector (a truncated
+            // datagram is not echoed, so it is no part of a loop).
+            let mut refusal = me.refuse(&peer, now);
+            let hash = (refusal.is_none() && !truncated).then(|| loops.hash(&buf[..n]));
+            if hash.is_some_and(|h| loops.is_looping(&peer, h, now)) {
+                refusal = Some(DropReason::EchoLoop);
             }
-            out.emit(&Event::Datagram { peer: peer.to_string(), bytes: n as u64, truncated, replied, note });
+            if let Some(reason) = refusal {
+                dropped += 1;
+                log.dropped(&peer, reason, n as u64, now, &mut tell);
+            } else {
+                let mut replied = false;
+                let mut note = None;
+                if truncated {
+                    note = Some(format!(
+                        "longer than --buffer-size {}: the kernel cut it, so it is not echoed",
+                        buf.len()
+                    ));
+                } else {
+                    // The reply is exactly the request: never larger.
+                    match sys::sendto(&fd, &buf[..n], &peer) {
+                        Ok(w) => {
+                            bytes_out += w as u64;
+                            replied = true;
+                            if let Some(h) = hash {
+                                loops.replied(&peer, h, now);
+                            }
+                        }
+                        Err(e) => note = Some(format!("sendto failed: {}", crate::error::describe_errno(e))),
+                    }
+                }
+                out.emit(&Event::Datagram { peer: peer.to_string(), bytes: n as u64, truncated, replied, note });
+            }
             if cfg.max_datagrams.is_some_and(|m| datagrams >= m) {
                 break 'outer None;
             }
         }
+        log.tell_due(Instant::now(), &mut tell);
     };
+    log.tell_all(&mut tell);
     out.emit(&Shared::Stopped {
         signal: stop.map(str::to_string),
         conns: 0,
         bytes_in,
         bytes_out,
         datagrams: Some(datagrams),
+        dropped: (dropped > 0).then_some(dropped),
     });
     out.flush();
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reflection_ports_and_broadcast_are_refused() {
-        let p = |s: &str| s.parse::<SocketAddr>().unwrap();
-        for bad in [
-            "127.0.0.1:7",
-            "127.0.0.1:13",
-            "127.0.0.1:19",
-            "127.0.0.1:37",
-            "127.0.0.1:0",
-            "255.255.255.255:5000",
-            "224.0.0.1:5000",
-            "[ff02::1]:5000",
-            "[::ffff:255.255.255.255]:5000",
-            "0.0.0.0:5000",
-        ] {
-            assert!(refuse_reply(&p(bad), &[]).is_some(), "{bad}");
-        }
-        assert!(refuse_reply(&p("192.168.1.255:5000"), &["192.168.1.255".parse().unwrap()]).is_some());
-        for ok in ["127.0.0.1:5000", "[::1]:5000", "10.0.0.255:5000"] {
-            assert!(refuse_reply(&p(ok), &[]).is_none(), "{ok}");
-        }
-    }
 }
