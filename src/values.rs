@@ -243,6 +243,11 @@ pub fn max_clients(s: &str) -> Result<u64, String> {
     }
 }
 
+/// `--threads`: 1 .. 1024 event loops.
+pub fn threads(s: &str) -> Result<u64, String> {
+    count_in(s, 1, 1024)
+}
+
 /// A time to hold, 0 .. 60 s; a bare number is in seconds (`process zombie
 /// --hold`): long enough to run `ps au` in another terminal, bounded so
 /// that no lesson can hang a grader.

@@ -5,7 +5,7 @@
 //! bounded in count and time; real processes on 127.0.0.1, port 0.
 
 use crate::common::*;
-use crate::echo::MODELS;
+use crate::echo::{model_args, MODELS};
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 fn server_cmd(model: &str, extra: &[&str]) -> std::process::Command {
     let mut c = netlab();
-    c.args(["--json", "echo-server", "--model", model, "--bind", "127.0.0.1"]).args(extra).arg("0");
+    c.args(["--json", "echo-server"]).args(model_args(model)).args(["--bind", "127.0.0.1"]).args(extra).arg("0");
     c
 }
 
@@ -543,7 +543,7 @@ fn time_wait_rebind_needs_reuseaddr() {
 #[test]
 fn closed_stdout_never_crashes_a_server() {
     use std::process::Stdio;
-    for args in MODELS.iter().map(|m| vec!["echo-server", "--model", m, "--bind", "127.0.0.1", "0"]).chain([vec![
+    for args in MODELS.iter().map(|m| [&["echo-server"][..], &model_args(m), &["--bind", "127.0.0.1", "0"]].concat()).chain([vec![
         "udp",
         "server",
         "--bind",

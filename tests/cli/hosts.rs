@@ -4,7 +4,7 @@
 //! iproute2 (`.ci/run` installs it); elsewhere each test says SKIPPED.
 
 use crate::common::*;
-use crate::echo::MODELS;
+use crate::echo::{model_args, MODELS};
 use crate::require_netns;
 use std::net::SocketAddr;
 
@@ -54,7 +54,7 @@ fn echo_across_a_veth_link_every_model() {
     require_netns!("echo_across_a_veth_link_every_model");
     let l = link();
     for m in MODELS {
-        let s = server_in(&l.a, &["echo-server", "--model", m, "--bind", &l.a_ip, "0"]);
+        let s = server_in(&l.a, &[&["echo-server"][..], &model_args(m), &["--bind", &l.a_ip, "0"]].concat());
         let addr: SocketAddr = format!("{}:{}", l.a_ip, s.port).parse().unwrap();
         // the client runs in namespace b: a different host
         let (data, back) = l.b.within(move || {
