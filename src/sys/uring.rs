@@ -211,7 +211,12 @@ impl Ring {
         let res = if r == 1 { Ok(up.offset) } else { Err(Errno::last()) };
         let _ = super::traced(
             res,
-            || format!("io_uring_register({}, IORING_REGISTER_RING_FDS, [{{offset=-1, data={}}}], 1)", self.fd, self.fd),
+            || {
+                format!(
+                    "io_uring_register({}, IORING_REGISTER_RING_FDS, [{{offset=-1, data={}}}], 1)",
+                    self.fd, self.fd
+                )
+            },
             |i| format!("1 (index {i})"),
         );
         if let Ok(index) = res {
@@ -313,7 +318,11 @@ impl Ring {
     #[inline]
     pub fn reap(&mut self, into: &mut Vec<Cqe>) {
         into.clear();
-        into.extend(self.ring.completion().map(|c| Cqe { user_data: c.user_data(), res: c.result(), flags: c.flags() }));
+        into.extend(self.ring.completion().map(|c| Cqe {
+            user_data: c.user_data(),
+            res: c.result(),
+            flags: c.flags(),
+        }));
         if let Some(shown) = self.shown.as_mut() {
             for c in into.iter() {
                 trace_line(&narrate(shown, c));
@@ -410,7 +419,8 @@ fn errno_of(e: std::io::Error) -> Errno {
 /// The error for a kernel that refuses io_uring_setup: the call, the
 /// errno, and a hint that names the cause.
 fn refused(errno: Errno) -> Error {
-    let disabled = std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled").ok().and_then(|s| s.trim().parse().ok());
+    let disabled =
+        std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled").ok().and_then(|s| s.trim().parse().ok());
     Error::failed_errno(
         format!("{}: {}", Op::IoUringSetup.name(), describe_errno(errno)),
         Some(refusal_hint(errno, disabled)),
@@ -452,17 +462,15 @@ pub fn refusal_hint(errno: Errno, disabled: Option<u32>) -> String {
 fn build(sqe: Sqe) -> squeue::Entry {
     use types::Fd;
     match sqe {
-        Sqe::Accept { listener, addr, len } => opcode::Accept::new(Fd(listener), addr.cast(), len)
-            .flags(libc::SOCK_CLOEXEC)
-            .build(),
+        Sqe::Accept { listener, addr, len } => {
+            opcode::Accept::new(Fd(listener), addr.cast(), len).flags(libc::SOCK_CLOEXEC).build()
+        }
         Sqe::RecvMulti { fd, group } => opcode::RecvMulti::new(Fd(fd), group).build(),
         Sqe::Send { fd, buf, len } => opcode::Send::new(Fd(fd), buf, len).flags(SEND_FLAGS).build(),
         Sqe::SendMsg { fd, msg, .. } => opcode::SendMsg::new(Fd(fd), msg).flags(SEND_FLAGS as u32).build(),
         Sqe::Poll { fd, events } => opcode::PollAdd::new(Fd(fd), events).build(),
         Sqe::PollMulti { fd, events } => opcode::PollAdd::new(Fd(fd), events).multi(true).build(),
-        Sqe::Cancel { target } => {
-            opcode::AsyncCancel::new(target).build().flags(squeue::Flags::SKIP_SUCCESS)
-        }
+        Sqe::Cancel { target } => opcode::AsyncCancel::new(target).build().flags(squeue::Flags::SKIP_SUCCESS),
         Sqe::Close { fd } => opcode::Close::new(Fd(fd)).build().flags(squeue::Flags::SKIP_SUCCESS),
         Sqe::Timeout { ts, .. } => opcode::Timeout::new(ts).build(),
     }
@@ -479,10 +487,9 @@ fn describe(sqe: &Sqe) -> (String, Kind) {
     match *sqe {
         Sqe::Accept { listener, addr, .. } => (format!("IORING_OP_ACCEPT(fd {listener})"), Kind::Accept(addr)),
         Sqe::RecvMulti { fd, group } => (format!("IORING_OP_RECV(fd {fd}, multishot, group {group})"), Kind::Recv),
-        Sqe::Send { fd, len, .. } => (
-            format!("IORING_OP_SEND(fd {fd}, {len} bytes, MSG_DONTWAIT|MSG_NOSIGNAL)"),
-            Kind::Send(len as usize),
-        ),
+        Sqe::Send { fd, len, .. } => {
+            (format!("IORING_OP_SEND(fd {fd}, {len} bytes, MSG_DONTWAIT|MSG_NOSIGNAL)"), Kind::Send(len as usize))
+        }
         Sqe::SendMsg { fd, iovs, len, .. } => (
             format!("IORING_OP_SENDMSG(fd {fd}, {iovs} pieces, {len} bytes, MSG_DONTWAIT|MSG_NOSIGNAL)"),
             Kind::Send(len),
@@ -564,9 +571,9 @@ impl BufRing {
         }
         let ring_bytes = count as usize * std::mem::size_of::<types::BufRingEntry>();
         let base_bytes = count as usize * size as usize;
-        let entries = crate::logging::because("the ring of provided buffers the kernel receives into", || {
-            map(ring_bytes)
-        })? as *mut types::BufRingEntry;
+        let entries =
+            crate::logging::because("the ring of provided buffers the kernel receives into", || map(ring_bytes))?
+                as *mut types::BufRingEntry;
         let base = match crate::logging::because(
             "the receive buffers themselves (pages are used as the kernel first fills them)",
             || map(base_bytes),

@@ -543,13 +543,11 @@ fn time_wait_rebind_needs_reuseaddr() {
 #[test]
 fn closed_stdout_never_crashes_a_server() {
     use std::process::Stdio;
-    for args in MODELS.iter().map(|m| [&["echo-server"][..], &model_args(m), &["--bind", "127.0.0.1", "0"]].concat()).chain([vec![
-        "udp",
-        "server",
-        "--bind",
-        "127.0.0.1",
-        "0",
-    ]]) {
+    for args in MODELS
+        .iter()
+        .map(|m| [&["echo-server"][..], &model_args(m), &["--bind", "127.0.0.1", "0"]].concat())
+        .chain([vec!["udp", "server", "--bind", "127.0.0.1", "0"]])
+    {
         for json in [false, true] {
             let mut cmd = netlab();
             if json {

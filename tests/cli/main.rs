@@ -15,3 +15,4 @@ mod output;
 mod resolve;
 mod sockopt;
 mod udp;
+mod uring;

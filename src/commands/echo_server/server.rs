@@ -5,8 +5,8 @@
 //! `conn.rs`.
 
 use super::conn::Conn;
-use super::loops::Group;
 use super::events::Event;
+use super::loops::Group;
 use super::{effective_backlog, Config, Model};
 use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
@@ -147,7 +147,13 @@ impl<'a> Server<'a> {
     /// (made non-blocking) and spare descriptor, its share of
     /// --max-clients, no signal handlers (the main thread has them) and no
     /// `listening` line (printed once).
-    pub fn for_loop(cfg: &'a Config, out: &'a Out, listener: &Fd, group: &'a Group, index: usize) -> Result<Server<'a>> {
+    pub fn for_loop(
+        cfg: &'a Config,
+        out: &'a Out,
+        listener: &Fd,
+        group: &'a Group,
+        index: usize,
+    ) -> Result<Server<'a>> {
         let n = cfg.threads().max(1) as u64;
         let share = cfg.max_clients.map(|m| m / n + u64::from((index as u64) < m % n));
         because("non-blocking: a client gone before accept() must not stall the loop", || {

@@ -308,20 +308,16 @@ impl Loop<'_, '_, '_> {
         let Some(conn) = self.conns.get_mut(slot as usize).and_then(|x| x.as_mut()) else { return Ok(()) };
         match c.errno() {
             None if c.res == 0 => conn.eof = true,
-            None => {}
-            Some(Errno::ENOBUFS) => {
-                if !c.more() && !conn.starved {
-                    conn.starved = true;
-                    self.starved.push(slot);
-                }
+            // out of buffers: armed again when some come back
+            Some(Errno::ENOBUFS) if !c.more() && !conn.starved => {
+                conn.starved = true;
+                self.starved.push(slot);
             }
-            Some(Errno::ECANCELED) => {}
-            Some(e) => {
-                if conn.closing.is_none() {
-                    tracing::debug!("recv from {}: {}", conn.peer, crate::error::describe_errno(e));
-                    conn.closing = Some(reason_for(e));
-                }
+            Some(e) if e != Errno::ENOBUFS && e != Errno::ECANCELED && conn.closing.is_none() => {
+                tracing::debug!("recv from {}: {}", conn.peer, crate::error::describe_errno(e));
+                conn.closing = Some(reason_for(e));
             }
+            _ => {}
         }
         if !c.more() {
             conn.recv = false;
@@ -537,7 +533,8 @@ impl Loop<'_, '_, '_> {
                 len = rest.len();
             }
             for s in conn.segs.iter().take(MAX_IOV - n) {
-                iov[n] = libc::iovec { iov_base: self.ring.buffer_ptr(s.bid, s.off) as *mut _, iov_len: s.len as usize };
+                iov[n] =
+                    libc::iovec { iov_base: self.ring.buffer_ptr(s.bid, s.off) as *mut _, iov_len: s.len as usize };
                 n += 1;
                 len += s.len as usize;
             }
