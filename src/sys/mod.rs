@@ -14,7 +14,7 @@
 //! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl |
 //! | `signal.rs` | sigaction, kill, pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll |
-//! | `uring.rs` | io_uring: setup, the registrations, enter, each operation and completion |
+//! | `uring/` | io_uring: setup, the registrations, enter, each operation and completion |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
 //!
 //! Calls made once per command (socket, bind, listen, open) return
