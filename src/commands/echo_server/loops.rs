@@ -21,8 +21,18 @@
 //! on one loop; the hash spreads them evenly (BENCHMARKS.md measures
 //! both). What SO_REUSEPORT costs: a listener's queue is served only by
 //! its loop (a busy loop's new clients wait even when another is idle),
-//! and another process of the same user that also sets SO_REUSEPORT can
-//! bind the port and take a share of the clients.
+//! and a program of the same user that sets SO_REUSEPORT before its bind
+//! could join the port. A second netlab cannot: the first listener binds
+//! without SO_REUSEPORT and sets it between bind and listen, so that a
+//! port in use is EADDRINUSE as with one loop.
+//!
+//! With as many loops as CPUs (or more), every loop runs under
+//! SCHED_BATCH, as the thread and fork models' workers beyond the CPU count
+//! do: a loop woken by its clients does not preempt what runs on its CPU
+//! (another loop, or a client on the same host) but waits for it to block,
+//! which keeps both batching. On 2 vCPUs shared with the load generator,
+//! two loops without it lost 10-20 % of one loop's req/s on c50_512
+//! (BENCHMARKS.md).
 //!
 //! `--max-clients N` is split between the loops (each takes its share,
 //! N / threads); `--max-conns` counts across them; `--idle-timeout` is
@@ -246,6 +256,12 @@ where
         for (index, (state, mut lsrv)) in states.into_iter().zip(servers).enumerate() {
             let spawned = sys::spawn_scoped(scope, format!("loop {index}"), move || {
                 sys::block_server_signals();
+                if n >= super::batch_after() {
+                    // as many loops as CPUs: a loop woken by its clients
+                    // waits for the running task to block rather than
+                    // preempting it (a client on this host, another loop)
+                    super::run_as_batch();
+                }
                 let listener = &listeners[index];
                 let res = run(state, &mut lsrv, listener, &Member { group, index, seen: std::cell::Cell::new(0) });
                 out.flush();

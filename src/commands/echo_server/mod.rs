@@ -90,7 +90,7 @@ pub const DOCS: Docs = Docs {
             "pid, status (fork model): a child exits with its connection's end, \
              0 eof, 1 reset, 2 timeout, 3 error, 4 shutdown; \"killed by SIGKILL\" if it had to be killed",
         ),
-        ("rejected", "peer, reason (fd over FD_SETSIZE, out of descriptors, server stopping)"),
+        ("rejected", "peer, reason (fd over FD_SETSIZE, out of descriptors, server stopping, --max-conns reached)"),
         (
             "stats",
             "conns_now, conns_total, bytes_in, bytes_out, model, pid (on SIGUSR1); with --threads, every loop's added up",
