@@ -32,7 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork, select, poll, epoll or thread model')
+            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model')
             [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP echo client: prompt, stream, --message or --split; every byte verified')
             [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP echo: server and client (loss, duplicates, reordering, RTT)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Names to addresses (struct hostent) and addresses to names')
@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)')
             [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat''s --max-conns is netlab''s --max-clients)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Drop a client that sends nothing for SECS seconds')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')
@@ -690,7 +691,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;help' {
-            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork, select, poll, epoll or thread model')
+            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model')
             [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP echo client: prompt, stream, --message or --split; every byte verified')
             [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP echo: server and client (loss, duplicates, reordering, RTT)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Names to addresses (struct hostent) and addresses to names')

@@ -426,14 +426,14 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__server)
-            opts="-4 -6 -v -q -h -V --model --bind --port --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --model --bind --port --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --threads --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --model)
-                    COMPREPLY=($(compgen -W "iterative fork select poll epoll thread" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork select poll epoll thread uring" -- "${cur}"))
                     return 0
                     ;;
                 --bind)
@@ -461,6 +461,10 @@ _netlab() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,7 +29,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand echo-server 'TCP echo server: iterative, fork, select, poll, epoll or thread model'
+            cand echo-server 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model'
             cand echo-client 'TCP echo client: prompt, stream, --message or --split; every byte verified'
             cand udp 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
             cand resolve 'Names to addresses (struct hostent) and addresses to names'
@@ -51,6 +51,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --max-clients 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)'
             cand --max-conns 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat''s --max-conns is netlab''s --max-clients)'
             cand --idle-timeout 'Drop a client that sends nothing for SECS seconds'
+            cand --threads 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)'
             cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'
@@ -625,7 +626,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --version 'Print version'
         }
         &'netlab;help'= {
-            cand echo-server 'TCP echo server: iterative, fork, select, poll, epoll or thread model'
+            cand echo-server 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model'
             cand echo-client 'TCP echo client: prompt, stream, --message or --split; every byte verified'
             cand udp 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
             cand resolve 'Names to addresses (struct hostent) and addresses to names'

@@ -32,7 +32,7 @@ complete -c netlab -n "__fish_netlab_needs_command" -s v -l verbose -d 'More log
 complete -c netlab -n "__fish_netlab_needs_command" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netlab -n "__fish_netlab_needs_command" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-server" -d 'TCP echo server: iterative, fork, select, poll, epoll or thread model'
+complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-server" -d 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "echo-client" -d 'TCP echo client: prompt, stream, --message or --split; every byte verified'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "udp" -d 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
 complete -c netlab -n "__fish_netlab_needs_command" -f -a "resolve" -d 'Names to addresses (struct hostent) and addresses to names'
@@ -49,7 +49,8 @@ fork\t'a child process per connection (once there are as many as CPUs, new ones 
 select\t'one process multiplexing with select(2)'
 poll\t'one process multiplexing with poll(2): no FD_SETSIZE limit'
 epoll\t'one thread with a level-triggered epoll(7) set: idle connections cost nothing'
-thread\t'a thread per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)'"
+thread\t'a thread per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)'
+uring\t'io_uring (Linux 6.1+): completions instead of readiness, multishot receives into provided buffers'"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
@@ -57,6 +58,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-siz
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat\'s --max-conns is netlab\'s --max-clients)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l idle-timeout -d 'Drop a client that sends nothing for SECS seconds' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l threads -d 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 4 -d 'IPv4 only'
@@ -427,7 +429,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand demo" -s v -l verbose -d '
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s q -l quiet -d 'Only errors on stderr'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c netlab -n "__fish_netlab_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio process signal pipe demo help" -f -a "echo-server" -d 'TCP echo server: iterative, fork, select, poll, epoll or thread model'
+complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio process signal pipe demo help" -f -a "echo-server" -d 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio process signal pipe demo help" -f -a "echo-client" -d 'TCP echo client: prompt, stream, --message or --split; every byte verified'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio process signal pipe demo help" -f -a "udp" -d 'UDP echo: server and client (loss, duplicates, reordering, RTT)'
 complete -c netlab -n "__fish_netlab_using_subcommand help; and not __fish_seen_subcommand_from echo-server echo-client udp resolve sockopt byteorder fileio process signal pipe demo help" -f -a "resolve" -d 'Names to addresses (struct hostent) and addresses to names'

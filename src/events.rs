@@ -48,6 +48,10 @@ pub enum Event {
         pid: u32,
         /// the listen queue length as the kernel caps it (net.core.somaxconn); null for UDP
         backlog: Option<i32>,
+        /// event loops on as many threads sharing the port (`--threads`; the
+        /// uring model always says it); absent for the other models
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        threads: Option<u32>,
     },
     /// Counters on SIGUSR1; the server carries on. UDP servers count
     /// `datagrams` (and no connections).
@@ -479,11 +483,12 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Event::Error { command, message, .. } => write!(f, "error: {command}: {}", printable(message)),
-            Event::Listening { addr, port, model, pid, backlog } => {
+            Event::Listening { addr, port, model, pid, backlog, threads } => {
                 let shown = if addr.contains(':') { format!("[{addr}]:{port}") } else { format!("{addr}:{port}") };
+                let threads = threads.map_or_else(String::new, |t| format!(", threads {t}"));
                 match backlog {
-                    Some(b) => write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {b})"),
-                    None => write!(f, "listening on {shown} (model {model}, pid {pid})"),
+                    Some(b) => write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {b}{threads})"),
+                    None => write!(f, "listening on {shown} (model {model}, pid {pid}{threads})"),
                 }
             }
             Event::Stats { conns_now, conns_total, bytes_in, bytes_out, model, pid, datagrams, dropped } => match datagrams {

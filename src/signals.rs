@@ -98,6 +98,12 @@ impl Signals {
         Ok(Signals { pipe: None })
     }
 
+    /// No handlers of its own: one event loop of a `--threads` server,
+    /// whose main thread has installed them and wakes the loop.
+    pub fn none() -> Signals {
+        Signals { pipe: None }
+    }
+
     /// For a lesson of `process` or `pipe`: Ctrl-C (SIGINT) and SIGTERM cut
     /// its waits short, and it ends with every child reaped.
     pub fn install_lesson() -> Result<Signals> {

@@ -243,6 +243,11 @@ pub fn max_clients(s: &str) -> Result<u64, String> {
     }
 }
 
+/// `--threads` (echo-server's event loops, echo-client's): 1 .. 1024.
+pub fn threads(s: &str) -> Result<u64, String> {
+    count_in(s, 1, 1024)
+}
+
 /// A time to hold, 0 .. 60 s; a bare number is in seconds (`process zombie
 /// --hold`): long enough to run `ps au` in another terminal, bounded so
 /// that no lesson can hang a grader.
@@ -325,11 +330,6 @@ pub fn percentiles(s: &str) -> Result<PercentileList, String> {
         return Err(format!("{} percentiles is over the limit of {MAX_PERCENTILES}", v.len()));
     }
     Ok(PercentileList(v))
-}
-
-/// `--threads`: 1 .. 256 event loops.
-pub fn threads(s: &str) -> Result<u64, String> {
-    count_in(s, 1, 256)
 }
 
 #[cfg(test)]

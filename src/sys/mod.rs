@@ -14,6 +14,7 @@
 //! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl, getrusage |
 //! | `signal.rs` | sigaction, kill, pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
+//! | `uring/` | io_uring: setup, the registrations, enter, each operation and completion |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
 //!
 //! Calls made once per command (socket, bind, listen, open) return
@@ -30,6 +31,7 @@ mod resolve;
 mod signal;
 mod socket;
 mod sockopt;
+mod uring;
 
 pub use fd::*;
 pub use file::*;
@@ -39,6 +41,7 @@ pub use resolve::*;
 pub use signal::*;
 pub use socket::*;
 pub use sockopt::*;
+pub use uring::*;
 
 use crate::logging::{trace_line, tracing_syscalls};
 use nix::errno::Errno;

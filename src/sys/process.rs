@@ -29,6 +29,31 @@ pub fn spawn_thread<F: FnOnce() + Send + 'static>(
     res
 }
 
+/// pthread_create(3) of a thread that may borrow from the caller's stack
+/// frame (it ends before `scope` does), with the default stack.
+pub fn spawn_scoped<'scope, 'env, F, T>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    name: String,
+    f: F,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>>
+where
+    F: FnOnce() -> T + Send + 'scope,
+    T: Send + 'scope,
+{
+    let call = tracing_syscalls().then(|| format!("pthread_create(\"{name}\")"));
+    let res = std::thread::Builder::new().name(name).spawn_scoped(scope, f);
+    if let Some(call) = call {
+        trace_line(&match &res {
+            Ok(_) => format!("{call} = 0"),
+            Err(e) => {
+                let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
+                format!("{call} = {errno:?} ({})", crate::error::strerror(errno))
+            }
+        });
+    }
+    res
+}
+
 /// fork(2).
 ///
 /// # Safety

@@ -45,7 +45,8 @@ fn sockaddr_to_std(ss: &SockaddrStorage) -> Option<SocketAddr> {
     None
 }
 
-fn raw_storage_to_std(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
+/// The address in a sockaddr_storage the kernel filled in (accept's peer).
+pub fn raw_storage_to_std(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
     match ss.ss_family as libc::c_int {
         libc::AF_INET => {
             // SAFETY: ss_family says the storage holds a sockaddr_in, and

@@ -5,7 +5,7 @@
 //! bounded in count and time; real processes on 127.0.0.1, port 0.
 
 use crate::common::*;
-use crate::models::{for_each_model, for_models, models};
+use crate::models::{for_each_model, for_models, model_args, variants};
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 fn server_cmd(model: &str, extra: &[&str]) -> std::process::Command {
     let mut c = netlab();
-    c.args(["--json", "echo-server", "--model", model, "--bind", "127.0.0.1"]).args(extra).arg("0");
+    c.args(["--json", "echo-server"]).args(model_args(model)).args(["--bind", "127.0.0.1"]).args(extra).arg("0");
     c
 }
 
@@ -334,7 +334,7 @@ fn select_refused_connections_do_not_count_toward_max_conns() {
 #[test]
 fn never_reading_client_costs_little_memory_and_loses_nothing() {
     let _serial = exclusive();
-    for_models(models().filter(|m| *m != "iterative"), |m| {
+    for_models(variants().filter(|m| *m != "iterative"), |m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
         echo_until(s.addr(), Instant::now() + Duration::from_secs(5));
         let rss0 = rss_kb(s.pid);
@@ -548,13 +548,10 @@ fn time_wait_rebind_needs_reuseaddr() {
 #[test]
 fn closed_stdout_never_crashes_a_server() {
     use std::process::Stdio;
-    for args in models().map(|m| vec!["echo-server", "--model", m, "--bind", "127.0.0.1", "0"]).chain([vec![
-        "udp",
-        "server",
-        "--bind",
-        "127.0.0.1",
-        "0",
-    ]]) {
+    for args in variants()
+        .map(|m| [&["echo-server"][..], &model_args(m), &["--bind", "127.0.0.1", "0"]].concat())
+        .chain([vec!["udp", "server", "--bind", "127.0.0.1", "0"]])
+    {
         for json in [false, true] {
             let mut cmd = netlab();
             if json {

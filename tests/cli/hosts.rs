@@ -4,7 +4,7 @@
 //! iproute2 (`.ci/run` installs it); elsewhere each test says SKIPPED.
 
 use crate::common::*;
-use crate::models::for_each_model;
+use crate::models::{for_each_model, model_args};
 use crate::require_netns;
 use netlab::commands::echo_client::Event as ClientEv;
 use std::net::SocketAddr;
@@ -57,7 +57,7 @@ fn echo_across_a_veth_link_every_model() {
     require_netns!("echo_across_a_veth_link_every_model");
     let l = link();
     for_each_model(|m| {
-        let s = server_in(&l.a, &["echo-server", "--model", m, "--bind", &l.a_ip, "0"]);
+        let s = server_in(&l.a, &[&["echo-server"][..], &model_args(m), &["--bind", &l.a_ip, "0"]].concat());
         let addr: SocketAddr = format!("{}:{}", l.a_ip, s.port).parse().unwrap();
         // the client runs in namespace b: a different host
         let (data, back) = l.b.within(move || {
@@ -128,7 +128,7 @@ fn rate_limited_link_keeps_tcp_exact() {
         return;
     }
     for m in ["select", "epoll", "fork"] {
-        let s = server_in(&l.a, &["echo-server", "--model", m, "--bind", &l.a_ip, "0"]);
+        let s = server_in(&l.a, &[&["echo-server"][..], &model_args(m), &["--bind", &l.a_ip, "0"]].concat());
         let addr: SocketAddr = format!("{}:{}", l.a_ip, s.port).parse().unwrap();
         let ok = l.b.within(move || {
             let data = random_bytes(2 << 20, 77);

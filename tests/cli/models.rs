@@ -11,18 +11,38 @@ pub fn models() -> impl Iterator<Item = &'static str> {
     Model::value_variants().iter().map(|m| m.name())
 }
 
+/// The threaded variants (SPEC §2 `--threads`), run wherever every model is.
+pub const THREADED: &[&str] = &["epoll --threads 2", "uring --threads 2"];
+
+/// Every model, then the threaded variants: what [`for_each_model`] runs.
+pub fn variants() -> impl Iterator<Item = &'static str> {
+    models().chain(THREADED.iter().copied())
+}
+
+/// `--model M` and the flags a variant adds (`epoll --threads 2`).
+pub fn model_args(model: &str) -> Vec<&str> {
+    std::iter::once("--model").chain(model.split(' ')).collect()
+}
+
+/// The model's name alone, as `listening` and `stats` give it.
+pub fn model_name(model: &str) -> &str {
+    model.split(' ').next().unwrap_or(model)
+}
+
 /// `netlab --json echo-server --model MODEL --bind 127.0.0.1 EXTRA… 0`,
 /// its port read from the listening event.
 pub fn start(model: &str, extra: &[&str]) -> Server {
-    let mut args = vec!["echo-server", "--model", model, "--bind", "127.0.0.1"];
+    let mut args = vec!["echo-server"];
+    args.extend(model_args(model));
+    args.extend(["--bind", "127.0.0.1"]);
     args.extend_from_slice(extra);
     args.push("0");
     Server::start(&args)
 }
 
-/// Run `f` for every model; see [`for_models`].
+/// Run `f` for every model and threaded variant; see [`for_models`].
 pub fn for_each_model(f: impl Fn(&'static str)) {
-    for_models(models(), f)
+    for_models(variants(), f)
 }
 
 /// Run `f` for each of `models`, every one of them even when some fail: a
@@ -66,7 +86,7 @@ fn the_model_list_is_the_value_enum() {
 #[test]
 fn one_failing_model_does_not_hide_the_others() {
     let visited = std::sync::Mutex::new(Vec::new());
-    let all: Vec<&str> = models().collect();
+    let all: Vec<&str> = variants().collect();
     let (first, last) = (all[0], all[all.len() - 1]);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for_each_model(|m| {

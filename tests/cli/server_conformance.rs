@@ -5,7 +5,7 @@
 //! port 0.
 
 use crate::common::*;
-use crate::models::{for_each_model, for_models, models, start};
+use crate::models::{for_each_model, for_models, model_args, start, variants};
 use crate::peers::reset_mid_stream;
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
@@ -102,7 +102,7 @@ fn many_resets_then_normal_echo() {
 fn a_client_that_never_reads_does_not_block_others() {
     use std::os::fd::AsFd;
     let _serial = exclusive();
-    for_models(models().filter(|m| *m != "iterative"), |m| {
+    for_models(variants().filter(|m| *m != "iterative"), |m| {
         let s = start(m, &[]);
         // The hog writes far more than the socket buffers hold, never reads.
         let mut hog = TcpStream::connect(s.addr()).unwrap();
@@ -156,7 +156,7 @@ fn ipv6_loopback() {
         return;
     }
     for_each_model(|m| {
-        let s = Server::start(&["echo-server", "--model", m, "-6", "--bind", "::1", "0"]);
+        let s = Server::start(&[&["echo-server"][..], &model_args(m), &["-6", "--bind", "::1", "0"]].concat());
         let Ev::Shared(SharedEv::Listening { addr, .. }) = &s.events()[0] else { panic!() };
         assert_eq!(addr, "::1");
         let data = random_bytes(70_000, 5);

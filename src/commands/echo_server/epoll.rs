@@ -7,9 +7,14 @@
 //! transitions, never per request. Unlike select() and poll(), the cost of
 //! a wake-up does not grow with the number of idle connections.
 //!
+//! `--threads N` runs N such loops on N threads, each with its own
+//! listener on the port (SO_REUSEPORT) and its own epoll instance: see
+//! `loops.rs` for how they share the port and why not EPOLLEXCLUSIVE.
+//!
 //! Try it: `netlab --trace echo-server --model epoll 9190`.
 
 use super::conn::{live_bytes, Conn, Next};
+use super::loops::{self, Member};
 use super::{Config, Server};
 use crate::error::{Error, Op, Result};
 use crate::output::Out;
@@ -27,14 +32,33 @@ fn interest(c: &Conn) -> u32 {
 }
 
 pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
+    if cfg.threads() > 1 {
+        // each loop's epoll instance, made before `listening`
+        let states = (0..cfg.threads()).map(|_| sys::Epoll::new()).collect::<Result<Vec<_>>>()?;
+        return loops::serve(listener, cfg, out, states, |ep, srv, listener, member| {
+            event_loop(ep, srv, listener, Some(member))
+        });
+    }
     let mut srv = Server::new(cfg, out, false, &listener)?;
-    let ep = sys::Epoll::new()?;
+    event_loop(sys::Epoll::new()?, &mut srv, &listener, None)
+}
+
+/// One loop: alone (it handles the signals and prints `stopped`), or one
+/// `member` of a `--threads` server (woken through its pipe).
+fn event_loop(ep: sys::Epoll, srv: &mut Server<'_>, listener: &Fd, member: Option<&Member<'_>>) -> Result<()> {
+    let cfg = srv.cfg;
+    let out = srv.out;
     // Every registration's data is its descriptor, as the course's
-    // `event.data.fd = fd`: the signal pipe, the listener, and each client
-    // (whose descriptor also indexes the connection table).
-    let (signals, listening_fd) = (srv.wake_fd()?.raw(), listener.raw());
-    ep.add(srv.wake_fd()?, IN, signals as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
-    ep.add(&listener, IN, listening_fd as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
+    // `event.data.fd = fd`: the signal pipe (a loop of a --threads server:
+    // its wake-up pipe), the listener, and each client (whose descriptor
+    // also indexes the connection table).
+    let wake = match member {
+        Some(m) => m.wake_fd(),
+        None => srv.wake_fd()?,
+    };
+    let (signals, listening_fd) = (wake.raw(), listener.raw());
+    ep.add(wake, IN, signals as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
+    ep.add(listener, IN, listening_fd as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
     let mut listening = true;
     out.set_buffered(true);
     // Connections indexed by descriptor number (the kernel hands out the
@@ -55,7 +79,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             // Out of the set while not accepting, not just interest 0: epoll
             // reports EPOLLHUP whatever the interest, and a listener shut
             // down at --max-conns has it for good (a busy loop).
-            if accepting { ep.add(&listener, IN, listening_fd as u64) } else { ep.delete(&listener) }
+            if accepting { ep.add(listener, IN, listening_fd as u64) } else { ep.delete(listener) }
                 .map_err(|e| Error::sys(Op::EpollCtl, e))?;
             listening = accepting;
         }
@@ -65,7 +89,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             Err(Errno::EINTR) => 0,
             Err(e) => return Err(Error::sys(Op::EpollWait, e)),
         };
-        if n == 0 {
+        if n == 0 && member.is_none() {
             if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
                 break Some(sig);
             }
@@ -74,8 +98,12 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
             let (data, flags) = (ev.data(), ev.events().bits() as u32);
             match data as i32 {
                 fd if fd == signals => {
-                    if let Some(sig) = srv.check_signals_live(|| live_bytes(&conns)) {
-                        break 'run Some(sig);
+                    let stop = match member {
+                        Some(m) => m.on_wake(srv, listener, || live_bytes(&conns)),
+                        None => srv.check_signals_live(|| live_bytes(&conns)).map(Some),
+                    };
+                    if let Some(sig) = stop {
+                        break 'run sig;
                     }
                 }
                 fd if fd == listening_fd => {
@@ -83,7 +111,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                         if !srv.may_accept(live) {
                             break;
                         }
-                        let Some((fd, peer, id)) = srv.accept(&listener, true)? else { break };
+                        let Some((fd, peer, id)) = srv.accept(listener, true)? else { break };
                         let slot = fd.raw() as usize;
                         if let Err(e) = ep.add(&fd, IN, slot as u64) {
                             tracing::warn!("epoll_ctl ADD for {peer}: {}", crate::error::describe_errno(e));
@@ -132,6 +160,6 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         }
         srv.expire_idle(&mut conns, &mut live);
     };
-    srv.shut_down(conns, &listener, stop);
+    loops::finish(srv, conns, listener, stop, member.is_none());
     Ok(())
 }

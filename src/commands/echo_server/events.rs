@@ -14,7 +14,8 @@ pub enum Event {
         conn: u64,
         /// the client's address
         peer: String,
-        /// the descriptor accept() returned
+        /// the descriptor accept() returned (the uring model's accepts
+        /// return ordinary descriptors too, never io_uring direct ones)
         fd: i32,
         /// the process serving it (a child's in the fork model)
         pid: u32,
@@ -40,6 +41,7 @@ pub enum Event {
         /// the client's address
         peer: String,
         /// why: fd over FD_SETSIZE, out of descriptors, server stopping, --max-conns reached
+        /// (with --threads, also a client another loop's last accept beat)
         reason: String,
     },
 }

@@ -3,7 +3,7 @@
 //! Course: TCP 기반 서버/클라이언트 (socket → bind → listen → accept →
 //! read/write → close), 멀티프로세스 서버 (fork, SIGCHLD, waitpid),
 //! 멀티플렉싱 (select), and beyond the course: poll, epoll, a thread per
-//! connection.
+//! connection, io_uring; epoll and uring also as N loops on N threads.
 //!
 //! This file resolves `--bind`/`-4`/`-6`, creates, binds and listens, prints
 //! the `listening` event (only after listen() succeeded) and hands the
@@ -16,6 +16,7 @@
 
 mod conn;
 pub mod events;
+mod loops;
 mod server;
 
 mod epoll;
@@ -24,6 +25,7 @@ mod iterative;
 mod poll;
 mod select;
 mod thread;
+mod uring;
 
 pub use conn::{echo_blocking, BlockingEnd, Conn, Next};
 pub use events::Event;
@@ -55,7 +57,15 @@ pub const DOCS: Docs = Docs {
             "a free port, printed as soon as the server listens (without --unbuffered, jq holds it until the server ends)",
         ),
         ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
-        ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "the fastest model: one thread, epoll"),
+        ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "one thread, epoll: readiness"),
+        (
+            "netlab --trace echo-server --model uring --bind 127.0.0.1 9190",
+            "io_uring: completions instead of readiness; watch each operation queued and completed",
+        ),
+        (
+            "netlab echo-server --model uring --threads 2 --bind 127.0.0.1 9190",
+            "two io_uring loops on two threads, each with its own SO_REUSEPORT listener",
+        ),
         ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
         (
             "netlab echo-server --nagle 9190 & netlab echo-client --connections 1 --size 70000 --requests 20 127.0.0.1 9190",
@@ -69,8 +79,16 @@ pub const DOCS: Docs = Docs {
         ),
     ],
     events: &[
-        ("listening", "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn)"),
-        ("accepted", "conn, peer, fd, pid (the process serving it)"),
+        (
+            "listening",
+            "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn), \
+             threads (uring, and epoll with --threads)",
+        ),
+        (
+            "accepted",
+            "conn, peer, fd, pid (the process serving it); fd is the descriptor accept() returned, \
+             in the uring model too (its accepts are ordinary descriptors, not io_uring direct descriptors)",
+        ),
         (
             "closed",
             "conn, peer, bytes_in, bytes_out, duration_ms, reason: eof|reset|timeout|error, or shutdown \
@@ -82,11 +100,19 @@ pub const DOCS: Docs = Docs {
             "pid, status (fork model): a child exits with its connection's end, \
              0 eof, 1 reset, 2 timeout, 3 error, 4 shutdown; \"killed by SIGKILL\" if it had to be killed",
         ),
-        ("rejected", "peer, reason (fd over FD_SETSIZE, out of descriptors, server stopping)"),
-        ("stats", "conns_now, conns_total, bytes_in, bytes_out, model, pid (on SIGUSR1)"),
-        ("stopped", "signal (SIGINT|SIGTERM, or null after --max-conns), conns, bytes_in, bytes_out"),
+        ("rejected", "peer, reason (fd over FD_SETSIZE, out of descriptors, server stopping, --max-conns reached)"),
+        (
+            "stats",
+            "conns_now, conns_total, bytes_in, bytes_out, model, pid (on SIGUSR1; with --threads, every loop's added up)",
+        ),
+        (
+            "stopped",
+            "signal (SIGINT|SIGTERM, or null after --max-conns), conns, bytes_in, bytes_out (with --threads, every loop's added up)",
+        ),
     ],
     exit_notes: &[
+        "1 when the kernel refuses io_uring (--model uring): the call, the errno and a hint naming the cause",
+        "2 for --threads with a model other than epoll or uring",
         "0 after SIGINT/SIGTERM or --max-conns (a clean stop)",
         "1 also when stdout could not be written meanwhile (ENOSPC on a full disk; a closed pipe is not an error)",
         "1 when bind or listen fails (EADDRINUSE names the address and hints at SO_REUSEADDR)",
@@ -108,6 +134,8 @@ pub enum Model {
     Epoll,
     /// a thread per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)
     Thread,
+    /// io_uring (Linux 6.1+): completions instead of readiness, multishot receives into provided buffers
+    Uring,
 }
 
 impl Model {
@@ -119,6 +147,7 @@ impl Model {
             Model::Poll => "poll",
             Model::Epoll => "epoll",
             Model::Thread => "thread",
+            Model::Uring => "uring",
         }
     }
 
@@ -135,12 +164,21 @@ impl Model {
             Model::Thread => {
                 "a thread per connection (128 KiB stack), blocking read/write; workers beyond the CPU count run under SCHED_BATCH"
             }
+            Model::Uring => {
+                "io_uring: accepts, multishot receives into a ring of provided buffers and sends that never wait, \
+                 one io_uring_enter per loop turn"
+            }
         }
+    }
+
+    /// Whether the model runs as N loops on N threads (`--threads`).
+    pub fn takes_threads(self) -> bool {
+        matches!(self, Model::Epoll | Model::Uring)
     }
 }
 
 #[derive(Debug, clap::Args)]
-#[command(about = "TCP echo server: iterative, fork, select, poll, epoll or thread model")]
+#[command(about = "TCP echo server: iterative, fork, select, poll, epoll, thread or uring model")]
 pub struct Args {
     /// Server model
     #[arg(long, value_enum, default_value_t = Model::Select)]
@@ -168,6 +206,9 @@ pub struct Args {
     /// Drop a client that sends nothing for SECS seconds
     #[arg(long, value_name = "SECS", value_parser = values::secs)]
     pub idle_timeout: Option<Duration>,
+    /// N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)
+    #[arg(long, value_name = "N", value_parser = values::threads)]
+    pub threads: Option<u64>,
 }
 
 /// Seconds as a positive decimal (`1`, `0.5`, `1e3`), 1 ms at the least:
@@ -182,10 +223,25 @@ pub struct Config {
     pub max_clients: Option<u64>,
     pub max_conns: Option<u64>,
     pub idle_timeout: Option<Duration>,
+    /// --threads as given (None: not given, one loop)
+    pub threads: Option<usize>,
 }
 
 impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
+        if a.threads.is_some() && !a.model.takes_threads() {
+            return Err(Error::usage(format!(
+                "--threads works with --model epoll and --model uring, not --model {}",
+                a.model.name()
+            )));
+        }
+        if let (Some(t), Some(m)) = (a.threads, a.max_clients) {
+            if m < t {
+                return Err(Error::usage(format!(
+                    "--max-clients {m} is less than --threads {t}: each loop serves its share of the clients"
+                )));
+            }
+        }
         Ok(Config {
             addr: a.listen.addr(libc::SOCK_STREAM)?,
             model: a.model,
@@ -196,7 +252,24 @@ impl Config {
             max_clients: a.max_clients,
             max_conns: a.max_conns,
             idle_timeout: a.idle_timeout,
+            threads: a.threads.map(|n| n as usize),
         })
+    }
+
+    /// How many event loops serve (1 unless --threads).
+    pub fn threads(&self) -> usize {
+        self.threads.unwrap_or(1)
+    }
+
+    /// What `listening` says about threads: the uring model always, epoll
+    /// when --threads was given, the others never (their line reads as it
+    /// always has).
+    pub fn threads_shown(&self) -> Option<u32> {
+        match self.model {
+            Model::Uring => Some(self.threads() as u32),
+            Model::Epoll => self.threads.map(|n| n as u32),
+            _ => None,
+        }
     }
 }
 
@@ -215,6 +288,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         Model::Poll => poll::serve(listener, &cfg, out),
         Model::Epoll => epoll::serve(listener, &cfg, out),
         Model::Thread => thread::serve(listener, &cfg, out),
+        Model::Uring => uring::serve(listener, &cfg, out),
     }
 }
 
@@ -224,7 +298,35 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
 /// connection (the test `accepted_sockets_have_tcp_nodelay_unless_nagle`
 /// reads it back from the accepted sockets themselves).
 pub fn listen(cfg: &Config) -> Result<Fd> {
-    let fd = sys::socket(sys::family_of(&cfg.addr), SockType::Stream, false)?;
+    let fd = listen_on(cfg, &cfg.addr, false)?;
+    let granted = effective_backlog(cfg.backlog);
+    if granted < cfg.backlog {
+        tracing::warn!("--backlog {} is capped by the kernel at net.core.somaxconn = {granted}", cfg.backlog);
+    }
+    Ok(fd)
+}
+
+/// The listener of one more loop of a `--threads` server: as [`listen`],
+/// on the port the first one got, joining its SO_REUSEPORT group.
+pub fn listen_again(cfg: &Config, port: u16) -> Result<Fd> {
+    let mut addr = cfg.addr;
+    addr.set_port(port);
+    listen_on(cfg, &addr, true)
+}
+
+/// With --threads, the first listener binds without SO_REUSEPORT (a port
+/// that something else holds is EADDRINUSE, as for one loop, even when the
+/// holder set SO_REUSEPORT too) and sets it between bind and listen, so
+/// that the other loops' listeners (`again`, set before their bind) can
+/// join it.
+fn listen_on(cfg: &Config, addr: &SocketAddr, again: bool) -> Result<Fd> {
+    let reuseport = |fd: &Fd| {
+        crate::logging::because("--threads: one listener per loop on the same port, the kernel spreads clients", || {
+            sys::setsockopt_int(fd, &sys::SO_REUSEPORT, 1)
+        })
+        .map_err(|e| Error::sys_at(Op::Setsockopt, "SO_REUSEPORT", e))
+    };
+    let fd = sys::socket(sys::family_of(addr), SockType::Stream, false)?;
     if cfg.reuseaddr {
         sys::setsockopt_int(&fd, &sys::SO_REUSEADDR, 1)
             .map_err(|e| Error::sys_at(Op::Setsockopt, "SO_REUSEADDR", e))?;
@@ -235,12 +337,14 @@ pub fn listen(cfg: &Config) -> Result<Fd> {
         })
         .map_err(|e| Error::sys_at(Op::Setsockopt, "TCP_NODELAY", e))?;
     }
-    sys::bind(&fd, &cfg.addr)?;
-    sys::listen(&fd, cfg.backlog)?;
-    let granted = effective_backlog(cfg.backlog);
-    if granted < cfg.backlog {
-        tracing::warn!("--backlog {} is capped by the kernel at net.core.somaxconn = {granted}", cfg.backlog);
+    if again {
+        reuseport(&fd)?;
     }
+    sys::bind(&fd, addr)?;
+    if cfg.threads() > 1 && !again {
+        reuseport(&fd)?;
+    }
+    sys::listen(&fd, cfg.backlog)?;
     Ok(fd)
 }
 

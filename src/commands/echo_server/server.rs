@@ -6,6 +6,7 @@
 
 use super::conn::Conn;
 use super::events::Event;
+use super::loops::Group;
 use super::{effective_backlog, Config, Model};
 use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
@@ -40,6 +41,9 @@ pub struct Server<'a> {
     served: u64,
     /// accepting is paused until then (EMFILE/ENFILE back-off)
     paused_until: Option<Instant>,
+    /// the pause is for want of descriptors: a connection that closes
+    /// ends it
+    paused_for_fds: bool,
     /// a descriptor kept in reserve for the EMFILE case
     spare: Option<Fd>,
     last_emfile_log: Option<Instant>,
@@ -55,6 +59,11 @@ pub struct Server<'a> {
     /// the listener is in blocking mode (the iterative and fork models
     /// block in accept(), as the course's servers do)
     blocking_listener: bool,
+    /// the other loops of a `--threads N` server, when this one is a loop
+    /// of it: connection numbers and --max-conns count across them
+    group: Option<&'a Group>,
+    /// --max-clients, or this loop's share of it with `--threads`
+    client_cap: Option<u64>,
 }
 
 impl Drop for Server<'_> {
@@ -102,6 +111,7 @@ impl<'a> Server<'a> {
             model: cfg.model.name().into(),
             pid: std::process::id(),
             backlog: Some(effective_backlog(cfg.backlog)),
+            threads: cfg.threads_shown(),
         });
         out.flush();
         tracing::info!("model {}: {}", cfg.model.name(), cfg.model.how());
@@ -121,12 +131,52 @@ impl<'a> Server<'a> {
             next_id: 0,
             served: 0,
             paused_until: None,
+            paused_for_fds: false,
             spare: open_spare(),
             last_emfile_log: None,
             stopped_listening: false,
             held_rejects: Vec::new(),
             fd_limit: None,
             blocking_listener: blocking,
+            group: None,
+            client_cap: cfg.max_clients,
+        })
+    }
+
+    /// For event loop `index` of a `--threads N` server: its own listener
+    /// (made non-blocking) and spare descriptor, its share of
+    /// --max-clients, no signal handlers (the main thread has them) and no
+    /// `listening` line (printed once).
+    pub fn for_loop(
+        cfg: &'a Config,
+        out: &'a Out,
+        listener: &Fd,
+        group: &'a Group,
+        index: usize,
+    ) -> Result<Server<'a>> {
+        let n = cfg.threads().max(1) as u64;
+        let share = cfg.max_clients.map(|m| m / n + u64::from((index as u64) < m % n));
+        because("non-blocking: a client gone before accept() must not stall the loop", || {
+            sys::set_nonblocking(listener, true)
+        })
+        .map_err(|e| Error::sys_at(Op::Fcntl, "O_NONBLOCK", e))?;
+        Ok(Server {
+            cfg,
+            out,
+            signals: Signals::none(),
+            totals: Totals::default(),
+            next_id: 0,
+            served: 0,
+            paused_until: None,
+            paused_for_fds: false,
+            spare: open_spare(),
+            last_emfile_log: None,
+            stopped_listening: false,
+            held_rejects: Vec::new(),
+            fd_limit: None,
+            blocking_listener: false,
+            group: Some(group),
+            client_cap: share,
         })
     }
 
@@ -148,15 +198,17 @@ impl<'a> Server<'a> {
 
     /// accept() without blocking on a listener the model blocks on: set
     /// O_NONBLOCK for the call and take it back after (`keep`: leave it
-    /// non-blocking, the server is stopping).
+    /// non-blocking, the server is stopping). A listener that was
+    /// non-blocking stays so.
     fn accept_now(&mut self, listener: &Fd, keep: bool) -> std::result::Result<(Fd, SocketAddr), Errno> {
         let why = "so that taking what waits in the backlog never blocks";
-        if self.blocking_listener {
+        let was_blocking = self.blocking_listener;
+        if was_blocking {
             because(why, || sys::set_nonblocking(listener, true))?;
             self.blocking_listener = false;
         }
         let res = because("take a waiting connection, only to refuse it", || sys::accept(listener, true));
-        if !keep {
+        if was_blocking && !keep {
             because(why, || sys::set_nonblocking(listener, false))?;
             self.blocking_listener = true;
         }
@@ -169,7 +221,7 @@ impl<'a> Server<'a> {
         if self.stopped_listening {
             return false;
         }
-        if self.cfg.max_clients.is_some_and(|m| live >= m) {
+        if self.client_cap.is_some_and(|m| live >= m) {
             return false;
         }
         match self.paused_until {
@@ -223,56 +275,132 @@ impl<'a> Server<'a> {
             sys::accept(listener, false)
         };
         match accepted {
-            Ok((fd, peer)) => {
-                if let Some(limit) = self.fd_limit.filter(|limit| fd.raw() >= *limit) {
-                    // select() cannot watch it: refused before it counts
-                    self.out.emit(&Event::Rejected {
-                        peer: peer.to_string(),
-                        reason: format!("fd {} >= FD_SETSIZE ({limit}): select() cannot watch it", fd.raw()),
-                    });
-                    return Ok(None);
-                }
-                self.next_id += 1;
-                self.served += 1;
-                self.totals.conns_total += 1;
-                self.totals.conns_now += 1;
-                if self.cfg.max_conns.is_some_and(|m| self.served >= m) {
-                    self.stop_listening(listener);
-                }
-                Ok(Some((fd, peer, self.next_id)))
+            Ok((fd, peer)) => Ok(self.accepted(listener, fd, peer)),
+            Err(e) => self.accept_failed(listener, e).map(|()| None),
+        }
+    }
+
+    /// A connection accept(2) (or io_uring's) returned: count it, or refuse
+    /// it before it counts (select's FD_SETSIZE; another loop of a
+    /// `--threads` server took the last of --max-conns). Reaching
+    /// --max-conns shuts the listener (and every loop's, with `--threads`).
+    pub fn accepted(&mut self, listener: &Fd, fd: Fd, peer: SocketAddr) -> Option<(Fd, SocketAddr, u64)> {
+        if let Some(limit) = self.fd_limit.filter(|limit| fd.raw() >= *limit) {
+            // select() cannot watch it: refused before it counts
+            self.out.emit(&Event::Rejected {
+                peer: peer.to_string(),
+                reason: format!("fd {} >= FD_SETSIZE ({limit}): select() cannot watch it", fd.raw()),
+            });
+            return None;
+        }
+        let served = match self.group {
+            Some(g) => g.count_served(),
+            None => self.served + 1,
+        };
+        self.served += 1;
+        if self.cfg.max_conns.is_some_and(|m| served > m) {
+            // another loop served the last one meanwhile
+            self.served -= 1;
+            if let Some(g) = self.group {
+                g.uncount_served();
             }
-            Err(Errno::EAGAIN | Errno::EINTR) => Ok(None),
+            self.out.emit(&Event::Rejected { peer: peer.to_string(), reason: "--max-conns reached".into() });
+            drop(fd);
+            if !self.stopped_listening {
+                self.stop_listening(listener);
+            }
+            return None;
+        }
+        self.next_id = match self.group {
+            Some(g) => g.take_id(),
+            None => self.next_id + 1,
+        };
+        self.totals.conns_total += 1;
+        self.totals.conns_now += 1;
+        if self.cfg.max_conns.is_some_and(|m| served >= m) {
+            self.stop_listening(listener);
+            if let Some(g) = self.group {
+                g.max_conns_reached();
+            }
+        }
+        Some((fd, peer, self.next_id))
+    }
+
+    /// accept(2) (or io_uring's) failed with `e`: what every model does
+    /// about it. Ok: the server carries on (a connection that died in the
+    /// queue; out of descriptors or memory, which pauses accepting).
+    pub fn accept_failed(&mut self, listener: &Fd, e: Errno) -> Result<()> {
+        match e {
+            Errno::EAGAIN | Errno::EINTR => Ok(()),
             // A connection that died in the queue, or errors accept(2)
             // says are already pending on the network: that one connection
             // is lost, the server is not.
-            Err(
-                e @ (Errno::ECONNABORTED
-                | Errno::EPROTO
-                | Errno::EPERM
-                | Errno::ENETDOWN
-                | Errno::ENETUNREACH
-                | Errno::ENOPROTOOPT
-                | Errno::EHOSTDOWN
-                | Errno::EHOSTUNREACH
-                | Errno::ENONET
-                | Errno::EOPNOTSUPP),
-            ) => {
+            Errno::ECONNABORTED
+            | Errno::EPROTO
+            | Errno::EPERM
+            | Errno::ENETDOWN
+            | Errno::ENETUNREACH
+            | Errno::ENOPROTOOPT
+            | Errno::EHOSTDOWN
+            | Errno::EHOSTUNREACH
+            | Errno::ENONET
+            | Errno::EOPNOTSUPP => {
                 tracing::info!("accept: {}; carrying on", crate::error::describe_errno(e));
-                Ok(None)
+                Ok(())
             }
-            Err(e @ (Errno::EMFILE | Errno::ENFILE)) => {
+            Errno::EMFILE | Errno::ENFILE => {
                 self.out_of_descriptors(listener, e);
-                Ok(None)
+                Ok(())
             }
-            Err(e @ (Errno::ENOBUFS | Errno::ENOMEM)) => {
+            Errno::ENOBUFS | Errno::ENOMEM => {
                 // Out of memory, not of descriptors: nobody to refuse, just
                 // give the kernel a moment.
                 tracing::warn!("accept: {}; pausing accept", crate::error::describe_errno(e));
                 self.paused_until = Some(Instant::now() + EMFILE_PAUSE);
-                Ok(None)
+                Ok(())
             }
-            Err(e) => Err(Error::sys(Op::Accept, e)),
+            e => Err(Error::sys(Op::Accept, e)),
         }
+    }
+
+    /// Whether accepting is paused (out of descriptors or memory): the
+    /// model waits [`Server::pause_ms`] before it tries again.
+    pub fn paused(&self) -> bool {
+        self.paused_until.is_some_and(|t| Instant::now() < t)
+    }
+
+    /// Whether --max-conns was reached (this loop's listener is shut).
+    pub fn stopped_listening(&self) -> bool {
+        self.stopped_listening
+    }
+
+    /// How many more clients this loop may take now (--max-clients, and
+    /// --max-conns less those served): None when there is no limit.
+    pub fn room(&self, live: u64) -> Option<u64> {
+        let clients = self.client_cap.map(|m| m.saturating_sub(live));
+        let conns = self.cfg.max_conns.map(|m| {
+            let served = self.group.map_or(self.served, |g| g.served());
+            m.saturating_sub(served)
+        });
+        match (clients, conns) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// A loop of a `--threads` server was woken: Some(signal) when the
+    /// server is stopping (None inside: --max-conns ended it); reaching
+    /// --max-conns in another loop shuts this loop's listener too.
+    pub fn follow_group(&mut self, listener: &Fd) -> Option<Option<&'static str>> {
+        let g = self.group?;
+        if g.max_conns_was_reached() && !self.stopped_listening {
+            self.stop_listening(listener);
+            // the last connection's `accepted` came from another loop
+            for ev in self.held_rejects.drain(..) {
+                self.out.emit(&ev);
+            }
+        }
+        g.stopping().then(signals::stop_requested)
     }
 
     fn out_of_descriptors(&mut self, listener: &Fd, e: Errno) {
@@ -306,6 +434,7 @@ impl<'a> Server<'a> {
             self.spare = open_spare();
         }
         self.paused_until = Some(now + EMFILE_PAUSE);
+        self.paused_for_fds = true;
     }
 
     pub fn emit_accepted(&mut self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
@@ -336,11 +465,13 @@ impl<'a> Server<'a> {
         self.stopped(stop);
     }
 
-    /// Close a multiplexed connection and account for it.
+    /// Close a multiplexed connection and account for it: `closed` first,
+    /// then close(2), so that a client that saw its end and connects again
+    /// (to another loop of a `--threads` server, too) finds this `closed`
+    /// before the next `accepted`.
     pub fn finish(&mut self, c: Conn, reason: &str) {
-        let (id, peer, bi, bo, started) = (c.id, c.peer, c.bytes_in, c.bytes_out, c.started);
+        self.closed(c.id, &c.peer, c.bytes_in, c.bytes_out, c.started, reason);
         drop(c);
-        self.closed(id, &peer, bi, bo, started, reason);
     }
 
     /// How long a multiplexing loop may block: until the accept pause ends
@@ -383,6 +514,12 @@ impl<'a> Server<'a> {
         self.totals.bytes_in += bytes_in;
         self.totals.bytes_out += bytes_out;
         self.out.emit(&closed_event(id, peer, bytes_in, bytes_out, started, reason));
+        if self.paused_for_fds {
+            // its descriptor is free (or about to be): accept again now
+            // rather than at the end of the pause
+            self.paused_for_fds = false;
+            self.paused_until = None;
+        }
     }
 
     /// After a wake-up on the signal pipe: SIGUSR1 prints stats; returns
@@ -415,6 +552,9 @@ impl<'a> Server<'a> {
         self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
         self.totals.conns_total = self.totals.conns_total.saturating_sub(1);
         self.served = self.served.saturating_sub(1);
+        if let Some(g) = self.group {
+            g.uncount_served();
+        }
     }
 
     /// At shutdown (or --max-conns): accept what still waits in the backlog

@@ -66,6 +66,7 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
         model: "udp".into(),
         pid: std::process::id(),
         backlog: None,
+        threads: None,
     });
     out.flush();
     out.set_buffered(true);
