@@ -15,6 +15,7 @@
 //! | `signal.rs` | sigaction, kill, pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
+//! | `handler.rs` | the calls signal handlers make (async-signal-safe, the only ones not narrated) |
 //!
 //! Calls made once per command (socket, bind, listen, open) return
 //! [`Error`](crate::error::Error) with the call and its target. Calls on the
@@ -24,6 +25,7 @@
 
 mod fd;
 mod file;
+pub mod handler;
 mod process;
 mod readiness;
 mod resolve;
