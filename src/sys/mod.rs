@@ -12,7 +12,7 @@
 //! | `sockopt.rs` | setsockopt, getsockopt (TCP_INFO too) |
 //! | `file.rs` | open, unlink, lseek, fstat, the umask |
 //! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl, getrusage |
-//! | `signal.rs` | sigaction, kill, pipe2, signal masks |
+//! | `signal.rs` | sigaction, kill (and dying of a signal), pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
 //! | `handler.rs` | the calls signal handlers make (async-signal-safe, the only ones not narrated) |
