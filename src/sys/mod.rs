@@ -11,7 +11,7 @@
 //! | `socket.rs` | socket, bind, listen, accept, connect, send/recv, shutdown, getsockname, getifaddrs |
 //! | `sockopt.rs` | setsockopt, getsockopt (TCP_INFO too) |
 //! | `file.rs` | open, unlink, lseek, fstat, the umask |
-//! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl, getrusage |
+//! | `process.rs` | fork, waitpid, _exit, posix_spawn, pidfd_open, threads, scheduling, prctl, getrusage |
 //! | `signal.rs` | sigaction, kill (and dying of a signal), pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
