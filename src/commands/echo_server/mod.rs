@@ -56,7 +56,10 @@ pub const DOCS: Docs = Docs {
         ),
         ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
         ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "the fastest model: one thread, epoll"),
-        ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
+        (
+            "pkill -USR1 -f 'netlab.* echo-server'",
+            "every running echo server prints a stats event and carries on (flags before echo-server too)",
+        ),
     ],
     events: &[
         ("listening", "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn)"),
