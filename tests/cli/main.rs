@@ -15,6 +15,7 @@ mod fileio;
 mod fork_model;
 mod generated;
 mod golden;
+mod help_examples;
 mod hosts;
 mod load;
 mod load_mode;

@@ -39,14 +39,6 @@ fn case(name: &str, args: &[&str]) -> Case {
     Case { name: name.into(), args: args.iter().map(|a| a.to_string()).collect(), stdin: b"", drive: None, peer: None }
 }
 
-/// SIGKILL `pid` and its descendants.
-fn kill_tree(pid: u32) {
-    for c in children_of(pid) {
-        kill_tree(c.pid);
-    }
-    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGKILL);
-}
-
 /// Run a case under strace; Ok((calls compared, handlers' calls excused))
 /// or Err(why).
 fn run_case(c: Case) -> Result<(usize, usize), String> {
