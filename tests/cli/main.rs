@@ -29,5 +29,6 @@ mod server_trace;
 mod signal;
 mod sockopt;
 mod strace;
+mod strace_match;
 mod trace_vs_strace;
 mod udp;

@@ -15,7 +15,8 @@
 
 use crate::common::*;
 use crate::models::models;
-use crate::strace::{compare, read_strace, FILTER};
+use crate::strace::{read_strace, FILTER};
+use crate::strace_match::compare;
 use std::io::{BufRead, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
