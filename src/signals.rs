@@ -42,11 +42,9 @@ extern "C" fn on_signal(sig: libc::c_int) {
     // the other signals are ignored, without the child having to reset
     // anything after fork() (each write to a page after fork is a
     // copy-on-write fault; each sigaction a system call).
-    if nix::unistd::getpid().as_raw() != crate::logging::owner() {
+    if sys::handler::getpid() != crate::logging::owner() {
         if sig == libc::SIGINT || sig == libc::SIGTERM {
-            // SAFETY: _exit is async-signal-safe and ends the process at
-            // once (nix has no wrapper for it).
-            unsafe { libc::_exit(CHILD_STOPPED) };
+            sys::handler::exit(CHILD_STOPPED);
         }
         return;
     }
@@ -59,17 +57,14 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
     let fd = PIPE_W.load(Ordering::SeqCst);
     if fd >= 0 {
-        let b = sig as u8;
-        // SAFETY: write(2) is async-signal-safe; the pipe is non-blocking,
-        // so a full pipe (wake-up already pending) just returns EAGAIN. The
-        // descriptor is the self-pipe's write end, open for the life of the
-        // `Signals` that stored it (nix's write wants a BorrowedFd, which a
-        // handler has no safe way to make from the stored number).
-        unsafe { libc::write(fd, &b as *const u8 as *const libc::c_void, 1) };
+        // the self-pipe's write end, open for the life of the `Signals`
+        // that stored it; non-blocking, so a full pipe (wake-up already
+        // pending) just says EAGAIN
+        sys::handler::write_byte(fd, sig as u8);
     } else if sig != libc::SIGALRM && BLOCKING.load(Ordering::SeqCst) {
         // The main thread may have checked the flags just before this
         // signal and be about to block: SIGALRM in a second interrupts it.
-        let _ = nix::unistd::alarm::set(1);
+        sys::handler::alarm(1);
         ALARM_ARMED.store(true, Ordering::SeqCst);
     }
     nix::errno::Errno::set_raw(saved);

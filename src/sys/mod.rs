@@ -11,11 +11,12 @@
 //! | `socket.rs` | socket, bind, listen, accept, connect, send/recv, shutdown, getsockname, getifaddrs |
 //! | `sockopt.rs` | setsockopt, getsockopt (TCP_INFO too) |
 //! | `file.rs` | open, unlink, lseek, fstat, the umask |
-//! | `process.rs` | fork, waitpid, _exit, threads, scheduling, prctl, getrusage |
-//! | `signal.rs` | sigaction, kill, pipe2, signal masks |
+//! | `process.rs` | fork, waitpid, _exit, posix_spawn, pidfd_open, threads, scheduling, prctl, getrusage |
+//! | `signal.rs` | sigaction, kill (and dying of a signal), pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
 //! | `uring/` | io_uring: setup, the registrations, enter, each operation and completion |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
+//! | `handler.rs` | the calls signal handlers make (async-signal-safe, the only ones not narrated) |
 //!
 //! Calls made once per command (socket, bind, listen, open) return
 //! [`Error`](crate::error::Error) with the call and its target. Calls on the
@@ -25,6 +26,7 @@
 
 mod fd;
 mod file;
+pub mod handler;
 mod process;
 mod readiness;
 mod resolve;

@@ -1,5 +1,6 @@
-//! Processes and threads: fork, waitpid, _exit, pthread_create, the
-//! scheduling policy, prctl, and getrusage.
+//! Processes and threads: fork, waitpid, _exit, posix_spawn and a bounded
+//! wait on a pidfd, pthread_create, the scheduling policy, prctl, and
+//! getrusage.
 
 use super::{failed, traced};
 use crate::logging::{trace_line, tracing_syscalls};
@@ -269,4 +270,112 @@ pub fn nanosleep(d: std::time::Duration) -> std::result::Result<(), Errno> {
         nix::time::clock_nanosleep(nix::time::ClockId::CLOCK_MONOTONIC, nix::time::ClockNanosleepFlags::empty(), &ts)
             .map(drop);
     traced(res, || format!("nanosleep({{{}, {}}})", ts.tv_sec(), ts.tv_nsec()), |_| "0".into())
+}
+
+/// posix_spawn(3): start the program at `path` with `argv` (argv[0]
+/// included), standard input /dev/null, standard output `stdout` and
+/// standard error `stderr` (/dev/null when None), the signal mask empty and
+/// SIGPIPE's default action back, as std's Command does. The C library
+/// makes it of clone(CLONE_VM|CLONE_VFORK) and, in the child, the file
+/// actions and execve; narrated as one library call with the pid it
+/// writes into its first argument:
+/// `posix_spawn([4242], "/usr/bin/netlab", {stdin </dev/null, stdout >5,
+/// stderr >7}, ["/usr/bin/netlab", "--json", …]) = 0`. Like
+/// pthread_create, it returns the error number itself.
+pub fn spawn(
+    path: &std::path::Path,
+    argv: &[String],
+    stdout: &super::Fd,
+    stderr: Option<&super::Fd>,
+) -> std::result::Result<Pid, Errno> {
+    use nix::fcntl::OFlag;
+    use nix::spawn::{PosixSpawnAttr, PosixSpawnFileActions, PosixSpawnFlags};
+    use nix::sys::signal::{SigSet, Signal};
+    use nix::sys::stat::Mode;
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let cstring = |b: &[u8]| CString::new(b).map_err(|_| Errno::EINVAL);
+    let res = (|| {
+        let program = cstring(path.as_os_str().as_bytes())?;
+        let args = argv.iter().map(|a| cstring(a.as_bytes())).collect::<std::result::Result<Vec<_>, _>>()?;
+        let env = std::env::vars_os()
+            .map(|(k, v)| cstring(&[k.as_bytes(), b"=", v.as_bytes()].concat()))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut actions = PosixSpawnFileActions::init()?;
+        actions.add_open(0, c"/dev/null", OFlag::O_RDONLY, Mode::empty())?;
+        actions.add_dup2(stdout.raw(), 1)?;
+        match stderr {
+            Some(fd) => actions.add_dup2(fd.raw(), 2)?,
+            None => actions.add_open(2, c"/dev/null", OFlag::O_WRONLY, Mode::empty())?,
+        }
+        let mut attr = PosixSpawnAttr::init()?;
+        attr.set_sigmask(&SigSet::empty())?;
+        let mut default = SigSet::empty();
+        default.add(Signal::SIGPIPE);
+        attr.set_sigdefault(&default)?;
+        attr.set_flags(PosixSpawnFlags::POSIX_SPAWN_SETSIGMASK | PosixSpawnFlags::POSIX_SPAWN_SETSIGDEF)?;
+        nix::spawn::posix_spawn(program.as_c_str(), &actions, &attr, &args, &env)
+    })();
+    if tracing_syscalls() {
+        let err = stderr.map_or_else(|| "</dev/null".to_string(), |fd| format!(">{}", fd.raw()));
+        let args: Vec<String> = argv.iter().map(|a| format!("{a:?}")).collect();
+        let call = |pid: String| {
+            format!(
+                "posix_spawn([{pid}], {:?}, {{stdin </dev/null, stdout >{}, stderr {err}}}, [{}])",
+                path.display().to_string(),
+                stdout.raw(),
+                args.join(", ")
+            )
+        };
+        trace_line(&match &res {
+            Ok(pid) => format!("{} = 0", call(pid.to_string())),
+            Err(e) => format!("{} = {e:?} ({})", call("?".into()), crate::error::strerror(*e)),
+        });
+    }
+    res
+}
+
+/// pidfd_open(2): a descriptor that becomes readable once process `pid`
+/// has ended (nix has no wrapper).
+pub fn pidfd_open(pid: Pid) -> std::result::Result<super::Fd, Errno> {
+    // SAFETY: pidfd_open takes a pid and flags and touches no memory; the
+    // descriptor it returns is new and owned by nothing else.
+    let res = Errno::result(unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) })
+        .map(|fd| unsafe { super::Fd::from_raw(fd as i32) });
+    traced(res, || format!("pidfd_open({pid}, 0)"), |fd| fd.raw().to_string())
+}
+
+/// Wait at most `limit` for child `pid` to end, and reap it: poll(2) on
+/// its pidfd with the bound, then waitpid(pid, WNOHANG) (without pidfds,
+/// waitpid(WNOHANG) every 10 ms). Ok(None): it was still running when the
+/// bound ran out (it is not reaped).
+pub fn wait_child_for(pid: Pid, limit: std::time::Duration) -> std::result::Result<Option<WaitStatus>, Errno> {
+    use crate::logging::because;
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + limit;
+    let pidfd = because("readable once the child has ended: the wait is bounded", || pidfd_open(pid));
+    loop {
+        match waitpid(pid, true)? {
+            WaitStatus::StillAlive => {}
+            st => return Ok(Some(st)),
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        match &pidfd {
+            Ok(fd) => {
+                let mut p = [super::pollfd(fd.raw(), libc::POLLIN)];
+                match super::poll(&mut p, super::poll_ms(left)) {
+                    Ok(0) => return Ok(None),
+                    Ok(_) | Err(Errno::EINTR) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(_) => {
+                let _ =
+                    because("no pidfd here: look again in 10 ms", || nanosleep(left.min(Duration::from_millis(10))));
+            }
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::{traced, Fd};
 use crate::error::{Error, Op, Result};
-use crate::logging::{trace_line, tracing_syscalls};
+use crate::logging::{because, trace_line, tracing_syscalls};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::signal::{SigAction, SigHandler, SigSet, SigmaskHow, Signal};
@@ -20,6 +20,41 @@ pub fn sigaction(sig: Signal, action: &SigAction, shown: &str) -> Result<()> {
 pub fn kill(pid: i32, sig: Signal) -> std::result::Result<(), Errno> {
     let res = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
     traced(res, || format!("kill({pid}, {})", sig.as_str()), |_| "0".into())
+}
+
+/// kill(getpid(), sig) for a signal whose default action ends the
+/// process (set by the caller), and die of it. The signal is blocked
+/// first (sigprocmask), so that kill() returns, and its line is written,
+/// before the signal is delivered; it is delivered as the unblocking
+/// sigprocmask returns, which it never does to the program (narrated
+/// beforehand as `= ?`, as strace writes a call that does not come back).
+/// SIGKILL cannot be blocked: its kill() never returns either, and is
+/// narrated beforehand the same way.
+pub fn die_of(sig: Signal) -> ! {
+    let pid = super::getpid();
+    let mut set = SigSet::empty();
+    set.add(sig);
+    if sig == Signal::SIGKILL {
+        if tracing_syscalls() {
+            trace_line(&format!("kill({pid}, SIGKILL) = ?"));
+        }
+    } else {
+        let res = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
+        let _ = because("held back until kill() has returned, so that its line is written", || {
+            traced(res, || format!("sigprocmask(SIG_BLOCK, [{}], NULL)", sig.as_str()), |_| "0".into())
+        });
+    }
+    let res = kill(pid, sig);
+    if res.is_ok() && sig != Signal::SIGKILL {
+        if tracing_syscalls() {
+            because("the pending signal is delivered as it returns: its default action ends the process", || {
+                trace_line(&format!("sigprocmask(SIG_UNBLOCK, [{}], NULL) = ?", sig.as_str()))
+            });
+        }
+        let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_UNBLOCK, Some(&set), None);
+    }
+    // not reached when the signal ended the process
+    super::exit_now(1)
 }
 
 /// pipe2(2) with `flags` (O_NONBLOCK, O_CLOEXEC or none): (read end, write

@@ -513,6 +513,14 @@ pub fn children_of(pid: u32) -> Vec<ProcStat> {
         .unwrap_or_default()
 }
 
+/// SIGKILL `pid` and its descendants (found in /proc before it dies).
+pub fn kill_tree(pid: u32) {
+    for c in children_of(pid) {
+        kill_tree(c.pid);
+    }
+    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGKILL);
+}
+
 /// Poll `cond` every 10 ms for at most `secs` seconds: whether it came
 /// true (the caller asserts what it was waiting for).
 pub fn eventually(secs: u64, mut cond: impl FnMut() -> bool) -> bool {

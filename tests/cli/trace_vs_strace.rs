@@ -1,29 +1,37 @@
 //! `--trace` against strace: every network system call that `strace -f -e
-//! trace=%network` sees the command make, netlab narrates, call for call,
-//! for every command and every echo-server model. Each case runs once under
-//! `strace -ff -qq -s 64 -e trace=%network,%process,write -o FILE` with
-//! `--trace`, its client or server played alongside, and the two accounts
-//! are compared by `strace::compare`.
+//! trace=%network` sees the command make, and every fork, wait4, pipe2 and
+//! kill, netlab narrates, call for call, for every command, every
+//! echo-server model and every lesson of `process`, `pipe` and `signal`
+//! that makes them. Each case runs once under `strace -ff -qq -s 64 -e
+//! trace=FILTER -o FILE` with `--trace`, its client or server played
+//! alongside, and the two accounts are compared by `strace::compare`.
 //!
 //! The rules of the comparison are written in `strace.rs` (which calls are
-//! compared, how processes and threads are told apart, and how the C
-//! library's own calls inside getaddrinfo and its kin are accounted for).
+//! compared, how processes and threads are told apart, how the C library's
+//! own calls inside getaddrinfo and its kin are accounted for, and why the
+//! calls a signal handler makes, a SIGCHLD handler's waitpid among them,
+//! are not narrated).
 //! Needs strace and permission to ptrace; without either it says SKIPPED.
 
 use crate::common::*;
 use crate::models::models;
-use crate::strace::{compare, read_strace};
+use crate::strace::{read_strace, FILTER};
+use crate::strace_match::compare;
 use std::io::{BufRead, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// One command to run under strace; `drive` gets the port of its
+/// How a case's client side is played: given the port and the pid of the
+/// server's `listening` line.
+type Drive = Box<dyn FnOnce(u16, u32) + Send>;
+
+/// One command to run under strace; `drive` gets the port and pid of its
 /// `listening` line (servers) and plays the client.
 struct Case {
     name: String,
     args: Vec<String>,
     stdin: &'static [u8],
-    drive: Option<Box<dyn FnOnce(u16) + Send>>,
+    drive: Option<Drive>,
     /// a server the command talks to (untraced), stopped after it
     peer: Option<Server>,
 }
@@ -32,19 +40,12 @@ fn case(name: &str, args: &[&str]) -> Case {
     Case { name: name.into(), args: args.iter().map(|a| a.to_string()).collect(), stdin: b"", drive: None, peer: None }
 }
 
-/// SIGKILL `pid` and its descendants.
-fn kill_tree(pid: u32) {
-    for c in children_of(pid) {
-        kill_tree(c.pid);
-    }
-    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGKILL);
-}
-
-/// Run a case under strace; Ok(calls compared) or Err(why).
-fn run_case(c: Case) -> Result<usize, String> {
+/// Run a case under strace; Ok((calls compared, handlers' calls excused))
+/// or Err(why).
+fn run_case(c: Case) -> Result<(usize, usize), String> {
     let dir = TempDir::new("strace");
     let mut child = Command::new("strace")
-        .args(["-ff", "-qq", "-s", "64", "-e", "trace=%network,%process,write", "-o", &dir.path("st")])
+        .args(["-ff", "-qq", "-s", "64", "-e", &format!("trace={FILTER}"), "-o", &dir.path("st")])
         .arg(bin())
         .arg("--trace")
         .args(&c.args)
@@ -59,13 +60,13 @@ fn run_case(c: Case) -> Result<usize, String> {
     let feeder = std::thread::spawn(move || {
         let _ = sin.write_all(input);
     });
-    let (tx, rx) = std::sync::mpsc::channel::<u16>();
+    let (tx, rx) = std::sync::mpsc::channel::<(u16, u32)>();
     let stdout = child.stdout.take().ok_or("stdout")?;
     let out_reader = std::thread::spawn(move || {
         let mut all = String::new();
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Ok(Ev::Shared(SharedEv::Listening { port, .. })) = serde_json::from_str::<Ev>(&line) {
-                let _ = tx.send(port);
+            if let Ok(Ev::Shared(SharedEv::Listening { port, pid, .. })) = serde_json::from_str::<Ev>(&line) {
+                let _ = tx.send((port, pid));
             }
             all.push_str(&line);
             all.push('\n');
@@ -79,8 +80,9 @@ fn run_case(c: Case) -> Result<usize, String> {
         s
     });
     let driven = c.drive.map(|drive| {
-        let port = rx.recv_timeout(Duration::from_secs(20)).map_err(|_| "no listening line within 20 s".to_string())?;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drive(port)))
+        let (port, pid) =
+            rx.recv_timeout(Duration::from_secs(20)).map_err(|_| "no listening line within 20 s".to_string())?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drive(port, pid)))
             .map_err(|_| "the client side failed (its panic is above)".to_string())
     });
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -110,7 +112,8 @@ fn run_case(c: Case) -> Result<usize, String> {
         return Err(format!("strace could not attach: {err}"));
     }
     let st = read_strace(&dir.0)?;
-    compare(&err, &st).map_err(|why| format!("{why}--- the narration (stderr):\n{err}"))
+    let compared = compare(&err, &st).map_err(|why| format!("{why}--- the narration (stderr):\n{err}"))?;
+    Ok((compared, st.excused))
 }
 
 /// Why strace cannot be used here, if it cannot.
@@ -134,7 +137,7 @@ fn server_cases() -> Vec<Case> {
                 &format!("echo-server --model {m}"),
                 &["--json", "echo-server", "--model", m, "--bind", "127.0.0.1", "--max-conns", "1", "0"],
             );
-            c.drive = Some(Box::new(move |port| {
+            c.drive = Some(Box::new(move |port, _| {
                 let data = b"narrated, call for call".to_vec();
                 assert_eq!(echo_through(std::net::SocketAddr::from(([127, 0, 0, 1], port)), &data), data);
             }));
@@ -142,7 +145,7 @@ fn server_cases() -> Vec<Case> {
         })
         .collect();
     let mut udp = case("udp server", &["--json", "udp", "server", "--bind", "127.0.0.1", "--max-datagrams", "1", "0"]);
-    udp.drive = Some(Box::new(|port| {
+    udp.drive = Some(Box::new(|port, _| {
         let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         u.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         u.send_to(b"ping", ("127.0.0.1", port)).unwrap();
@@ -150,7 +153,57 @@ fn server_cases() -> Vec<Case> {
         assert_eq!(u.recv_from(&mut b).unwrap().0, 4);
     }));
     v.push(udp);
+    // the fork model stopped with a child serving: kill(PID, SIGTERM) to
+    // the child, and its reaping
+    let mut stopped = case(
+        "echo-server --model fork, SIGTERM while a child serves",
+        &["--json", "echo-server", "--model", "fork", "--bind", "127.0.0.1", "0"],
+    );
+    stopped.drive = Some(Box::new(|port, pid| {
+        let mut c = connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+        assert_eq!(echo_on(&mut c, b"still here"), b"still here");
+        let server = nix::unistd::Pid::from_raw(pid as i32);
+        nix::sys::signal::kill(server, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM to the server");
+        // the server closes the connection as it stops
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut rest = Vec::new();
+        let _ = c.read_to_end(&mut rest);
+    }));
+    v.push(stopped);
     v
+}
+
+/// The lessons of `process`, `pipe` and `signal` that fork, wait, make
+/// pipes and send signals (each ends by itself).
+fn lesson_cases() -> Vec<Case> {
+    vec![
+        case("process fork", &["process", "fork"]),
+        case("process zombie --hold 0", &["process", "zombie", "--hold", "0"]),
+        case("process zombie --reap wait --hold 0", &["process", "zombie", "--reap", "wait", "--hold", "0"]),
+        case("process zombie --reap none --hold 0", &["process", "zombie", "--reap", "none", "--hold", "0"]),
+        case("process zombie --reap sigchld --hold 0", &["process", "zombie", "--reap", "sigchld", "--hold", "0"]),
+        case("process wait --signal TERM", &["process", "wait", "--signal", "TERM"]),
+        case("process wait --signal KILL", &["process", "wait", "--signal", "KILL"]),
+        case("process wait --call waitpid --nohang", &["process", "wait", "--call", "waitpid", "--nohang"]),
+        case(
+            "process sigchld --children 5 --handler loop",
+            &["process", "sigchld", "--children", "5", "--handler", "loop"],
+        ),
+        case(
+            "process sigchld --children 5 --handler once",
+            &["process", "sigchld", "--children", "5", "--handler", "once"],
+        ),
+        case("pipe oneway", &["pipe", "oneway"]),
+        case("pipe twoway --pipes 1", &["pipe", "twoway", "--pipes", "1"]),
+        case("pipe twoway --pipes 2", &["pipe", "twoway", "--pipes", "2"]),
+        case("pipe eof", &["pipe", "eof"]),
+        case("pipe eof --leak", &["pipe", "eof", "--leak"]),
+        case("pipe epipe", &["pipe", "epipe"]),
+        case("pipe epipe --ignore-sigpipe", &["pipe", "epipe", "--ignore-sigpipe"]),
+        case("pipe capacity", &["pipe", "capacity"]),
+        case("signal eintr --during accept", &["signal", "eintr", "--during", "accept"]),
+        case("signal eintr --during accept --restart", &["signal", "eintr", "--during", "accept", "--restart"]),
+    ]
 }
 
 /// Client cases, each against a server of its own (untraced).
@@ -205,8 +258,8 @@ fn other_cases() -> Vec<Case> {
 }
 
 #[test]
-fn trace_narrates_every_network_call_strace_sees() {
-    const NAME: &str = "trace_narrates_every_network_call_strace_sees";
+fn trace_narrates_every_network_and_process_call_strace_sees() {
+    const NAME: &str = "trace_narrates_every_network_and_process_call_strace_sees";
     if let Some(why) = strace_unusable() {
         eprintln!("SKIPPED {NAME}: {why}");
         return;
@@ -214,7 +267,8 @@ fn trace_narrates_every_network_call_strace_sees() {
     // strace slows what it traces and loads the machine: one at a time
     // with the other heavy tests, three cases at once inside
     let _serial = exclusive();
-    let cases: Vec<Case> = [server_cases(), client_cases(), other_cases()].into_iter().flatten().collect();
+    let cases: Vec<Case> =
+        [server_cases(), client_cases(), other_cases(), lesson_cases()].into_iter().flatten().collect();
     let total = cases.len();
     let queue = std::sync::Mutex::new(cases);
     let results = std::sync::Mutex::new(Vec::new());
@@ -233,7 +287,8 @@ fn trace_narrates_every_network_call_strace_sees() {
     let mut failed = Vec::new();
     for (name, res) in &results {
         match res {
-            Ok(n) => eprintln!("{name}: {n} network calls, each narrated"),
+            Ok((n, 0)) => eprintln!("{name}: {n} calls, each narrated"),
+            Ok((n, h)) => eprintln!("{name}: {n} calls, each narrated; {h} calls of signal handlers excused"),
             Err(why) => failed.push(format!("=== {name}: {why}")),
         }
     }

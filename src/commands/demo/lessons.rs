@@ -1,45 +1,19 @@
 //! The demo steps of the process half of the course: each runs the real
 //! lesson (`netlab --json process fork`, …) as a child process, bounded,
-//! and checks what it printed.
+//! and checks what it printed (under `--trace`, traced too: its lines are
+//! relayed marked `[pid N]`).
 
+use super::child::Child;
 use super::StepResult;
 use crate::commands::AnyEvent;
 use crate::events::{Event as Shared, Lesson};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Run `netlab --json ARGS`, at most 10 s; its events.
 fn run_lesson(args: &[&str]) -> std::result::Result<Vec<AnyEvent>, String> {
-    use std::io::Read;
-    use std::process::{Command, Stdio};
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
-    let mut child = Command::new(exe)
-        .arg("--json")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("start {}: {e}", args.join(" ")))?;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break st,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{} did not finish within 10 s", args.join(" ")));
-            }
-        }
-    };
-    let mut text = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut text);
-    }
-    if !status.success() {
-        return Err(format!("{} exited with {status}", args.join(" ")));
-    }
-    text.lines().map(|l| serde_json::from_str(l).map_err(|e| format!("bad line {l:?}: {e}"))).collect()
+    let mut child = Child::start(args)?;
+    child.finish(Duration::from_secs(10)).map_err(|e| format!("{}: {e}", args.join(" ")))?;
+    child.rest().iter().map(|l| serde_json::from_str(l).map_err(|e| format!("bad line {l:?}: {e}"))).collect()
 }
 
 pub fn step_fork() -> StepResult {

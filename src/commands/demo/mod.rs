@@ -4,6 +4,7 @@
 //!
 //! Try it: `cargo run --release -- demo`
 
+mod child;
 pub mod events;
 mod lessons;
 
@@ -16,6 +17,7 @@ use crate::error::{Error, Op, Result};
 use crate::output::Out;
 use crate::sys;
 use crate::text::path_text;
+use child::Child;
 use clap::ValueEnum;
 use nix::fcntl::OFlag;
 use nix::sys::socket::{AddressFamily, SockType};
@@ -176,96 +178,20 @@ fn step_sockopt() -> StepResult {
     ))
 }
 
-/// A netlab server started as a child process (this same binary) on a
-/// free loopback port; killed if it is still running when dropped. Under
-/// `--trace` the server is traced too, and its lines are relayed to this
-/// stderr marked `[pid N]`, as a forked child's are: the trace of the demo
-/// shows both ends of every connection.
-struct Child {
-    proc: std::process::Child,
-    port: u16,
-    /// Says (by closing) that every line of the server's stderr was relayed.
-    relayed: Option<std::sync::mpsc::Receiver<()>>,
-}
-
-impl Child {
-    fn start(args: &[&str]) -> std::result::Result<Child, String> {
-        use std::io::BufRead;
-        use std::process::{Command, Stdio};
-        let exe = std::env::current_exe().map_err(|e| format!("cannot find the netlab binary: {e}"))?;
-        let traced = crate::logging::tracing_syscalls();
-        let mut cmd = Command::new(exe);
-        cmd.arg("--json");
-        if traced {
-            cmd.arg("--trace");
-            if crate::logging::json_logs() {
-                cmd.args(["--log-format", "json"]);
-            }
-        }
-        let mut proc = cmd
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(if traced { Stdio::piped() } else { Stdio::null() })
-            .spawn()
-            .map_err(|e| format!("start {}: {e}", args[0]))?;
-        let relayed = proc.stderr.take().map(|stderr| {
-            let (pid, json) = (proc.id(), crate::logging::json_logs());
-            let (done, relayed) = std::sync::mpsc::channel::<()>();
-            std::thread::spawn(move || {
-                let _done = done;
-                for line in std::io::BufReader::new(stderr).lines().map_while(|l| l.ok()) {
-                    // JSON lines carry their pid; a forked child's are marked already
-                    if json || line.starts_with("[pid ") {
-                        crate::stderr::line(&line);
-                    } else {
-                        crate::stderr::line(&format!("[pid {pid}] {line}"));
-                    }
-                }
-            });
-            relayed
-        });
-        let stdout = proc.stdout.take().ok_or("no stdout")?;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines().map_while(|l| l.ok()) {
+/// A netlab server started by the demo on a free loopback port, and its
+/// port (from its `listening` line, 10 s at most).
+fn start_server(args: &[&str]) -> std::result::Result<(Child, u16), String> {
+    let child = Child::start(args)?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match child.line(left) {
+            Some(line) => {
                 if let Ok(crate::events::Event::Listening { port, .. }) = serde_json::from_str(&line) {
-                    let _ = tx.send(port);
+                    return Ok((child, port));
                 }
             }
-        });
-        let mut child = Child { proc, port: 0, relayed };
-        child.port =
-            rx.recv_timeout(std::time::Duration::from_secs(10)).map_err(|_| "the server did not start listening")?;
-        Ok(child)
-    }
-
-    /// Wait (bounded) for the server to exit by itself with status 0.
-    fn finish(mut self) -> std::result::Result<(), String> {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        loop {
-            match self.proc.try_wait() {
-                Ok(Some(st)) if st.success() => return Ok(()),
-                Ok(Some(st)) => return Err(format!("server exited with {st}")),
-                Ok(None) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(10))
-                }
-                _ => return Err("server did not stop by itself".into()),
-            }
-        }
-    }
-}
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        if let Ok(None) = self.proc.try_wait() {
-            let _ = self.proc.kill();
-            let _ = self.proc.wait();
-        }
-        // the server's last trace lines before the demo's next step (bounded:
-        // a descendant still holding the pipe does not hold the demo)
-        if let Some(relayed) = self.relayed.take() {
-            let _ = relayed.recv_timeout(std::time::Duration::from_secs(5));
+            None => return Err("the server did not start listening".into()),
         }
     }
 }
@@ -274,9 +200,8 @@ impl Drop for Child {
 /// with the client's code; the server must then stop cleanly.
 fn step_echo(model: Model) -> StepResult {
     use std::time::Duration;
-    let child =
-        Child::start(&["echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])?;
-    let port = child.port;
+    let (mut child, port) =
+        start_server(&["echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])?;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
     let msg = b"Hello, socket world!";
@@ -300,14 +225,14 @@ fn step_echo(model: Model) -> StepResult {
         return Err(format!("echo differs: {:?}", String::from_utf8_lossy(&back)));
     }
     drop(fd);
-    child.finish()?;
+    child.finish(std::time::Duration::from_secs(5)).map_err(|e| format!("the server: {e}"))?;
     Ok(format!("port {port}: {} bytes echoed exactly, half-close honoured", msg.len()))
 }
 
 /// One datagram through `netlab udp server --max-datagrams 1`.
 fn step_udp() -> StepResult {
-    let child = Child::start(&["udp", "server", "--bind", "127.0.0.1", "--max-datagrams", "1", "0"])?;
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], child.port));
+    let (mut child, port) = start_server(&["udp", "server", "--bind", "127.0.0.1", "--max-datagrams", "1", "0"])?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let fd = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
     let msg = b"datagram";
     let t0 = std::time::Instant::now();
@@ -322,7 +247,7 @@ fn step_udp() -> StepResult {
         return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
     }
     let rtt = t0.elapsed().as_micros();
-    child.finish()?;
+    child.finish(std::time::Duration::from_secs(5)).map_err(|e| format!("the server: {e}"))?;
     Ok(format!("port {}: sendto/recvfrom, {} bytes back in {rtt} us, boundaries kept", addr.port(), n))
 }
 

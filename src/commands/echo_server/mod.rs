@@ -66,16 +66,21 @@ pub const DOCS: Docs = Docs {
             "netlab echo-server --model uring --threads 2 --bind 127.0.0.1 9190",
             "two io_uring loops on two threads, each with its own SO_REUSEPORT listener",
         ),
-        ("kill -USR1 $(pgrep -f 'netlab echo-server')", "print a stats event and carry on"),
         (
-            "netlab echo-server --nagle 9190 & netlab echo-client --connections 1 --size 70000 --requests 20 127.0.0.1 9190",
-            "Nagle's 40 ms stall: a request above the loopback MSS (65483 bytes) leaves a small tail that waits for \
-             the delayed ACK (p50 about 40000 us; 20 us without --nagle; 100 or 3000 bytes do not show it)",
+            "pkill -USR1 -f 'netlab.* echo-server'",
+            "every running echo server prints a stats event and carries on (flags before echo-server too)",
         ),
         (
-            "netlab echo-server --idle-timeout 1 9190 & sleep 2 | netlab echo-client 127.0.0.1 9190; kill %1; netlab echo-server --no-reuseaddr 9190",
-            "TIME_WAIT: the client stays silent, the server closes first (idle timeout), so its side of the connection \
-             waits about 60 s; a restart without SO_REUSEADDR fails with EADDRINUSE",
+            "netlab echo-server --nagle 9190",
+            "Nagle's 40 ms stall: `netlab echo-client --connections 1 --size 70000 --requests 20 127.0.0.1 9190` \
+             from another terminal shows p50 about 40000 us, a request above the loopback MSS (65483 bytes) leaving \
+             a small tail that waits for the delayed ACK (20 us without --nagle; 100 or 3000 bytes do not show it)",
+        ),
+        (
+            "netlab echo-server --idle-timeout 1 9190",
+            "TIME_WAIT: a silent client (`sleep 2 | netlab echo-client 127.0.0.1 9190`) is closed by the server \
+             first, so the server's side of that connection waits about 60 s; restarted within that minute with \
+             --no-reuseaddr, the server fails with EADDRINUSE",
         ),
     ],
     events: &[

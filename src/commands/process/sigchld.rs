@@ -42,13 +42,7 @@ static LOOP: AtomicBool = AtomicBool::new(true);
 extern "C" fn read_childproc(_sig: libc::c_int) {
     let saved = nix::errno::Errno::last_raw();
     HANDLED.fetch_add(1, Ordering::SeqCst);
-    loop {
-        let mut status = 0;
-        // SAFETY: waitpid is async-signal-safe; `status` is a valid int.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
-            break;
-        }
+    while sys::handler::waitpid_any_nohang().is_some() {
         REAPED.fetch_add(1, Ordering::SeqCst);
         if !LOOP.load(Ordering::SeqCst) {
             break;

@@ -83,10 +83,7 @@ fn fork_child(end: End) -> Result<Pid> {
             let _ = because("the child's work", || sys::nanosleep(WORK));
             match end {
                 End::Exit(code) => sys::exit_now(code),
-                End::Signal(sig) => {
-                    let _ = sys::kill(sys::getpid(), sig);
-                    sys::exit_now(1) // not reached: the signal ends the process
-                }
+                End::Signal(sig) => sys::die_of(sig),
             }
         }
         ForkResult::Parent { child } => Ok(child),

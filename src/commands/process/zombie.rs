@@ -44,15 +44,7 @@ static HANDLER_STATUS: AtomicI32 = AtomicI32::new(0);
 /// remove_zombie.c's handler, with the loop: reap every exited child.
 extern "C" fn on_sigchld(_sig: libc::c_int) {
     let saved = nix::errno::Errno::last_raw();
-    loop {
-        let mut status = 0;
-        // SAFETY: waitpid is async-signal-safe; `status` is a valid int.
-        // (nix's waitpid decodes the status into a WaitStatus, and the raw
-        // value is what a handler can store in an atomic.)
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
-            break;
-        }
+    while let Some((pid, status)) = crate::sys::handler::waitpid_any_nohang() {
         HANDLER_STATUS.store(status, Ordering::SeqCst);
         HANDLER_PID.store(pid, Ordering::SeqCst);
     }

@@ -47,7 +47,7 @@ extern "C" fn timeout(sig: libc::c_int) {
     if sig == libc::SIGALRM {
         ALARMS.fetch_add(1, Ordering::SeqCst);
         // alarm(2) is async-signal-safe: re-armed here, as the course does
-        let _ = nix::unistd::alarm::set(SECS.load(Ordering::SeqCst).max(1));
+        crate::sys::handler::alarm(SECS.load(Ordering::SeqCst).max(1));
     }
 }
 

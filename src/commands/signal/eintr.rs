@@ -52,15 +52,13 @@ extern "C" fn on_alarm(_sig: libc::c_int) {
     if fd >= 0 {
         if n == 1 {
             // the kernel will restart the call: a second alarm ends it
-            let _ = nix::unistd::alarm::set(ALARM_SECS);
+            sys::handler::alarm(ALARM_SECS);
         } else if END_BY_WRITE.load(Ordering::SeqCst) == 1 {
-            // SAFETY: write(2) is async-signal-safe; `fd` is the pipe's
-            // write end, open until the lesson ends.
-            unsafe { libc::write(fd, b"!".as_ptr() as *const libc::c_void, 1) };
+            // the pipe's write end, open until the lesson ends
+            sys::handler::write_byte(fd, b'!');
         } else {
-            // SAFETY: shutdown(2) is async-signal-safe; `fd` is the
-            // listener, open until the lesson ends.
-            unsafe { libc::shutdown(fd, libc::SHUT_RD) };
+            // the listener, open until the lesson ends
+            sys::handler::shutdown_read(fd);
         }
     }
     nix::errno::Errno::set_raw(saved);

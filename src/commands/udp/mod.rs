@@ -51,7 +51,10 @@ pub const DOCS: Docs = Docs {
         ("netlab udp client -m hello 127.0.0.1 9190", "one datagram, one reply"),
         ("netlab udp client --count 1000 --size 512 --interval 1 127.0.0.1 9190", "loss, duplicates, reordering, RTT percentiles"),
         ("netlab udp client --connect -m x 127.0.0.1 9", "a connected socket hears ICMP port unreachable"),
-        ("netlab udp client --count 100 --max-loss 1 H 9190 || echo lossy", "exit 3 above 1% loss"),
+        (
+            "netlab udp client --count 100 --max-loss 1 10.0.0.2 9190 || echo lossy",
+            "a server on another machine: exit 3 above 1% loss",
+        ),
         ("netlab --json udp server --max-datagrams 1 0", "answer one datagram, then exit 0"),
         (
             "netlab --json udp server 9190 | jq --unbuffered -c 'select(.event==\"dropped\")'",
