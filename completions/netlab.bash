@@ -426,7 +426,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__server)
-            opts="-4 -6 -v -q -h -V --model --bind --port --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --model --bind --port --unix --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +441,10 @@ _netlab() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1826,7 +1830,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__udp__subcmd__client)
-            opts="-4 -6 -m -v -q -h -V --connect --message --count --size --interval --timeout --max-loss --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -m -v -q -h -V --connect --message --count --size --interval --timeout --max-loss --unix --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1857,6 +1861,10 @@ _netlab() {
                     return 0
                     ;;
                 --max-loss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1928,7 +1936,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__udp__subcmd__server)
-            opts="-4 -6 -v -q -h -V --bind --port --buffer-size --max-datagrams --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --bind --port --unix --buffer-size --max-datagrams --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1939,6 +1947,10 @@ _netlab() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --model 'Server model'
             cand --bind 'Address to bind (default 0.0.0.0, the course''s INADDR_ANY; :: with -6)'
             cand --port 'Port (alternative to the positional PORT)'
+            cand --unix 'Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is replaced, anything else at the path is left alone'
             cand --backlog 'listen() backlog (default SOMAXCONN; the textbook''s 5 shows queue overflow)'
             cand --buffer-size 'Bytes per read() (default 16K; the textbook uses 30)'
             cand --max-clients 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)'
@@ -116,6 +117,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
         &'netlab;udp;server'= {
             cand --bind 'Address to bind (default 0.0.0.0, the course''s INADDR_ANY; :: with -6)'
             cand --port 'Port (alternative to the positional PORT)'
+            cand --unix 'Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is replaced, anything else at the path is left alone'
             cand --buffer-size 'Largest datagram echoed; longer ones are reported as truncated'
             cand --max-datagrams 'Exit 0 after N datagrams'
             cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
@@ -140,6 +142,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --interval 'Milliseconds between numbered datagrams [default: 10]'
             cand --timeout 'Milliseconds to wait for a reply before the datagram counts as lost'
             cand --max-loss 'Exit 3 when more than PCT percent are lost'
+            cand --unix 'The server''s Unix-domain socket file (PF_LOCAL) instead of HOST and PORT; the client binds a temporary path of its own for the replies and removes it'
             cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'

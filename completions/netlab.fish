@@ -52,6 +52,7 @@ epoll\t'one thread with a level-triggered epoll(7) set: idle connections cost no
 thread\t'a thread per connection (once there are as many as CPUs, new ones run under SCHED_BATCH)'"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l unix -d 'Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is replaced, anything else at the path is left alone' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-size -d 'Bytes per read() (default 16K; the textbook uses 30)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)' -r
@@ -106,6 +107,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_s
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l port -d 'Port (alternative to the positional PORT)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l unix -d 'Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is replaced, anything else at the path is left alone' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l buffer-size -d 'Largest datagram echoed; longer ones are reported as truncated' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l max-datagrams -d 'Exit 0 after N datagrams' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
@@ -124,6 +126,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l interval -d 'Milliseconds between numbered datagrams [default: 10]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l timeout -d 'Milliseconds to wait for a reply before the datagram counts as lost' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l max-loss -d 'Exit 3 when more than PCT percent are lost' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l unix -d 'The server\'s Unix-domain socket file (PF_LOCAL) instead of HOST and PORT; the client binds a temporary path of its own for the replies and removes it' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s 4 -d 'IPv4 only'

@@ -571,7 +571,7 @@ fn closed_stdout_never_crashes_a_server() {
             let text = String::from_utf8_lossy(&line).to_string();
             let port: u16 = if json {
                 match serde_json::from_str::<Ev>(&text) {
-                    Ok(Ev::Shared(SharedEv::Listening { port, .. })) => port,
+                    Ok(Ev::Shared(SharedEv::Listening { port: Some(port), .. })) => port,
                     other => panic!("first line {text:?}: {other:?}"),
                 }
             } else {

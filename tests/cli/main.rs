@@ -32,3 +32,4 @@ mod strace;
 mod trace_vs_strace;
 mod udp;
 mod udp_storm;
+mod unix;

@@ -64,7 +64,7 @@ fn run_case(c: Case) -> Result<usize, String> {
     let out_reader = std::thread::spawn(move || {
         let mut all = String::new();
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Ok(Ev::Shared(SharedEv::Listening { port, .. })) = serde_json::from_str::<Ev>(&line) {
+            if let Ok(Ev::Shared(SharedEv::Listening { port: Some(port), .. })) = serde_json::from_str::<Ev>(&line) {
                 let _ = tx.send(port);
             }
             all.push_str(&line);

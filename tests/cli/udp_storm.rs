@@ -118,7 +118,7 @@ impl FileServer {
         let mut s = FileServer { child, port: 0, dir };
         let deadline = Instant::now() + Duration::from_secs(10);
         s.port = loop {
-            if let Some(Ev::Shared(SharedEv::Listening { port, .. })) = s.events().first() {
+            if let Some(Ev::Shared(SharedEv::Listening { port: Some(port), .. })) = s.events().first() {
                 break *port;
             }
             assert!(Instant::now() < deadline, "no listening event; stderr: {}", s.stderr());

@@ -229,7 +229,7 @@ impl Child {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                if let Ok(crate::events::Event::Listening { port, .. }) = serde_json::from_str(&line) {
+                if let Ok(crate::events::Event::Listening { port: Some(port), .. }) = serde_json::from_str(&line) {
                     let _ = tx.send(port);
                 }
             }
@@ -318,7 +318,7 @@ fn step_udp() -> StepResult {
     }
     let mut buf = [0u8; 64];
     let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(os(Op::Recvfrom))?;
-    if &buf[..n] != msg || from != Some(addr) {
+    if &buf[..n] != msg || from != Some(addr.into()) {
         return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
     }
     let rtt = t0.elapsed().as_micros();

@@ -187,7 +187,10 @@ pub struct Config {
 impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
         Ok(Config {
-            addr: a.listen.addr(libc::SOCK_STREAM)?,
+            addr: match a.listen.addr(libc::SOCK_STREAM)? {
+                crate::sys::Addr::Inet(addr) => addr,
+                crate::sys::Addr::Unix(_) => return Err(Error::usage("echo-server --unix: not yet")),
+            },
             model: a.model,
             backlog: a.backlog.unwrap_or(libc::SOMAXCONN),
             buffer_size: a.buffer_size,

@@ -98,7 +98,7 @@ impl<'a> Server<'a> {
         out.set_serving();
         out.emit(&Shared::Listening {
             addr: local.ip().to_string(),
-            port: local.port(),
+            port: Some(local.port()),
             model: cfg.model.name().into(),
             pid: std::process::id(),
             backlog: Some(effective_backlog(cfg.backlog)),

@@ -42,6 +42,7 @@ use crate::docs::Docs;
 use crate::error::{Error, Result};
 use crate::net::{self, Host};
 use crate::output::Out;
+use crate::sys::Addr;
 use crate::values;
 use std::time::Duration;
 
@@ -124,6 +125,9 @@ pub struct ServerArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "netlab udp client [OPTIONS] <HOST> <PORT>\n       netlab udp client [OPTIONS] --unix <PATH>"
+)]
 pub struct ClientArgs {
     #[command(flatten)]
     pub family: net::FamilyArgs,
@@ -148,12 +152,16 @@ pub struct ClientArgs {
     /// Exit 3 when more than PCT percent are lost
     #[arg(long, value_name = "PCT", value_parser = values::percent, requires = "count")]
     pub max_loss: Option<f64>,
+    /// The server's Unix-domain socket file (PF_LOCAL) instead of HOST and PORT; the client binds a
+    /// temporary path of its own for the replies and removes it
+    #[arg(long, value_name = "PATH", value_parser = values::unix_path, conflicts_with_all = ["host", "port"])]
+    pub unix: Option<std::path::PathBuf>,
     /// Server name or address
-    #[arg(value_name = "HOST", value_parser = net::parse_host)]
-    pub host: Host,
+    #[arg(value_name = "HOST", value_parser = net::parse_host, required_unless_present = "unix")]
+    pub host: Option<Host>,
     /// Server port
-    #[arg(value_name = "PORT", value_parser = net::parse_port)]
-    pub port: u16,
+    #[arg(value_name = "PORT", value_parser = net::parse_port, required_unless_present = "unix")]
+    pub port: Option<u16>,
 }
 
 /// --size and --interval when not given (they need --count; clap's
@@ -172,13 +180,22 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             server::serve(&cfg, out)
         }
         Action::Client(a) => {
-            if let Some(note) = a.host.note() {
-                out.emit_note(&crate::events::Event::Note { message: note.to_string() });
-            }
-            if a.port == 0 {
-                return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
-            }
-            let target = net::resolve(&a.host, a.port, a.family.family(), libc::SOCK_DGRAM)?[0];
+            let target = match (&a.unix, &a.host, a.port) {
+                (Some(path), _, _) => {
+                    a.family.refuse_with_unix()?;
+                    Addr::Unix(Some(path.clone()))
+                }
+                (None, Some(host), Some(port)) => {
+                    if let Some(note) = host.note() {
+                        out.emit_note(&crate::events::Event::Note { message: note.to_string() });
+                    }
+                    if port == 0 {
+                        return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
+                    }
+                    Addr::Inet(net::resolve(host, port, a.family.family(), libc::SOCK_DGRAM)?[0])
+                }
+                _ => return Err(Error::usage("give HOST and PORT, or --unix PATH")),
+            };
             let mode = match a.count {
                 Some(count) => client::Mode::Count {
                     count,
