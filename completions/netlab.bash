@@ -356,7 +356,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__client)
-            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --connections --size --requests --duration --reconnect --idle --rate --threads --interval --percentiles --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -m -v -q -h -V --message --split --timeout --buffer-size --connections --size --requests --duration --reconnect --idle --rate --threads --interval --percentiles --unix --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,6 +414,10 @@ _netlab() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --unix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -426,7 +430,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__echo__subcmd__server)
-            opts="-4 -6 -v -q -h -V --model --bind --port --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --threads --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --model --bind --port --unix --backlog --buffer-size --no-reuseaddr --nagle --max-clients --max-conns --idle-timeout --threads --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +445,10 @@ _netlab() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1830,7 +1838,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__udp__subcmd__client)
-            opts="-4 -6 -m -v -q -h -V --connect --message --count --size --interval --timeout --max-loss --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -m -v -q -h -V --connect --message --count --size --interval --timeout --max-loss --unix --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1861,6 +1869,10 @@ _netlab() {
                     return 0
                     ;;
                 --max-loss)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1932,7 +1944,7 @@ _netlab() {
             return 0
             ;;
         netlab__subcmd__udp__subcmd__server)
-            opts="-4 -6 -v -q -h -V --bind --port --buffer-size --max-datagrams --json --trace --verbose --quiet --log-format --help --version"
+            opts="-4 -6 -v -q -h -V --bind --port --unix --buffer-size --max-datagrams --json --trace --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1943,6 +1955,10 @@ _netlab() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

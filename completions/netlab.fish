@@ -53,6 +53,7 @@ thread\t'a thread per connection (once there are as many as CPUs, new ones run u
 uring\t'io_uring (Linux 6.1+): completions instead of readiness, multishot receives into provided buffers'"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l port -d 'Port (alternative to the positional PORT)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l unix -d 'Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is replaced, anything else at the path is left alone' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l backlog -d 'listen() backlog (default SOMAXCONN; the textbook\'s 5 shows queue overflow)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-size -d 'Bytes per read() (default 16K; the textbook uses 30)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)' -r
@@ -83,6 +84,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l rate -d 'L
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l threads -d 'Load mode: N event loops (threads) share the connections [default: 1]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l interval -d 'Load mode: a line every SECS: requests, latency, errors, TCP_INFO (rtt, cwnd, retransmits), CPU' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l percentiles -d 'Load mode: latency percentiles to report, max besides [default: 50,90,99,99.9]' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l unix -d 'The server\'s Unix-domain socket file (PF_LOCAL) instead of HOST and PORT' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-client" -s 4 -d 'IPv4 only'
@@ -108,6 +110,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_s
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and not __fish_seen_subcommand_from server client help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l bind -d 'Address to bind (default 0.0.0.0, the course\'s INADDR_ANY; :: with -6)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l port -d 'Port (alternative to the positional PORT)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l unix -d 'Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is replaced, anything else at the path is left alone' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l buffer-size -d 'Largest datagram echoed; longer ones are reported as truncated' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l max-datagrams -d 'Exit 0 after N datagrams' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
@@ -126,6 +129,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subco
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l interval -d 'Milliseconds between numbered datagrams [default: 10]' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l timeout -d 'Milliseconds to wait for a reply before the datagram counts as lost' -r
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l max-loss -d 'Exit 3 when more than PCT percent are lost' -r
+complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l unix -d 'The server\'s Unix-domain socket file (PF_LOCAL) instead of HOST and PORT; the client binds a temporary path of its own for the replies and removes it' -r -F
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand udp; and __fish_seen_subcommand_from client" -s 4 -d 'IPv4 only'

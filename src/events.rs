@@ -38,10 +38,10 @@ pub enum Event {
     /// The server is bound and listening (printed only after listen()).
     /// `backlog` is null for UDP, which has no listen queue.
     Listening {
-        /// the address bound
+        /// the address bound, or the socket file's path (--unix)
         addr: String,
-        /// the port bound (the kernel's choice for port 0)
-        port: u16,
+        /// the port bound (the kernel's choice for port 0); null with --unix
+        port: Option<u16>,
         /// the server model (`select`, `fork`…, `udp`)
         model: String,
         /// the server's process id
@@ -484,7 +484,11 @@ impl fmt::Display for Event {
         match self {
             Event::Error { command, message, .. } => write!(f, "error: {command}: {}", printable(message)),
             Event::Listening { addr, port, model, pid, backlog, threads } => {
-                let shown = if addr.contains(':') { format!("[{addr}]:{port}") } else { format!("{addr}:{port}") };
+                let shown = match port {
+                    Some(port) if addr.contains(':') => format!("[{addr}]:{port}"),
+                    Some(port) => format!("{addr}:{port}"),
+                    None => addr.clone(),
+                };
                 let threads = threads.map_or_else(String::new, |t| format!(", threads {t}"));
                 match backlog {
                     Some(b) => write!(f, "listening on {shown} (model {model}, pid {pid}, backlog {b}{threads})"),

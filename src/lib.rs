@@ -5,10 +5,10 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | [`cli`], [`generate`] | the global flags and the clap command; the generated man pages and completions |
+//! | [`cli`], [`generate`] | the global flags and the clap command; the generated man pages, completions and event schema |
 //! | [`commands`] | the registry, and one folder per subcommand |
 //! | [`output`], [`events`], [`docs`] | the sink (text or NDJSON); the shared events; the docs type |
-//! | [`net`], [`signals`] | HOST/PORT and resolution; signal handlers and the self-pipe |
+//! | [`net`], [`local`], [`signals`] | HOST/PORT and resolution; Unix-domain socket files (stale ones, removal at stop); signal handlers and the self-pipe |
 //! | [`sys`] | every system call, narrated by `--trace` |
 //! | [`error`], [`logging`], [`values`], [`inet`], [`text`], [`stderr`] | errors and exit codes; stderr logs and trace lines; the value parsers; inet_aton; text helpers; stderr lines |
 
@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod generate;
 pub mod inet;
+pub mod local;
 pub mod logging;
 pub mod net;
 pub mod output;

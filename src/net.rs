@@ -4,11 +4,13 @@
 //! service names). HOST is an IPv4 literal (strict dotted quad, as
 //! inet_pton takes it), an IPv6 literal with or without brackets and with
 //! an optional `%scope` (interface name or index), or a name resolved with
-//! getaddrinfo(3).
+//! getaddrinfo(3). A server may instead take `--unix PATH`, a Unix-domain
+//! socket file ([`crate::local`] handles the file itself).
 
 use crate::error::{Error, Result};
-use crate::sys;
+use crate::sys::{self, Addr};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
+use std::path::PathBuf;
 
 /// Which address family the user asked for (`-4`, `-6`, or either).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,32 +49,52 @@ impl FamilyArgs {
     pub fn family(&self) -> Family {
         Family::from_flags(self.ipv4, self.ipv6)
     }
+
+    /// `-4`/`-6` with `--unix`: a Unix-domain socket has no IP family.
+    pub fn refuse_with_unix(&self) -> Result<()> {
+        match (self.ipv4, self.ipv6) {
+            (false, false) => Ok(()),
+            (v4, _) => Err(Error::usage(format!(
+                "{} and --unix cannot be used together: a Unix-domain socket has no IP version",
+                if v4 { "-4" } else { "-6" }
+            ))),
+        }
+    }
 }
 
 /// Where a server listens: `--bind ADDR`, `-4`/`-6`, and the port
-/// (positional, or `--port` as the benchmark harness passes it: one of
-/// the two is required, which the usage line shows).
+/// (positional, or `--port` as the benchmark harness passes it), or a
+/// Unix-domain socket file (`--unix PATH`): one of them is required, which
+/// the usage line shows.
 #[derive(Clone, Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("listen_port").required(true).args(["port", "port_flag"])))]
+#[command(group(clap::ArgGroup::new("listen_port").required(true).args(["port", "port_flag", "unix"])))]
 pub struct ListenArgs {
     /// Address to bind (default 0.0.0.0, the course's INADDR_ANY; :: with -6)
-    #[arg(long, value_name = "ADDR", value_parser = parse_host)]
+    #[arg(long, value_name = "ADDR", value_parser = parse_host, conflicts_with = "unix")]
     pub bind: Option<Host>,
     #[command(flatten)]
     pub family: FamilyArgs,
     /// Port (alternative to the positional PORT)
     #[arg(long = "port", value_name = "PORT", value_parser = parse_port)]
     pub port_flag: Option<u16>,
+    /// Listen on a Unix-domain socket file (PF_LOCAL) instead of a port; a stale file nobody listens on is
+    /// replaced, anything else at the path is left alone
+    #[arg(long, value_name = "PATH", value_parser = crate::values::unix_path)]
+    pub unix: Option<PathBuf>,
     /// Port to listen on; 0 asks the kernel for a free one
     #[arg(value_name = "PORT", value_parser = parse_port)]
     pub port: Option<u16>,
 }
 
 impl ListenArgs {
-    /// The address to bind, resolved.
-    pub fn addr(&self, socktype: i32) -> Result<SocketAddr> {
+    /// The address to bind, resolved, or the socket file's path.
+    pub fn addr(&self, socktype: i32) -> Result<Addr> {
+        if let Some(path) = &self.unix {
+            self.family.refuse_with_unix()?;
+            return Ok(Addr::Unix(Some(path.clone())));
+        }
         let port = self.port.or(self.port_flag).unwrap_or(0);
-        bind_addr(self.bind.as_ref(), port, self.family.family(), socktype)
+        bind_addr(self.bind.as_ref(), port, self.family.family(), socktype).map(Addr::Inet)
     }
 }
 

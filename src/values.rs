@@ -218,6 +218,22 @@ pub fn port(s: &str) -> Result<u16, String> {
     }
 }
 
+/// A Unix-domain socket path (`--unix`): not empty, and short enough for
+/// `struct sockaddr_un` (107 bytes and a NUL).
+pub fn unix_path(s: &str) -> Result<std::path::PathBuf, String> {
+    const MAX: usize = 107;
+    if s.is_empty() {
+        return Err("the socket path is empty; give a file name such as /tmp/echo.sock".into());
+    }
+    if s.len() > MAX {
+        return Err(format!(
+            "the socket path is {} bytes; a sockaddr_un holds at most {MAX} (use a shorter path, or one relative to the working directory)",
+            s.len()
+        ));
+    }
+    Ok(s.into())
+}
+
 /// A whole number in `min..=max` (`--children`, `--max-clients`); the
 /// message names the range.
 pub fn count_in(s: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -334,6 +350,15 @@ pub fn percentiles(s: &str) -> Result<PercentileList, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_unix_path_fits_sockaddr_un_or_is_refused_with_its_length() {
+        assert_eq!(unix_path("/tmp/echo.sock").unwrap(), std::path::PathBuf::from("/tmp/echo.sock"));
+        assert!(unix_path(&"a".repeat(107)).is_ok());
+        let e = unix_path(&"a".repeat(108)).unwrap_err();
+        assert!(e.contains("108 bytes") && e.contains("at most 107"), "{e}");
+        assert!(unix_path("").unwrap_err().contains("empty"));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -1,4 +1,4 @@
-//! Files: open, unlink, lseek, fstat, and the process umask.
+//! Files: open, unlink, lstat, lseek, fstat, and the process umask.
 
 use super::{traced, Fd};
 use crate::text::{path_text, printable};
@@ -29,6 +29,45 @@ pub fn open(path: &Path, flags: OFlag, mode: Mode, shown_flags: &str) -> std::re
 pub fn unlink(path: &Path) -> std::result::Result<(), Errno> {
     let res = nix::unistd::unlink(path);
     traced(res, || format!("unlink(\"{}\")", printable(&path_text(path))), |_| "0".into())
+}
+
+/// What lstat(2) tells of a path: its kind and its identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathStat {
+    /// `S_IFMT` bits of st_mode
+    pub kind: u32,
+    pub dev: u64,
+    pub ino: u64,
+}
+
+impl PathStat {
+    pub fn is_socket(&self) -> bool {
+        self.kind == libc::S_IFSOCK
+    }
+
+    /// The kind in words: `socket`, `regular file`, `directory`…
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            libc::S_IFSOCK => "socket",
+            libc::S_IFREG => "regular file",
+            libc::S_IFDIR => "directory",
+            libc::S_IFLNK => "symbolic link",
+            libc::S_IFIFO => "FIFO",
+            libc::S_IFCHR => "character device",
+            libc::S_IFBLK => "block device",
+            _ => "file of unknown kind",
+        }
+    }
+}
+
+/// lstat(2): the path itself, a symbolic link not followed.
+pub fn lstat(path: &Path) -> std::result::Result<PathStat, Errno> {
+    let res = nix::sys::stat::lstat(path).map(|st| PathStat {
+        kind: st.st_mode & libc::S_IFMT,
+        dev: st.st_dev,
+        ino: st.st_ino,
+    });
+    traced(res, || format!("lstat(\"{}\")", printable(&path_text(path))), |st| format!("0 ({})", st.kind_name()))
 }
 
 /// lseek(fd, 0, SEEK_CUR): where the file offset is now.

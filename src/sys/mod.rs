@@ -7,10 +7,11 @@
 //!
 //! | file | calls |
 //! |---|---|
+//! | `addr.rs` | the [`Addr`] type: an internet address or a Unix-domain path, to and from `struct sockaddr` |
 //! | `fd.rs` | the [`Fd`] type and close, read, write, fcntl |
 //! | `socket.rs` | socket, bind, listen, accept, connect, send/recv, shutdown, getsockname, getifaddrs |
 //! | `sockopt.rs` | setsockopt, getsockopt (TCP_INFO too) |
-//! | `file.rs` | open, unlink, lseek, fstat, the umask |
+//! | `file.rs` | open, unlink, lstat, lseek, fstat, the umask |
 //! | `process.rs` | fork, waitpid, _exit, posix_spawn, pidfd_open, threads, scheduling, prctl, getrusage |
 //! | `signal.rs` | sigaction, kill (and dying of a signal), pipe2, signal masks |
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
@@ -24,6 +25,7 @@
 //! [`Errno`]: EAGAIN and EINTR are normal there, and the caller knows the
 //! peer to name.
 
+mod addr;
 mod fd;
 mod file;
 pub mod handler;
@@ -35,6 +37,7 @@ mod socket;
 mod sockopt;
 mod uring;
 
+pub use addr::*;
 pub use fd::*;
 pub use file::*;
 pub use process::*;

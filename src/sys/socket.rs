@@ -1,13 +1,13 @@
 //! Sockets: socket, bind, listen, accept, connect, send/recv, recvfrom/sendto,
 //! shutdown, getsockname, and the interface list.
 
-use super::{failed, traced, Fd};
+use super::{failed, traced, Addr, Fd};
 use crate::error::{Error, Op, Result};
 use crate::logging::{trace_line, tracing_syscalls};
 use nix::errno::Errno;
-use nix::sys::socket::{AddressFamily, Shutdown, SockFlag, SockType, SockaddrStorage};
+use nix::sys::socket::{AddressFamily, Shutdown, SockFlag, SockType};
 use std::mem;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
 
 pub fn family_name(f: AddressFamily) -> &'static str {
     match f {
@@ -35,39 +35,10 @@ pub fn family_of(addr: &SocketAddr) -> AddressFamily {
     }
 }
 
-fn sockaddr_to_std(ss: &SockaddrStorage) -> Option<SocketAddr> {
-    if let Some(v4) = ss.as_sockaddr_in() {
-        return Some(SocketAddr::V4(SocketAddrV4::new(v4.ip(), v4.port())));
-    }
-    if let Some(v6) = ss.as_sockaddr_in6() {
-        return Some(SocketAddr::V6(SocketAddrV6::new(v6.ip(), v6.port(), v6.flowinfo(), v6.scope_id())));
-    }
-    None
-}
-
-/// The address in a sockaddr_storage the kernel filled in (accept's peer).
-pub fn raw_storage_to_std(ss: &libc::sockaddr_storage) -> Option<SocketAddr> {
-    match ss.ss_family as libc::c_int {
-        libc::AF_INET => {
-            // SAFETY: ss_family says the storage holds a sockaddr_in, and
-            // sockaddr_storage is large and aligned enough for it.
-            let sin = unsafe { &*(ss as *const _ as *const libc::sockaddr_in) };
-            let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-            Some(SocketAddr::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port))))
-        }
-        libc::AF_INET6 => {
-            // SAFETY: as above, for sockaddr_in6.
-            let sin6 = unsafe { &*(ss as *const _ as *const libc::sockaddr_in6) };
-            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
-            Some(SocketAddr::V6(SocketAddrV6::new(
-                ip,
-                u16::from_be(sin6.sin6_port),
-                sin6.sin6_flowinfo,
-                sin6.sin6_scope_id,
-            )))
-        }
-        _ => None,
-    }
+/// The address in a sockaddr_storage the kernel filled in (accept's peer),
+/// `len` bytes of it.
+pub fn raw_storage_to_addr(ss: &libc::sockaddr_storage, len: libc::socklen_t) -> Option<Addr> {
+    Addr::from_raw(ss, len)
 }
 
 /// socket(2). `nonblock` adds SOCK_NONBLOCK (shown in the trace).
@@ -86,11 +57,13 @@ pub fn socket(family: AddressFamily, ty: SockType, nonblock: bool) -> Result<Fd>
         .map_err(|e| Error::sys_at(Op::Socket, format!("{}, {}", family_name(family), socktype_name(ty)), e))
 }
 
-/// bind(2); the error names the address (`bind 0.0.0.0:9190`).
-pub fn bind(fd: &Fd, addr: &SocketAddr) -> Result<()> {
-    let ss = SockaddrStorage::from(*addr);
-    let res = nix::sys::socket::bind(fd.raw(), &ss);
-    traced(res, || format!("bind({}, {addr})", fd.raw()), |_| "0".into()).map_err(|e| Error::sys_at(Op::Bind, *addr, e))
+/// bind(2); the error names the address (`bind 0.0.0.0:9190`, `bind
+/// /tmp/echo.sock`).
+pub fn bind(fd: &Fd, addr: impl Into<Addr>) -> Result<()> {
+    let addr = addr.into();
+    let res = addr.to_storage().and_then(|ss| nix::sys::socket::bind(fd.raw(), &ss));
+    traced(res, || format!("bind({}, {})", fd.raw(), addr.traced()), |_| "0".into())
+        .map_err(|e| Error::sys_at(Op::Bind, addr.target(), e))
 }
 
 /// listen(2) with the backlog as given: the kernel caps it at
@@ -105,7 +78,7 @@ pub fn listen(fd: &Fd, backlog: i32) -> Result<()> {
 }
 
 /// accept(2) (or accept4(2) with SOCK_NONBLOCK), returning the peer.
-pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, SocketAddr), Errno> {
+pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, Addr), Errno> {
     // SAFETY: sockaddr_storage is plain data; all-zero is a valid value.
     let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
     let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
@@ -116,7 +89,8 @@ pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, SocketAddr), 
     let res =
         Errno::result(unsafe { libc::accept4(fd.raw(), &mut ss as *mut _ as *mut libc::sockaddr, &mut len, flags) });
     let res = res.map(|raw| {
-        let peer = raw_storage_to_std(&ss).unwrap_or(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)));
+        let peer =
+            Addr::from_raw(&ss, len).unwrap_or(Addr::Inet(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))));
         // SAFETY: accept4 just returned this descriptor: it is open and ours.
         (unsafe { Fd::from_raw(raw) }, peer)
     });
@@ -134,19 +108,15 @@ pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, SocketAddr), 
 }
 
 /// connect(2). On a non-blocking socket EINPROGRESS comes back as the error.
-pub fn connect(fd: &Fd, addr: &SocketAddr) -> std::result::Result<(), Errno> {
-    let ss = SockaddrStorage::from(*addr);
-    let res = nix::sys::socket::connect(fd.raw(), &ss);
-    traced(res, || format!("connect({}, {addr})", fd.raw()), |_| "0".into())
+pub fn connect(fd: &Fd, addr: impl Into<Addr>) -> std::result::Result<(), Errno> {
+    let addr = addr.into();
+    let res = addr.to_storage().and_then(|ss| nix::sys::socket::connect(fd.raw(), &ss));
+    traced(res, || format!("connect({}, {})", fd.raw(), addr.traced()), |_| "0".into())
 }
 
 /// recvfrom(2): the byte count, the sender, and whether the datagram was
 /// longer than the buffer (MSG_TRUNC: the count is then the real length).
-pub fn recvfrom(
-    fd: &Fd,
-    buf: &mut [u8],
-    flags: libc::c_int,
-) -> std::result::Result<(usize, Option<SocketAddr>), Errno> {
+pub fn recvfrom(fd: &Fd, buf: &mut [u8], flags: libc::c_int) -> std::result::Result<(usize, Option<Addr>), Errno> {
     // SAFETY: as in accept(): a zeroed storage and its true size.
     let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
     let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
@@ -163,7 +133,7 @@ pub fn recvfrom(
             &mut len,
         )
     })
-    .map(|n| (n as usize, if len > 0 { raw_storage_to_std(&ss) } else { None }));
+    .map(|n| (n as usize, if len > 0 { Addr::from_raw(&ss, len) } else { None }));
     traced(
         res,
         || {
@@ -171,17 +141,19 @@ pub fn recvfrom(
             format!("recvfrom({}, {}, {f})", fd.raw(), buf.len())
         },
         |(n, a)| match a {
-            Some(a) => format!("{n} ({a})"),
+            Some(a) => format!("{n} ({})", a.traced()),
             None => n.to_string(),
         },
     )
 }
 
 /// sendto(2).
-pub fn sendto(fd: &Fd, buf: &[u8], addr: &SocketAddr) -> std::result::Result<usize, Errno> {
-    let ss = SockaddrStorage::from(*addr);
-    let res = nix::sys::socket::sendto(fd.raw(), buf, &ss, nix::sys::socket::MsgFlags::empty());
-    traced(res, || format!("sendto({}, {}, 0, {addr})", fd.raw(), buf.len()), |n| n.to_string())
+pub fn sendto(fd: &Fd, buf: &[u8], addr: impl Into<Addr>) -> std::result::Result<usize, Errno> {
+    let addr = addr.into();
+    let res = addr
+        .to_storage()
+        .and_then(|ss| nix::sys::socket::sendto(fd.raw(), buf, &ss, nix::sys::socket::MsgFlags::empty()));
+    traced(res, || format!("sendto({}, {}, 0, {})", fd.raw(), buf.len(), addr.traced()), |n| n.to_string())
 }
 
 /// send(2) on a connected socket, no flags: write(2) for sockets, without
@@ -221,9 +193,23 @@ pub fn shutdown_number(fd: std::os::fd::RawFd, how: Shutdown) -> std::result::Re
 /// getsockname(2): the address the kernel gave us (the real port after
 /// binding port 0).
 pub fn getsockname(fd: &Fd) -> std::result::Result<SocketAddr, Errno> {
-    let res = nix::sys::socket::getsockname::<SockaddrStorage>(fd.raw())
-        .and_then(|ss| sockaddr_to_std(&ss).ok_or(Errno::EAFNOSUPPORT));
+    let res = sockname(fd).and_then(|a| a.inet().ok_or(Errno::EAFNOSUPPORT));
     traced(res, || format!("getsockname({})", fd.raw()), |a| format!("0 ({a})"))
+}
+
+/// getsockname(2) of a socket of any family: a Unix-domain socket's name
+/// is the path it was bound to, or unnamed.
+pub fn getsockname_addr(fd: &Fd) -> std::result::Result<Addr, Errno> {
+    traced(sockname(fd), || format!("getsockname({})", fd.raw()), |a| format!("0 ({})", a.traced()))
+}
+
+fn sockname(fd: &Fd) -> std::result::Result<Addr, Errno> {
+    // SAFETY: as in accept(): a zeroed storage and its true size.
+    let mut ss: libc::sockaddr_storage = unsafe { mem::zeroed() };
+    let mut len = mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: ss and len describe a writable buffer of the right size.
+    Errno::result(unsafe { libc::getsockname(fd.raw(), &mut ss as *mut _ as *mut libc::sockaddr, &mut len) })?;
+    Addr::from_raw(&ss, len).ok_or(Errno::EAFNOSUPPORT)
 }
 
 /// This host's interface addresses, as getifaddrs(3) lists them.

@@ -163,7 +163,7 @@ impl Server {
                 for line in std::io::BufReader::new(stdout).lines() {
                     let Ok(line) = line else { break };
                     let listening = match serde_json::from_str::<Ev>(&line) {
-                        Ok(Ev::Shared(SharedEv::Listening { port, .. })) => Some(port),
+                        Ok(Ev::Shared(SharedEv::Listening { port, .. })) => Some(port.unwrap_or(0)),
                         _ => None,
                     };
                     l2.lock().unwrap().push(line);

@@ -18,6 +18,32 @@ fn server_cmd(model: &str, extra: &[&str]) -> std::process::Command {
     c
 }
 
+/// The file status flags (`flags:` of /proc/PID/fdinfo, octal) of each of
+/// the process's listening TCP sockets, by descriptor.
+fn listener_flags(pid: u32) -> Vec<(String, String)> {
+    let mut listening = std::collections::HashSet::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        for line in std::fs::read_to_string(table).unwrap_or_default().lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() > 9 && f[3] == "0A" {
+                listening.insert(format!("socket:[{}]", f[9]));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(format!("/proc/{pid}/fd")).into_iter().flatten().flatten() {
+        let link = std::fs::read_link(e.path()).map(|l| l.to_string_lossy().into_owned()).unwrap_or_default();
+        if listening.contains(&link) {
+            let fd = e.file_name().to_string_lossy().into_owned();
+            let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).unwrap_or_default();
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).unwrap_or("").trim().to_string();
+            out.push((fd, flags));
+        }
+    }
+    out.sort();
+    out
+}
+
 /// CPU time (user + system) of a process and its live children, in clock ticks.
 fn cpu_ticks(pid: u32) -> u64 {
     proc_stat(pid).map_or(0, |p| p.cpu_ticks) + children_of(pid).iter().map(|c| c.cpu_ticks).sum::<u64>()
@@ -84,6 +110,8 @@ fn emfile_flood_backs_off_and_recovers() {
             });
         }
         let s = Server::start_cmd(&mut cmd);
+        let before = listener_flags(s.pid);
+        assert!(!before.is_empty(), "{m}: no listening socket found in /proc");
         let flood: Vec<TcpStream> = (0..80).filter_map(|_| TcpStream::connect(s.addr()).ok()).collect();
         assert!(flood.len() >= 60, "{m}: could not open the flood");
         if !matches!(m, "iterative" | "fork") {
@@ -94,6 +122,10 @@ fn emfile_flood_backs_off_and_recovers() {
                 |e| matches!(e, Ev::EchoServer(ServerEv::Rejected { reason, .. }) if reason.contains("out of file descriptors")),
             );
         }
+        // the refusal through the spare descriptor sets O_NONBLOCK for its
+        // accept(); a listener that was non-blocking stays so (select and
+        // poll once blocked in accept() here, serving no one until a signal)
+        assert_eq!(listener_flags(s.pid), before, "{m}: the listener's file flags changed (octal)");
         // saturated: CPU over one second stays under 5 %
         let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten().unwrap_or(100) as u64;
         let t0 = cpu_ticks(s.pid);
@@ -374,11 +406,20 @@ fn hundred_megabytes_through_4k_buffers() {
     let _serial = exclusive();
     for_each_model(|m| {
         let s = Server::start_cmd(&mut server_cmd(m, &[]));
-        let fd = netlab::sys::socket(nix::sys::socket::AddressFamily::Inet, nix::sys::socket::SockType::Stream, false)
-            .unwrap();
+        // close-on-exec: the servers other tests start meanwhile must not
+        // inherit it
+        let owned = nix::sys::socket::socket(
+            nix::sys::socket::AddressFamily::Inet,
+            nix::sys::socket::SockType::Stream,
+            nix::sys::socket::SockFlag::SOCK_CLOEXEC,
+            None,
+        )
+        .unwrap();
+        // SAFETY: the descriptor was just opened and is handed over whole.
+        let fd = unsafe { netlab::sys::Fd::from_raw(std::os::fd::IntoRawFd::into_raw_fd(owned)) };
         netlab::sys::setsockopt_int(&fd, &netlab::sys::SO_SNDBUF, 4096).unwrap();
         netlab::sys::setsockopt_int(&fd, &netlab::sys::SO_RCVBUF, 4096).unwrap();
-        netlab::sys::connect(&fd, &s.addr()).unwrap();
+        netlab::sys::connect(&fd, s.addr()).unwrap();
         use std::os::fd::FromRawFd;
         // SAFETY: the descriptor is connected and owned by nothing else now.
         let sock = unsafe { TcpStream::from_raw_fd(fd.into_raw()) };
@@ -568,7 +609,7 @@ fn closed_stdout_never_crashes_a_server() {
             let text = String::from_utf8_lossy(&line).to_string();
             let port: u16 = if json {
                 match serde_json::from_str::<Ev>(&text) {
-                    Ok(Ev::Shared(SharedEv::Listening { port, .. })) => port,
+                    Ok(Ev::Shared(SharedEv::Listening { port: Some(port), .. })) => port,
                     other => panic!("first line {text:?}: {other:?}"),
                 }
             } else {

@@ -87,6 +87,7 @@ fn plans() -> Vec<(&'static str, Plan)> {
         ("netlab echo-client 127.0.0.1 9190", Client { server: ECHO, stdin: b"hello\nQ\n", exit: 0, after: None }),
         ("netlab echo-client 127.0.0.1 9190 < big.bin | cmp - big.bin", client(ECHO, 0)),
         ("netlab echo-client --message hello --message world ::1 9190", client(ECHO, 0)),
+        ("netlab echo-client --unix echo.sock -m hello", client("netlab --json echo-server --unix echo.sock", 0)),
         ("netlab --trace echo-client --split 127.0.0.1 9190 < f", client(ECHO, 0)),
         (
             "netlab --json echo-client --timeout 2 localhost 9190 < f | jq 'select(.event==\"summary\").verified'",
@@ -119,6 +120,10 @@ fn plans() -> Vec<(&'static str, Plan)> {
         ("netlab echo-server -6 --bind ::1 9190", server("netlab echo-client -m hello ::1 $PORT")),
         ("netlab echo-server --model epoll --bind 127.0.0.1 9190", server(ECHO_CLIENT)),
         ("netlab --trace echo-server --model uring --bind 127.0.0.1 9190", server(ECHO_CLIENT)),
+        (
+            "netlab echo-server --model epoll --unix echo.sock",
+            Serves { ready: "listening", client: "netlab echo-client --unix echo.sock -m hello", stop: true },
+        ),
         ("netlab echo-server --model uring --threads 2 --bind 127.0.0.1 9190", server(ECHO_CLIENT)),
         (
             "netlab echo-server --nagle 9190",
@@ -176,6 +181,11 @@ fn plans() -> Vec<(&'static str, Plan)> {
         // udp
         ("netlab udp server 9190", server("netlab udp client -m hello 127.0.0.1 $PORT")),
         ("netlab udp client -m hello 127.0.0.1 9190", client(UDP, 0)),
+        (
+            "netlab udp server --unix udp.sock",
+            Serves { ready: "listening", client: "netlab udp client --unix udp.sock -m hello", stop: true },
+        ),
+        ("netlab udp client --unix udp.sock -m hello", client("netlab --json udp server --unix udp.sock", 0)),
         ("netlab udp client --count 1000 --size 512 --interval 1 127.0.0.1 9190", client(UDP, 0)),
         // nobody listens on port 9 in the sandbox: ICMP port unreachable
         ("netlab udp client --connect -m x 127.0.0.1 9", RunsAlone(1)),

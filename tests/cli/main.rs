@@ -34,4 +34,5 @@ mod strace_match;
 mod trace_vs_strace;
 mod udp;
 mod udp_storm;
+mod unix;
 mod uring;

@@ -293,7 +293,9 @@ fn a_non_blocking_stdout_pipe_gets_every_byte() {
     let p = d.path("big");
     let data = random_bytes(4 << 20, 77);
     std::fs::write(&p, &data).unwrap();
-    let (r, w) = nix::unistd::pipe().unwrap();
+    // close-on-exec: the children other tests start meanwhile must not
+    // inherit the write end (the child's stdin is dup2'd from r all the same)
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
     nix::fcntl::fcntl(&w, nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::O_NONBLOCK)).unwrap();
     let mut child = netlab()
         .args(["fileio", "read", &p])

@@ -65,7 +65,8 @@ fn run_case(c: Case) -> Result<(usize, usize), String> {
     let out_reader = std::thread::spawn(move || {
         let mut all = String::new();
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Ok(Ev::Shared(SharedEv::Listening { port, pid, .. })) = serde_json::from_str::<Ev>(&line) {
+            if let Ok(Ev::Shared(SharedEv::Listening { port: Some(port), pid, .. })) = serde_json::from_str::<Ev>(&line)
+            {
                 let _ = tx.send((port, pid));
             }
             all.push_str(&line);

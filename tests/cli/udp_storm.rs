@@ -23,7 +23,7 @@ fn udp_server() -> Server {
 /// A raw IPv4 socket that sends datagrams with any source address and
 /// port, or None (said loudly) when this process may not open one.
 fn raw_socket(test: &str) -> Option<OwnedFd> {
-    match sock::socket(AddressFamily::Inet, SockType::Raw, SockFlag::empty(), SockProtocol::Raw) {
+    match sock::socket(AddressFamily::Inet, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::Raw) {
         Ok(fd) => Some(fd),
         Err(e) => {
             eprintln!("SKIPPED {test}: needs CAP_NET_RAW to send a spoofed datagram (socket(AF_INET, SOCK_RAW, IPPROTO_RAW): {e})");
@@ -118,7 +118,7 @@ impl FileServer {
         let mut s = FileServer { child, port: 0, dir };
         let deadline = Instant::now() + Duration::from_secs(10);
         s.port = loop {
-            if let Some(Ev::Shared(SharedEv::Listening { port, .. })) = s.events().first() {
+            if let Some(Ev::Shared(SharedEv::Listening { port: Some(port), .. })) = s.events().first() {
                 break *port;
             }
             assert!(Instant::now() < deadline, "no listening event; stderr: {}", s.stderr());

@@ -187,7 +187,7 @@ fn start_server(args: &[&str]) -> std::result::Result<(Child, u16), String> {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match child.line(left) {
             Some(line) => {
-                if let Ok(crate::events::Event::Listening { port, .. }) = serde_json::from_str(&line) {
+                if let Ok(crate::events::Event::Listening { port: Some(port), .. }) = serde_json::from_str(&line) {
                     return Ok((child, port));
                 }
             }
@@ -203,7 +203,7 @@ fn step_echo(model: Model) -> StepResult {
     let (mut child, port) =
         start_server(&["echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])?;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let fd = echo_client::connect_one(&addr, Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+    let fd = echo_client::connect_one(&addr.into(), Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
     let msg = b"Hello, socket world!";
     sys::write_all(&fd, msg).map_err(os(Op::Write))?;
     let _ = sys::shutdown(&fd, nix::sys::socket::Shutdown::Write);
@@ -236,14 +236,14 @@ fn step_udp() -> StepResult {
     let fd = sys::socket(AddressFamily::Inet, SockType::Datagram, false).map_err(|e| e.to_string())?;
     let msg = b"datagram";
     let t0 = std::time::Instant::now();
-    sys::sendto(&fd, msg, &addr).map_err(os(Op::Sendto))?;
+    sys::sendto(&fd, msg, addr).map_err(os(Op::Sendto))?;
     let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
     if sys::poll(&mut p, 5000).map_err(os(Op::Poll))? == 0 {
         return Err("no reply within 5 s".into());
     }
     let mut buf = [0u8; 64];
     let (n, from) = sys::recvfrom(&fd, &mut buf, 0).map_err(os(Op::Recvfrom))?;
-    if &buf[..n] != msg || from != Some(addr) {
+    if &buf[..n] != msg || from != Some(addr.into()) {
         return Err(format!("unexpected reply {:?} from {from:?}", String::from_utf8_lossy(&buf[..n])));
     }
     let rtt = t0.elapsed().as_micros();

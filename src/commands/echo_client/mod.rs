@@ -29,13 +29,12 @@ use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
 use crate::net::{self, Host};
 use crate::output::Out;
-use crate::sys::{self, Fd};
+use crate::sys::{self, Addr, Fd};
 use crate::values;
 pub use events::Event;
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
 use std::ffi::OsString;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 pub const DOCS: Docs = Docs {
@@ -43,6 +42,7 @@ pub const DOCS: Docs = Docs {
         ("netlab echo-client 127.0.0.1 9190", "interactive: type lines, Q quits"),
         ("netlab echo-client 127.0.0.1 9190 < big.bin | cmp - big.bin", "stream a file through and compare"),
         ("netlab echo-client --message hello --message world ::1 9190", "send each message, print each echo"),
+        ("netlab echo-client --unix echo.sock -m hello", "a server's Unix-domain socket file instead of HOST and PORT"),
         ("netlab --trace echo-client --split 127.0.0.1 9190 < f", "the I/O split: a child writes, the parent reads"),
         (
             "netlab --json echo-client --timeout 2 localhost 9190 < f | jq 'select(.event==\"summary\").verified'",
@@ -65,7 +65,7 @@ pub const DOCS: Docs = Docs {
         ),
     ],
     events: &[
-        ("connected", "peer, local, connect_ms"),
+        ("connected", "peer, local (with --unix: the socket file's path, and \"unnamed\"), connect_ms"),
         ("echo", "seq, bytes, rtt_us, data (message and prompt modes), data_hex (the exact bytes, when not UTF-8)"),
         (
             "summary",
@@ -102,7 +102,10 @@ pub const DOCS: Docs = Docs {
 };
 
 #[derive(Debug, clap::Args)]
-#[command(about = "TCP echo client: prompt, stream, --message or --split; every byte verified")]
+#[command(
+    about = "TCP echo client: prompt, stream, --message or --split; every byte verified",
+    override_usage = "netlab echo-client [OPTIONS] <HOST> <PORT>\n       netlab echo-client [OPTIONS] --unix <PATH>"
+)]
 pub struct Args {
     #[command(flatten)]
     pub family: net::FamilyArgs,
@@ -151,12 +154,15 @@ pub struct Args {
     /// Load mode: latency percentiles to report, max besides [default: 50,90,99,99.9]
     #[arg(long, value_name = "LIST", value_parser = values::percentiles, help_heading = "Load mode")]
     pub percentiles: Option<values::PercentileList>,
+    /// The server's Unix-domain socket file (PF_LOCAL) instead of HOST and PORT
+    #[arg(long, value_name = "PATH", value_parser = values::unix_path, conflicts_with_all = ["host", "port"])]
+    pub unix: Option<std::path::PathBuf>,
     /// Server name or address
-    #[arg(value_name = "HOST", value_parser = net::parse_host)]
-    pub host: Host,
+    #[arg(value_name = "HOST", value_parser = net::parse_host, required_unless_present = "unix")]
+    pub host: Option<Host>,
     /// Server port
-    #[arg(value_name = "PORT", value_parser = net::parse_port)]
-    pub port: u16,
+    #[arg(value_name = "PORT", value_parser = net::parse_port, required_unless_present = "unix")]
+    pub port: Option<u16>,
 }
 
 /// --size when not given.
@@ -176,7 +182,8 @@ pub enum Mode {
 }
 
 pub struct Config {
-    pub addrs: Vec<SocketAddr>,
+    /// where to connect: a name's addresses in order, or one socket file
+    pub addrs: Vec<Addr>,
     pub mode: Mode,
     pub timeout: Option<Duration>,
     pub buffer_size: usize,
@@ -184,11 +191,19 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
-        let family = a.family.family();
-        if a.port == 0 {
-            return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
-        }
-        let addrs = net::resolve(&a.host, a.port, family, libc::SOCK_STREAM)?;
+        let addrs: Vec<Addr> = match (&a.unix, &a.host, a.port) {
+            (Some(path), _, _) => {
+                a.family.refuse_with_unix()?;
+                vec![Addr::Unix(Some(path.clone()))]
+            }
+            (None, Some(_), Some(0)) => {
+                return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
+            }
+            (None, Some(host), Some(port)) => {
+                net::resolve(host, port, a.family.family(), libc::SOCK_STREAM)?.into_iter().map(Addr::Inet).collect()
+            }
+            _ => return Err(Error::usage("give HOST and PORT, or --unix PATH")),
+        };
         let load_flags = a.connections.is_some()
             || a.size.is_some()
             || a.requests.is_some()
@@ -223,7 +238,7 @@ impl Config {
         }
         let mode = if load_flags {
             Mode::Load(load::LoadConfig {
-                addr: addrs[0],
+                addr: addrs[0].clone(),
                 connections: connections as usize,
                 size,
                 requests: a.requests,
@@ -253,7 +268,7 @@ impl Config {
 }
 
 pub fn run(args: &Args, out: &mut Out) -> Result<()> {
-    if let Some(note) = args.host.note() {
+    if let Some(note) = args.host.as_ref().and_then(Host::note) {
         out.emit_note(&Shared::Note { message: note.to_string() });
     }
     let cfg = Config::from_args(args)?;
@@ -284,7 +299,7 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
 fn connect(cfg: &Config, out: &Out) -> Result<Fd> {
     let started = Instant::now();
     let (fd, peer) = connect_any(&cfg.addrs, cfg.timeout)?;
-    let local = sys::getsockname(&fd).map(|a| a.to_string()).unwrap_or_default();
+    let local = sys::getsockname_addr(&fd).map(|a| a.to_string()).unwrap_or_default();
     out.emit_note(&Shared::Connected {
         peer: peer.to_string(),
         local,
@@ -294,12 +309,12 @@ fn connect(cfg: &Config, out: &Out) -> Result<Fd> {
 }
 
 /// Try each address in turn (as nc does); the last error is reported.
-pub fn connect_any(addrs: &[SocketAddr], timeout: Option<Duration>) -> Result<(Fd, SocketAddr)> {
+pub fn connect_any(addrs: &[Addr], timeout: Option<Duration>) -> Result<(Fd, Addr)> {
     let mut last = Error::failed("no address to connect to");
     for (i, a) in addrs.iter().enumerate() {
         tracing::info!("connecting to {a} (address {} of {})", i + 1, addrs.len());
         match connect_one(a, timeout) {
-            Ok(fd) => return Ok((fd, *a)),
+            Ok(fd) => return Ok((fd, a.clone())),
             Err(e) => {
                 if i + 1 < addrs.len() {
                     tracing::info!("{e}; trying the next address");
@@ -311,17 +326,34 @@ pub fn connect_any(addrs: &[SocketAddr], timeout: Option<Duration>) -> Result<(F
     Err(last)
 }
 
+/// A failed connect(2): for a socket file, what the errno means there
+/// (no file; a file nobody listens on) and how to start a server on it.
+pub fn connect_error(addr: &Addr, e: Errno) -> Error {
+    match (addr, e) {
+        (Addr::Unix(_), Errno::ENOENT | Errno::ECONNREFUSED) => Error::failed_errno(
+            format!(
+                "connect {addr}: {} ({})",
+                if e == Errno::ENOENT { "no such socket file" } else { "nobody listens on this socket file" },
+                crate::error::errno_name(e)
+            ),
+            Some(format!("start a server on it: `netlab echo-server --unix {addr}`")),
+            e,
+        ),
+        _ => Error::sys_at(Op::Connect, addr.target(), e),
+    }
+}
+
 /// socket + connect, bounded by `timeout` when given (non-blocking connect,
 /// poll for POLLOUT, then SO_ERROR tells the outcome).
-pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
-    let fd = sys::socket(sys::family_of(addr), SockType::Stream, false)?;
+pub fn connect_one(addr: &Addr, timeout: Option<Duration>) -> Result<Fd> {
+    let fd = sys::socket(addr.family(), SockType::Stream, false)?;
 
     let Some(t) = timeout else {
         loop {
             match sys::connect(&fd, addr) {
                 Ok(()) => return Ok(fd),
                 Err(Errno::EINTR) => continue,
-                Err(e) => return Err(Error::sys_at(Op::Connect, *addr, e)),
+                Err(e) => return Err(connect_error(addr, e)),
             }
         }
     };
@@ -343,19 +375,19 @@ pub fn connect_one(addr: &SocketAddr, timeout: Option<Duration>) -> Result<Fd> {
                     Ok(_) => break,
                     // a stop signal caught (load mode's Ctrl-C) ends the wait
                     Err(Errno::EINTR) if crate::signals::stop_requested().is_some() => {
-                        return Err(Error::sys_at(Op::Connect, *addr, Errno::EINTR))
+                        return Err(connect_error(addr, Errno::EINTR))
                     }
                     Err(Errno::EINTR) => continue,
-                    Err(e) => return Err(Error::sys_at(Op::Connect, *addr, e)),
+                    Err(e) => return Err(connect_error(addr, e)),
                 }
             }
             match sys::getsockopt_int(&fd, &sys::SO_ERROR) {
                 Ok(0) => {}
-                Ok(err) => return Err(Error::sys_at(Op::Connect, *addr, Errno::from_raw(err))),
-                Err(e) => return Err(Error::sys_at(Op::Connect, *addr, e)),
+                Ok(err) => return Err(connect_error(addr, Errno::from_raw(err))),
+                Err(e) => return Err(connect_error(addr, e)),
             }
         }
-        Err(e) => return Err(Error::sys_at(Op::Connect, *addr, e)),
+        Err(e) => return Err(connect_error(addr, e)),
     }
     sys::set_nonblocking(&fd, false).map_err(|e| Error::sys(Op::Fcntl, e))?;
     Ok(fd)

@@ -12,9 +12,9 @@
 
 use crate::logging::because;
 use crate::signals;
+use crate::sys::Addr;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -41,7 +41,7 @@ pub enum Next {
 pub struct Conn {
     pub fd: Fd,
     pub id: u64,
-    pub peer: SocketAddr,
+    pub peer: Addr,
     pub started: Instant,
     pub last_active: Instant,
     pub bytes_in: u64,
@@ -55,7 +55,7 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub fn new(fd: Fd, id: u64, peer: SocketAddr, track_idle: bool) -> Conn {
+    pub fn new(fd: Fd, id: u64, peer: Addr, track_idle: bool) -> Conn {
         let now = Instant::now();
         Conn {
             fd,

@@ -25,11 +25,11 @@ use super::{Config, Server};
 use crate::error::{Error, Op, Result};
 use crate::output::Out;
 use crate::signals;
+use crate::sys::Addr;
 use crate::sys::{self, Fd};
 use nix::sys::signal::Signal;
 use nix::unistd::ForkResult;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -96,7 +96,7 @@ impl SharedCounters {
 struct Child {
     id: u64,
     slot: usize,
-    peer: SocketAddr,
+    peer: Addr,
     started: Instant,
     /// its `closed` event is out (it marked its end; not reaped yet)
     announced: bool,

@@ -33,12 +33,12 @@ pub use server::{batch_after, run_as_batch, Server, Totals};
 
 use crate::docs::Docs;
 use crate::error::{Error, Op, Result};
+use crate::local;
 use crate::net;
 use crate::output::Out;
-use crate::sys::{self, Fd};
+use crate::sys::{self, Addr, Fd};
 use crate::values;
 use nix::sys::socket::SockType;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 pub const DOCS: Docs = Docs {
@@ -57,6 +57,11 @@ pub const DOCS: Docs = Docs {
             "a free port, printed as soon as the server listens (without --unbuffered, jq holds it until the server ends)",
         ),
         ("netlab echo-server -6 --bind ::1 9190", "IPv6 loopback"),
+        (
+            "netlab echo-server --model epoll --unix echo.sock",
+            "a Unix-domain socket file (PF_LOCAL) in this directory: a stale file is replaced, the file is \
+             removed at stop; echo-client --unix echo.sock talks to it",
+        ),
         ("netlab echo-server --model epoll --bind 127.0.0.1 9190", "one thread, epoll: readiness"),
         (
             "netlab --trace echo-server --model uring --bind 127.0.0.1 9190",
@@ -86,12 +91,13 @@ pub const DOCS: Docs = Docs {
     events: &[
         (
             "listening",
-            "addr, port, model, pid, backlog (as the kernel caps it: net.core.somaxconn), \
-             threads (uring, and epoll with --threads)",
+            "addr (with --unix, the socket file's path), port (null with --unix), model, pid, \
+             backlog (as the kernel caps it: net.core.somaxconn), threads (uring, and epoll with --threads)",
         ),
         (
             "accepted",
-            "conn, peer, fd, pid (the process serving it); fd is the descriptor accept() returned, \
+            "conn, peer (with --unix, the client's path, or \"unnamed\" for a client that bound none, as most do), \
+             fd, pid (the process serving it); fd is the descriptor accept() returned, \
              in the uring model too (its accepts are ordinary descriptors, not io_uring direct descriptors)",
         ),
         (
@@ -197,10 +203,10 @@ pub struct Args {
     #[arg(long, value_name = "B", default_value = "16K", value_parser = values::buffer_size)]
     pub buffer_size: usize,
     /// Do not set SO_REUSEADDR: after the server closed a connection first (--idle-timeout), a restart on the same port fails with EADDRINUSE while that connection waits in TIME_WAIT (about 60 s)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "unix")]
     pub no_reuseaddr: bool,
     /// Keep Nagle's algorithm (do not set TCP_NODELAY): with requests above the loopback MSS (echo-client --size 70000), each echo's tail waits about 40 ms for the delayed ACK; 100 or 3000 bytes do not show it
-    #[arg(long)]
+    #[arg(long, conflicts_with = "unix")]
     pub nagle: bool,
     /// At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)
     #[arg(long, value_name = "N", value_parser = values::max_clients)]
@@ -212,14 +218,15 @@ pub struct Args {
     #[arg(long, value_name = "SECS", value_parser = values::secs)]
     pub idle_timeout: Option<Duration>,
     /// N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)
-    #[arg(long, value_name = "N", value_parser = values::threads)]
+    #[arg(long, value_name = "N", value_parser = values::threads, conflicts_with = "unix")]
     pub threads: Option<u64>,
 }
 
 /// Seconds as a positive decimal (`1`, `0.5`, `1e3`), 1 ms at the least:
 /// netlab's waits (poll) count in milliseconds.
 pub struct Config {
-    pub addr: SocketAddr,
+    /// a TCP address and port, or a Unix socket file (--unix)
+    pub addr: Addr,
     pub model: Model,
     pub backlog: i32,
     pub buffer_size: usize,
@@ -283,7 +290,15 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
         out.emit_note(&crate::events::Event::Note { message: note.to_string() });
     }
     let cfg = Config::from_args(args)?;
+    if let Some(path) = cfg.addr.path() {
+        if let Some(note) = local::prepare(path, SockType::Stream)?.note(path) {
+            tracing::warn!("{note}"); // on stderr, in --json mode too (SPEC §1)
+        }
+    }
     let listener = listen(&cfg)?;
+    // the socket file is removed when the server stops, however it stops
+    // (not by a forked child: it is the parent's)
+    let _file = cfg.addr.path().map(local::SocketFile::server);
     // The model prints `listening` (Server::new) once its signal handlers
     // are in place, so a script may signal it as soon as it reads the line.
     match cfg.model {
@@ -314,9 +329,11 @@ pub fn listen(cfg: &Config) -> Result<Fd> {
 /// The listener of one more loop of a `--threads` server: as [`listen`],
 /// on the port the first one got, joining its SO_REUSEPORT group.
 pub fn listen_again(cfg: &Config, port: u16) -> Result<Fd> {
-    let mut addr = cfg.addr;
+    let Addr::Inet(mut addr) = cfg.addr.clone() else {
+        return Err(Error::usage("--threads needs a TCP port (SO_REUSEPORT), not --unix"));
+    };
     addr.set_port(port);
-    listen_on(cfg, &addr, true)
+    listen_on(cfg, &addr.into(), true)
 }
 
 /// With --threads, the first listener binds without SO_REUSEPORT (a port
@@ -324,14 +341,22 @@ pub fn listen_again(cfg: &Config, port: u16) -> Result<Fd> {
 /// holder set SO_REUSEPORT too) and sets it between bind and listen, so
 /// that the other loops' listeners (`again`, set before their bind) can
 /// join it.
-fn listen_on(cfg: &Config, addr: &SocketAddr, again: bool) -> Result<Fd> {
+fn listen_on(cfg: &Config, addr: &Addr, again: bool) -> Result<Fd> {
+    if let Addr::Unix(_) = addr {
+        // a socket file: no port to share or reuse, no Nagle (AF_UNIX has
+        // no TCP layer); bind creates the file
+        let fd = sys::socket(addr.family(), SockType::Stream, false)?;
+        sys::bind(&fd, addr)?;
+        sys::listen(&fd, cfg.backlog)?;
+        return Ok(fd);
+    }
     let reuseport = |fd: &Fd| {
         crate::logging::because("--threads: one listener per loop on the same port, the kernel spreads clients", || {
             sys::setsockopt_int(fd, &sys::SO_REUSEPORT, 1)
         })
         .map_err(|e| Error::sys_at(Op::Setsockopt, "SO_REUSEPORT", e))
     };
-    let fd = sys::socket(sys::family_of(addr), SockType::Stream, false)?;
+    let fd = sys::socket(addr.family(), SockType::Stream, false)?;
     if cfg.reuseaddr {
         sys::setsockopt_int(&fd, &sys::SO_REUSEADDR, 1)
             .map_err(|e| Error::sys_at(Op::Setsockopt, "SO_REUSEADDR", e))?;

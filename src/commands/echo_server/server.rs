@@ -13,9 +13,9 @@ use crate::events::Event as Shared;
 use crate::logging::because;
 use crate::output::Out;
 use crate::signals::{self, Signals};
+use crate::sys::Addr;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// Counters every model keeps.
@@ -103,11 +103,15 @@ impl<'a> Server<'a> {
     }
 
     fn start(cfg: &'a Config, out: &'a Out, listener: &Fd, signals: Signals, blocking: bool) -> Result<Server<'a>> {
-        let local = sys::getsockname(listener).map_err(|e| Error::sys(Op::Getsockname, e))?;
+        let local = sys::getsockname_addr(listener).map_err(|e| Error::sys(Op::Getsockname, e))?;
+        let (addr, port) = match &local {
+            Addr::Inet(a) => (a.ip().to_string(), Some(a.port())),
+            Addr::Unix(_) => (local.to_string(), None),
+        };
         out.set_serving();
         out.emit(&Shared::Listening {
-            addr: local.ip().to_string(),
-            port: local.port(),
+            addr,
+            port,
             model: cfg.model.name().into(),
             pid: std::process::id(),
             backlog: Some(effective_backlog(cfg.backlog)),
@@ -200,7 +204,7 @@ impl<'a> Server<'a> {
     /// O_NONBLOCK for the call and take it back after (`keep`: leave it
     /// non-blocking, the server is stopping). A listener that was
     /// non-blocking stays so.
-    fn accept_now(&mut self, listener: &Fd, keep: bool) -> std::result::Result<(Fd, SocketAddr), Errno> {
+    fn accept_now(&mut self, listener: &Fd, keep: bool) -> std::result::Result<(Fd, Addr), Errno> {
         let why = "so that taking what waits in the backlog never blocks";
         let was_blocking = self.blocking_listener;
         if was_blocking {
@@ -265,7 +269,7 @@ impl<'a> Server<'a> {
     /// through the spare descriptor and pausing accept briefly (no busy
     /// loop). `Ok(None)`: nothing to accept. (TCP_NODELAY comes with the
     /// socket, from the listener: see `listen`.)
-    pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, SocketAddr, u64)>> {
+    pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, Addr, u64)>> {
         if self.stopped_listening {
             return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
         }
@@ -284,7 +288,7 @@ impl<'a> Server<'a> {
     /// it before it counts (select's FD_SETSIZE; another loop of a
     /// `--threads` server took the last of --max-conns). Reaching
     /// --max-conns shuts the listener (and every loop's, with `--threads`).
-    pub fn accepted(&mut self, listener: &Fd, fd: Fd, peer: SocketAddr) -> Option<(Fd, SocketAddr, u64)> {
+    pub fn accepted(&mut self, listener: &Fd, fd: Fd, peer: Addr) -> Option<(Fd, Addr, u64)> {
         if let Some(limit) = self.fd_limit.filter(|limit| fd.raw() >= *limit) {
             // select() cannot watch it: refused before it counts
             self.out.emit(&Event::Rejected {
@@ -437,7 +441,7 @@ impl<'a> Server<'a> {
         self.paused_for_fds = true;
     }
 
-    pub fn emit_accepted(&mut self, id: u64, peer: &SocketAddr, fd: &Fd, pid: u32) {
+    pub fn emit_accepted(&mut self, id: u64, peer: &Addr, fd: &Fd, pid: u32) {
         self.out.emit(&Event::Accepted { conn: id, peer: peer.to_string(), fd: fd.raw(), pid });
         if id == self.next_id {
             for ev in self.held_rejects.drain(..) {
@@ -501,15 +505,7 @@ impl<'a> Server<'a> {
     }
 
     /// Account for and announce a finished connection.
-    pub fn closed(
-        &mut self,
-        id: u64,
-        peer: &SocketAddr,
-        bytes_in: u64,
-        bytes_out: u64,
-        started: Instant,
-        reason: &str,
-    ) {
+    pub fn closed(&mut self, id: u64, peer: &Addr, bytes_in: u64, bytes_out: u64, started: Instant, reason: &str) {
         self.totals.conns_now = self.totals.conns_now.saturating_sub(1);
         self.totals.bytes_in += bytes_in;
         self.totals.bytes_out += bytes_out;
@@ -610,14 +606,7 @@ pub fn emit_stats(out: &Out, model: Model, t: Totals) {
     });
 }
 
-pub fn closed_event(
-    id: u64,
-    peer: &SocketAddr,
-    bytes_in: u64,
-    bytes_out: u64,
-    started: Instant,
-    reason: &str,
-) -> Event {
+pub fn closed_event(id: u64, peer: &Addr, bytes_in: u64, bytes_out: u64, started: Instant, reason: &str) -> Event {
     Event::Closed {
         conn: id,
         peer: peer.to_string(),

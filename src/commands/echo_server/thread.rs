@@ -89,6 +89,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         shared.fds.lock().unwrap_or_else(|p| p.into_inner()).insert(id, fd.raw());
         let (out2, shared2, done2, wake2) = (out.clone(), shared.clone(), done_tx.clone(), wake_w.clone());
         let (buffer_size, idle) = (cfg.buffer_size, cfg.idle_timeout);
+        let shown = peer.to_string();
         let batch = workers.len() >= batch_after;
         let spawned = sys::spawn_thread(format!("conn {id}"), STACK, move || {
             sys::block_server_signals();
@@ -124,8 +125,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
                 // The closure (and with it the socket) is dropped: the
                 // client sees the connection close.
                 shared.fds.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-                tracing::warn!("cannot start a thread for {peer}: {e}");
-                out.emit(&Event::Rejected { peer: peer.to_string(), reason: format!("no thread: {e}") });
+                tracing::warn!("cannot start a thread for {shown}: {e}");
+                out.emit(&Event::Rejected { peer: shown, reason: format!("no thread: {e}") });
                 srv.closed_quietly();
             }
         }

@@ -15,7 +15,7 @@
 //! The whole run takes 1 s without SA_RESTART and 2 s with it.
 
 use super::{During, Event};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::logging::because;
 use crate::output::Out;
 use crate::sys::{self, Fd};
@@ -97,7 +97,7 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
         }
         During::Accept => {
             let fd = sys::socket(AddressFamily::Inet, SockType::Stream, false)?;
-            sys::bind(&fd, &"127.0.0.1:0".parse().map_err(|_| Error::failed("127.0.0.1:0"))?)?;
+            sys::bind(&fd, std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
             sys::listen(&fd, 5)?;
             END_FD.store(if cfg.restart { fd.raw() } else { -1 }, Ordering::SeqCst);
             END_BY_WRITE.store(0, Ordering::SeqCst);

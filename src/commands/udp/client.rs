@@ -4,7 +4,9 @@
 
 use crate::error::{Error, Op, Result};
 use crate::events::{Event as Shared, Summary};
+use crate::local;
 use crate::output::Out;
+use crate::sys::Addr;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
@@ -28,20 +30,27 @@ pub fn payload(seq: u64, size: usize, token: u64) -> Vec<u8> {
     v
 }
 
-fn udp_error(op: Op, e: Errno, target: &SocketAddr) -> Error {
-    match e {
-        Errno::ECONNREFUSED => Error::failed_errno(
+fn udp_error(op: Op, e: Errno, target: &Addr) -> Error {
+    match (e, target) {
+        (Errno::ECONNREFUSED, Addr::Inet(_)) => Error::failed_errno(
             format!("no UDP listener at {target} (ICMP port unreachable)"),
             Some("start one with `netlab udp server PORT`".into()),
             e,
         ),
-        _ => Error::sys_at(op, *target, e),
+        // a Unix-domain datagram socket refuses at once: nobody is bound
+        // to the path, or there is no file
+        (Errno::ECONNREFUSED | Errno::ENOENT, Addr::Unix(_)) => Error::failed_errno(
+            format!("no datagram socket at {target} ({})", crate::error::describe_errno(e)),
+            Some(format!("start one with `netlab udp server --unix {target}`")),
+            e,
+        ),
+        _ => Error::sys_at(op, target.target(), e),
     }
 }
 
 struct Client {
     fd: Fd,
-    target: SocketAddr,
+    target: Addr,
     connected: bool,
     ignored: u64,
 }
@@ -79,7 +88,7 @@ impl Client {
     fn recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
         loop {
             let res = if self.connected {
-                sys::read(&self.fd, buf).map(|n| (n, Some(self.target)))
+                sys::read(&self.fd, buf).map(|n| (n, Some(self.target.clone())))
             } else {
                 sys::recvfrom(&self.fd, buf, 0)
             };
@@ -108,7 +117,8 @@ impl Client {
 }
 
 /// Same address, treating IPv4 and IPv4-mapped IPv6 alike.
-fn same_peer(a: &SocketAddr, b: &SocketAddr) -> bool {
+fn same_peer(a: &Addr, b: &Addr) -> bool {
+    let (Addr::Inet(a), Addr::Inet(b)) = (a, b) else { return a == b };
     let norm = |s: &SocketAddr| match s.ip() {
         IpAddr::V6(v6) => (v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)), s.port()),
         ip => (ip, s.port()),
@@ -126,7 +136,8 @@ pub enum Mode {
 
 /// What the client runs with, validated.
 pub struct Config {
-    pub target: SocketAddr,
+    /// the server: an address and port, or a Unix-domain path
+    pub target: Addr,
     /// a connected socket (connect, then write/read)
     pub connect: bool,
     /// how long a reply may take
@@ -135,12 +146,25 @@ pub struct Config {
 }
 
 pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
-    let target = cfg.target;
-    let fd = sys::socket(sys::family_of(&target), SockType::Datagram, true)?;
+    let target = cfg.target.clone();
+    let fd = sys::socket(target.family(), SockType::Datagram, true)?;
+    // A Unix-domain datagram client has no address until it binds one, and
+    // the server's sendto() needs one to reply to: a path of its own,
+    // removed when the client ends.
+    let _own = match target {
+        Addr::Unix(_) => {
+            let path = local::client_path("udp");
+            crate::logging::because("a path of its own, for the server to reply to", || {
+                sys::bind(&fd, Addr::Unix(Some(path.clone())))
+            })?;
+            Some(local::SocketFile::client(&path))
+        }
+        Addr::Inet(_) => None,
+    };
     if cfg.connect {
         let t0 = Instant::now();
-        sys::connect(&fd, &target).map_err(|e| Error::sys_at(Op::Connect, target, e))?;
-        let local = sys::getsockname(&fd).map(|l| l.to_string()).unwrap_or_default();
+        sys::connect(&fd, &target).map_err(|e| udp_error(Op::Connect, e, &target))?;
+        let local = sys::getsockname_addr(&fd).map(|l| l.to_string()).unwrap_or_default();
         out.emit_note(&Shared::Connected {
             peer: target.to_string(),
             local,

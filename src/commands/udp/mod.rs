@@ -42,6 +42,7 @@ use crate::docs::Docs;
 use crate::error::{Error, Result};
 use crate::net::{self, Host};
 use crate::output::Out;
+use crate::sys::Addr;
 use crate::values;
 use std::time::Duration;
 
@@ -49,6 +50,11 @@ pub const DOCS: Docs = Docs {
     examples: &[
         ("netlab udp server 9190", "echo datagrams on 0.0.0.0:9190, one event per datagram"),
         ("netlab udp client -m hello 127.0.0.1 9190", "one datagram, one reply"),
+        ("netlab udp server --unix udp.sock", "a Unix-domain datagram socket file (PF_LOCAL), removed at stop"),
+        (
+            "netlab udp client --unix udp.sock -m hello",
+            "to it: the client binds a temporary path of its own for the reply, and removes it",
+        ),
         ("netlab udp client --count 1000 --size 512 --interval 1 127.0.0.1 9190", "loss, duplicates, reordering, RTT percentiles"),
         ("netlab udp client --connect -m x 127.0.0.1 9", "a connected socket hears ICMP port unreachable"),
         (
@@ -127,6 +133,9 @@ pub struct ServerArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "netlab udp client [OPTIONS] <HOST> <PORT>\n       netlab udp client [OPTIONS] --unix <PATH>"
+)]
 pub struct ClientArgs {
     #[command(flatten)]
     pub family: net::FamilyArgs,
@@ -151,12 +160,16 @@ pub struct ClientArgs {
     /// Exit 3 when more than PCT percent are lost
     #[arg(long, value_name = "PCT", value_parser = values::percent, requires = "count")]
     pub max_loss: Option<f64>,
+    /// The server's Unix-domain socket file (PF_LOCAL) instead of HOST and PORT; the client binds a
+    /// temporary path of its own for the replies and removes it
+    #[arg(long, value_name = "PATH", value_parser = values::unix_path, conflicts_with_all = ["host", "port"])]
+    pub unix: Option<std::path::PathBuf>,
     /// Server name or address
-    #[arg(value_name = "HOST", value_parser = net::parse_host)]
-    pub host: Host,
+    #[arg(value_name = "HOST", value_parser = net::parse_host, required_unless_present = "unix")]
+    pub host: Option<Host>,
     /// Server port
-    #[arg(value_name = "PORT", value_parser = net::parse_port)]
-    pub port: u16,
+    #[arg(value_name = "PORT", value_parser = net::parse_port, required_unless_present = "unix")]
+    pub port: Option<u16>,
 }
 
 /// --size and --interval when not given (they need --count; clap's
@@ -175,13 +188,22 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             server::serve(&cfg, out)
         }
         Action::Client(a) => {
-            if let Some(note) = a.host.note() {
-                out.emit_note(&crate::events::Event::Note { message: note.to_string() });
-            }
-            if a.port == 0 {
-                return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
-            }
-            let target = net::resolve(&a.host, a.port, a.family.family(), libc::SOCK_DGRAM)?[0];
+            let target = match (&a.unix, &a.host, a.port) {
+                (Some(path), _, _) => {
+                    a.family.refuse_with_unix()?;
+                    Addr::Unix(Some(path.clone()))
+                }
+                (None, Some(host), Some(port)) => {
+                    if let Some(note) = host.note() {
+                        out.emit_note(&crate::events::Event::Note { message: note.to_string() });
+                    }
+                    if port == 0 {
+                        return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
+                    }
+                    Addr::Inet(net::resolve(host, port, a.family.family(), libc::SOCK_DGRAM)?[0])
+                }
+                _ => return Err(Error::usage("give HOST and PORT, or --unix PATH")),
+            };
             let mode = match a.count {
                 Some(count) => client::Mode::Count {
                     count,

@@ -6,9 +6,11 @@ use super::events::{DropReason, Event};
 use super::storm::{refuse_reply, DropLog, LoopDetector, Own, Told};
 use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
+use crate::local;
 use crate::output::Out;
 use crate::signals::{self, Signals};
 use crate::sys;
+use crate::sys::Addr;
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
 use std::net::SocketAddr;
@@ -16,7 +18,8 @@ use std::time::{Duration, Instant};
 
 /// What the server runs with, validated.
 pub struct Config {
-    pub addr: SocketAddr,
+    /// an address and port, or a Unix-domain path
+    pub addr: Addr,
     pub buffer_size: usize,
     pub max_datagrams: Option<u64>,
 }
@@ -54,15 +57,28 @@ fn dropped_event(t: Told) -> Event {
 }
 
 pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
-    let addr = cfg.addr;
-    let fd = sys::socket(sys::family_of(&addr), SockType::Datagram, true)?;
+    let addr = cfg.addr.clone();
+    if let Some(path) = addr.path() {
+        if let Some(note) = local::prepare(path, SockType::Datagram)?.note(path) {
+            tracing::warn!("{note}"); // on stderr, in --json mode too (SPEC §1)
+        }
+    }
+    let fd = sys::socket(addr.family(), SockType::Datagram, true)?;
     sys::bind(&fd, &addr)?;
-    let local = sys::getsockname(&fd).map_err(|e| Error::sys(Op::Getsockname, e))?;
+    // removed when the server stops, however it stops
+    let _file = addr.path().map(local::SocketFile::server);
+    let (shown, port, mut me) = match &addr {
+        Addr::Inet(_) => {
+            let local = sys::getsockname(&fd).map_err(|e| Error::sys(Op::Getsockname, e))?;
+            (local.ip().to_string(), Some(local.port()), Some(Me::new(local)))
+        }
+        Addr::Unix(_) => (addr.to_string(), None, None),
+    };
     let signals = Signals::install(false)?;
     out.set_serving();
     out.emit(&Shared::Listening {
-        addr: local.ip().to_string(),
-        port: local.port(),
+        addr: shown,
+        port,
         model: "udp".into(),
         pid: std::process::id(),
         backlog: None,
@@ -70,7 +86,6 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
     });
     out.flush();
     out.set_buffered(true);
-    let mut me = Me::new(local);
     let mut loops = LoopDetector::new();
     let mut log = DropLog::new();
     let mut tell = |t: Told| out.emit(&dropped_event(t));
@@ -105,6 +120,9 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
         for _ in 0..256 {
             let (n, peer) = match sys::recvfrom(&fd, &mut buf, libc::MSG_TRUNC) {
                 Ok((n, Some(peer))) => (n, peer),
+                // an unbound Unix-domain sender: the kernel gives no
+                // address at all (length 0), and there is none to reply to
+                Ok((n, None)) if addr.path().is_some() => (n, Addr::Unix(None)),
                 Ok((_, None)) => continue,
                 Err(Errno::EAGAIN) => break,
                 Err(Errno::EINTR) => continue,
@@ -120,7 +138,10 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
             let truncated = n > buf.len();
             // The storm rules first, then the loop detector (a truncated
             // datagram is not echoed, so it is no part of a loop).
-            let mut refusal = me.refuse(&peer, now);
+            let mut refusal = match (&peer, me.as_mut()) {
+                (Addr::Inet(p), Some(me)) => me.refuse(p, now),
+                _ => None,
+            };
             let hash = (refusal.is_none() && !truncated).then(|| loops.hash(&buf[..n]));
             if hash.is_some_and(|h| loops.is_looping(&peer, h, now)) {
                 refusal = Some(DropReason::EchoLoop);
@@ -136,6 +157,11 @@ pub fn serve(cfg: &Config, out: &mut Out) -> Result<()> {
                         "longer than --buffer-size {}: the kernel cut it, so it is not echoed",
                         buf.len()
                     ));
+                } else if peer == Addr::Unix(None) {
+                    note = Some(
+                        "the sender's socket is unnamed: there is no path to reply to (a datagram client binds one)"
+                            .into(),
+                    );
                 } else {
                     // The reply is exactly the request: never larger.
                     match sys::sendto(&fd, &buf[..n], &peer) {

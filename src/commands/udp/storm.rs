@@ -47,6 +47,7 @@
 //! sending gets at most that many per datagram forged.
 
 use super::events::{DropReason, SMALL_SERVICES};
+use crate::sys::Addr;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -169,7 +170,7 @@ impl Peer {
 /// The echo-loop detector: a bounded table of peers, each with the short
 /// hashes of the last replies sent to it (see the module's comment).
 pub struct LoopDetector {
-    peers: HashMap<SocketAddr, Peer>,
+    peers: HashMap<Addr, Peer>,
     seed: u64,
     cap: usize,
 }
@@ -210,7 +211,7 @@ impl LoopDetector {
 
     /// Whether a datagram from `peer` whose hash is `h`, come `now`, is
     /// part of an echo loop and must be dropped.
-    pub fn is_looping(&mut self, peer: &SocketAddr, h: u64, now: Instant) -> bool {
+    pub fn is_looping(&mut self, peer: &Addr, h: u64, now: Instant) -> bool {
         let Some(p) = self.peers.get_mut(peer) else { return false };
         p.last_seen = now;
         let ret = p.holds(h);
@@ -240,11 +241,11 @@ impl LoopDetector {
     }
 
     /// The server sent `peer` a reply whose hash is `h`.
-    pub fn replied(&mut self, peer: &SocketAddr, h: u64, now: Instant) {
+    pub fn replied(&mut self, peer: &Addr, h: u64, now: Instant) {
         if !self.peers.contains_key(peer) && self.peers.len() >= self.cap {
             self.make_room(now);
         }
-        let p = self.peers.entry(*peer).or_insert(Peer {
+        let p = self.peers.entry(peer.clone()).or_insert(Peer {
             sent: [0; LOOP_RING],
             filled: 0,
             next: 0,
@@ -263,8 +264,8 @@ impl LoopDetector {
     /// most recently heard. Sorting once per `cap / 2` new peers keeps the
     /// cost per datagram small however many sources a flood forges.
     fn make_room(&mut self, now: Instant) {
-        let mut order: Vec<(SocketAddr, bool, Instant)> =
-            self.peers.iter().map(|(a, p)| (*a, p.held(now), p.last_seen)).collect();
+        let mut order: Vec<(Addr, bool, Instant)> =
+            self.peers.iter().map(|(a, p)| (a.clone(), p.held(now), p.last_seen)).collect();
         order.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(y.2.cmp(&x.2)));
         for (a, _, _) in order.into_iter().skip(self.cap / 2) {
             self.peers.remove(&a);
@@ -277,9 +278,9 @@ impl LoopDetector {
 pub const REPORT_EVERY: Duration = Duration::from_secs(1);
 
 /// One `dropped` event: `count` datagrams from `peer` (`bytes` in all).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Told {
-    pub peer: SocketAddr,
+    pub peer: Addr,
     pub reason: DropReason,
     pub count: u64,
     pub bytes: u64,
@@ -299,7 +300,7 @@ struct Tally {
 /// rest, so a storm cannot flood stdout; the counts told add up to every
 /// drop (the last ones are told when due, or by [`DropLog::tell_all`]).
 pub struct DropLog {
-    peers: HashMap<SocketAddr, Tally>,
+    peers: HashMap<Addr, Tally>,
     /// the earliest time a count is due, if one is waiting
     next_due: Option<Instant>,
     cap: usize,
@@ -328,20 +329,13 @@ impl DropLog {
 
     /// A datagram of `bytes` from `peer` was dropped `now`: tell it, or
     /// count it for later.
-    pub fn dropped(
-        &mut self,
-        peer: &SocketAddr,
-        reason: DropReason,
-        bytes: u64,
-        now: Instant,
-        tell: &mut impl FnMut(Told),
-    ) {
+    pub fn dropped(&mut self, peer: &Addr, reason: DropReason, bytes: u64, now: Instant, tell: &mut impl FnMut(Told)) {
         if !self.peers.contains_key(peer) && self.peers.len() >= self.cap {
             self.make_room(now, tell);
         }
         let Some(t) = self.peers.get_mut(peer) else {
-            tell(Told { peer: *peer, reason, count: 1, bytes });
-            self.peers.insert(*peer, Tally { told_at: now, reason, count: 0, bytes: 0 });
+            tell(Told { peer: peer.clone(), reason, count: 1, bytes });
+            self.peers.insert(peer.clone(), Tally { told_at: now, reason, count: 0, bytes: 0 });
             return;
         };
         let due = t.told_at + REPORT_EVERY;
@@ -355,9 +349,9 @@ impl DropLog {
         if t.reason == reason {
             (count, bytes) = (t.count + 1, t.bytes + bytes);
         } else if t.count > 0 {
-            tell(Told { peer: *peer, reason: t.reason, count: t.count, bytes: t.bytes });
+            tell(Told { peer: peer.clone(), reason: t.reason, count: t.count, bytes: t.bytes });
         }
-        tell(Told { peer: *peer, reason, count, bytes });
+        tell(Told { peer: peer.clone(), reason, count, bytes });
         *t = Tally { told_at: now, reason, count: 0, bytes: 0 };
     }
 
@@ -372,14 +366,14 @@ impl DropLog {
         for (peer, t) in self.peers.iter_mut().filter(|(_, t)| t.count > 0) {
             let at = t.told_at + REPORT_EVERY;
             if now >= at {
-                due.push(Told { peer: *peer, reason: t.reason, count: t.count, bytes: t.bytes });
+                due.push(Told { peer: peer.clone(), reason: t.reason, count: t.count, bytes: t.bytes });
                 *t = Tally { told_at: now, reason: t.reason, count: 0, bytes: 0 };
             } else {
                 next = Some(next.map_or(at, |n| n.min(at)));
             }
         }
         self.next_due = next;
-        due.sort_by_key(|t| t.peer);
+        due.sort_by(|a, b| a.peer.cmp(&b.peer));
         due.into_iter().for_each(tell);
     }
 
@@ -389,11 +383,11 @@ impl DropLog {
             .peers
             .iter()
             .filter(|(_, t)| t.count > 0)
-            .map(|(peer, t)| Told { peer: *peer, reason: t.reason, count: t.count, bytes: t.bytes })
+            .map(|(peer, t)| Told { peer: peer.clone(), reason: t.reason, count: t.count, bytes: t.bytes })
             .collect();
         self.peers.clear();
         self.next_due = None;
-        due.sort_by_key(|t| t.peer);
+        due.sort_by(|a, b| a.peer.cmp(&b.peer));
         due.into_iter().for_each(tell);
     }
 
@@ -546,6 +540,7 @@ mod tests {
     /// Feed the detector as the server would: a datagram comes, the
     /// detector says drop or answer; an answer is remembered.
     fn serve(d: &mut LoopDetector, peer: &SocketAddr, data: &[u8], now: Instant) -> bool {
+        let peer = &Addr::from(peer);
         let h = d.hash(data);
         if d.is_looping(peer, h, now) {
             return false;
@@ -673,7 +668,7 @@ mod tests {
     #[test]
     fn drops_are_told_once_a_second_per_peer_and_add_up() {
         let mut log = DropLog::with_capacity(8);
-        let (a, b) = (p("127.0.0.1:7"), p("127.0.0.1:19"));
+        let (a, b) = (Addr::from(p("127.0.0.1:7")), Addr::from(p("127.0.0.1:19")));
         let t = Instant::now();
         let mut told = Vec::new();
         let ms = |n: u64| t + Duration::from_millis(n);
@@ -684,11 +679,11 @@ mod tests {
         log.dropped(&b, DropReason::SmallServicePort, 3, ms(1000), &mut |x| told.push(x));
         // the first at once; then 999 counted, due at 1000 ms
         assert_eq!(told.len(), 2, "{told:?}");
-        assert_eq!(told[0], Told { peer: a, reason: DropReason::SmallServicePort, count: 1, bytes: 10 });
+        assert_eq!(told[0], Told { peer: a.clone(), reason: DropReason::SmallServicePort, count: 1, bytes: 10 });
         assert_eq!(told[1].peer, b);
         assert_eq!(log.next_due(), Some(ms(1000)));
         log.tell_due(ms(1000), &mut |x| told.push(x));
-        assert_eq!(told[2], Told { peer: a, reason: DropReason::SmallServicePort, count: 999, bytes: 9990 });
+        assert_eq!(told[2], Told { peer: a.clone(), reason: DropReason::SmallServicePort, count: 999, bytes: 9990 });
         assert_eq!(log.next_due(), None);
         log.dropped(&a, DropReason::SmallServicePort, 10, ms(1500), &mut |x| told.push(x));
         log.tell_all(&mut |x| told.push(x));
@@ -703,7 +698,7 @@ mod tests {
         let mut told = Vec::new();
         for round in 0..3u64 {
             for port in 1000..1010u16 {
-                let peer = SocketAddr::from(([127, 0, 0, 1], port));
+                let peer = Addr::from(SocketAddr::from(([127, 0, 0, 1], port)));
                 log.dropped(&peer, DropReason::EchoLoop, 1, t + Duration::from_micros(round), &mut |x| told.push(x));
             }
         }

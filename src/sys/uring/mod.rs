@@ -525,7 +525,10 @@ fn narrate(shown: &mut HashMap<u64, Shown>, c: &Cqe) -> String {
         (None, Kind::Accept(addr)) => {
             // SAFETY: the caller of push keeps the address valid until this
             // completion, and the kernel has just written it.
-            let peer = super::raw_storage_to_std(unsafe { &*addr });
+            let peer = super::raw_storage_to_addr(
+                unsafe { &*addr },
+                std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t,
+            );
             format!("{} ({})", c.res, peer.map_or_else(|| "?".to_string(), |p| p.to_string()))
         }
         (None, Kind::Recv) => match (c.res, c.buffer()) {

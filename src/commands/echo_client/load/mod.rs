@@ -41,7 +41,6 @@ use crate::sys::{self, Fd};
 use conn::ConnError;
 use nix::errno::Errno;
 use report::{Intervals, Msg, Outcome, Stats};
-use std::net::SocketAddr;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 use tcp_info::{CpuMeter, TcpSample};
@@ -50,7 +49,7 @@ use worker::{Shared as Live, Worker, END_GRACE};
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct LoadConfig {
-    pub addr: SocketAddr,
+    pub addr: crate::sys::Addr,
     pub connections: usize,
     pub size: usize,
     pub requests: Option<u64>,

@@ -13,10 +13,9 @@ use super::schedule::{self, Plan};
 use super::tcp_info::{self, TcpSample};
 use super::LoadConfig;
 use crate::error::{Error, Op, Result};
-use crate::sys::{self, Fd};
+use crate::sys::{self, Addr, Fd};
 use nix::errno::Errno;
 use nix::sys::socket::SockType;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -334,8 +333,8 @@ impl Worker {
     /// Start a non-blocking connect for connection `i` (in the epoll set
     /// from the start; its first output edge says the connect finished).
     fn connect(&mut self, i: usize) -> Result<()> {
-        let addr = self.cfg.addr;
-        match start_connect(&addr) {
+        let addr = &self.cfg.addr;
+        match start_connect(addr) {
             Ok(fd) => {
                 self.ep.add(&fd, INTEREST, i as u64).map_err(|e| Error::sys(Op::EpollCtl, e))?;
                 let c = &mut self.conns[i];
@@ -462,7 +461,7 @@ impl Worker {
             if flags & (sys::EPOLLOUT | sys::EPOLLHUP_ERR) == 0 {
                 return Ok(());
             }
-            let addr = self.cfg.addr;
+            let addr = &self.cfg.addr;
             match sys::getsockopt_int(fd, &sys::SO_ERROR) {
                 Ok(0) => {
                     c.state = State::Open;
@@ -636,9 +635,11 @@ impl Worker {
 }
 
 /// Start a non-blocking connect; returns the socket.
-fn start_connect(addr: &SocketAddr) -> std::result::Result<Fd, Errno> {
-    let fd = sys::socket(sys::family_of(addr), SockType::Stream, true).map_err(|e| e.errno().unwrap_or(Errno::EIO))?;
-    let _ = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1);
+fn start_connect(addr: &Addr) -> std::result::Result<Fd, Errno> {
+    let fd = sys::socket(addr.family(), SockType::Stream, true).map_err(|e| e.errno().unwrap_or(Errno::EIO))?;
+    if addr.inet().is_some() {
+        let _ = sys::setsockopt_int(&fd, &sys::TCP_NODELAY, 1);
+    }
     match sys::connect(&fd, addr) {
         Ok(()) | Err(Errno::EINPROGRESS) => Ok(fd),
         Err(e) => Err(e),

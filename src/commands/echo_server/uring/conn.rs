@@ -11,9 +11,9 @@
 //! buffers back, so a client that never reads can hold the pool only
 //! until others need it.
 
+use crate::sys::Addr;
 use crate::sys::{Fd, Ring};
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Bytes `off..off + len` of provided buffer `bid`, not yet echoed.
@@ -27,7 +27,7 @@ pub struct Seg {
 pub struct Conn {
     pub fd: Fd,
     pub id: u64,
-    pub peer: SocketAddr,
+    pub peer: Addr,
     pub started: Instant,
     pub last_active: Instant,
     pub bytes_in: u64,
@@ -60,7 +60,7 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub fn new(fd: Fd, id: u64, peer: SocketAddr) -> Conn {
+    pub fn new(fd: Fd, id: u64, peer: Addr) -> Conn {
         let now = Instant::now();
         Conn {
             fd,

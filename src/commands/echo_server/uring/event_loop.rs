@@ -251,8 +251,9 @@ impl Loop<'_, '_, '_> {
             Some(Errno::EMFILE | Errno::ENFILE) if self.srv.paused() => return Ok(()),
             Some(e) => return self.srv.accept_failed(self.listener, e),
         };
-        let peer = sys::raw_storage_to_std(&self.addrs[k as usize].addr)
-            .unwrap_or_else(|| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+        let slot = &self.addrs[k as usize];
+        let peer = sys::raw_storage_to_addr(&slot.addr, slot.len)
+            .unwrap_or_else(|| sys::Addr::Inet(std::net::SocketAddr::from(([0, 0, 0, 0], 0))));
         let Some((fd, peer, id)) = self.srv.accepted(self.listener, fd, peer) else { return Ok(()) };
         self.srv.emit_accepted(id, &peer, &fd, self.pid);
         let conn = Conn::new(fd, id, peer);
@@ -613,7 +614,8 @@ impl Loop<'_, '_, '_> {
                 // accepted just before the cancel: refused as the backlog is
                 // SAFETY: the accept returned this descriptor: open and ours.
                 let fd = unsafe { Fd::from_raw(c.res) };
-                let peer = sys::raw_storage_to_std(&self.addrs[(c.user_data as u32) as usize].addr);
+                let slot = &self.addrs[(c.user_data as u32) as usize];
+                let peer = sys::raw_storage_to_addr(&slot.addr, slot.len);
                 self.srv.out.emit(&crate::commands::echo_server::Event::Rejected {
                     peer: peer.map_or_else(|| "?".into(), |p| p.to_string()),
                     reason: "server stopping".into(),

@@ -1,0 +1,140 @@
+//! Unix-domain (`PF_LOCAL`) socket files: what a server finds at its path
+//! before it binds, removing the file when it stops, and the path a
+//! datagram client binds so that the server can reply.
+//!
+//! A socket file outlives the socket: a server killed with SIGKILL leaves
+//! it behind, and the next bind() to the path fails with EADDRINUSE though
+//! nobody listens. So before binding, a server looks at what is there
+//! (lstat) and, when it is a socket, whether anybody answers (connect):
+//!
+//! | found | what netlab does |
+//! |---|---|
+//! | nothing | binds |
+//! | a socket nobody answers on (ECONNREFUSED) | removes it, says so once on stderr, binds |
+//! | a socket somebody answers on | EADDRINUSE, exit 1; the file stays |
+//! | anything else (a file, a directory…) | exit 2, never deleted |
+
+use crate::error::{Error, Op, Result};
+use crate::sys::{self, Addr};
+use nix::errno::Errno;
+use nix::sys::socket::{AddressFamily, SockType};
+use std::path::{Path, PathBuf};
+
+/// What [`prepare`] found at a path that bind() may take.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Found {
+    /// nothing there
+    Nothing,
+    /// a socket file nobody listened on: removed
+    Stale,
+}
+
+impl Found {
+    /// The line a server says once on stderr, when there is one.
+    pub fn note(&self, path: &Path) -> Option<String> {
+        match self {
+            Found::Nothing => None,
+            Found::Stale => Some(format!(
+                "removed the stale socket file {} (nobody answered a connect on it: its server is gone)",
+                path.display()
+            )),
+        }
+    }
+}
+
+/// Make `path` free for a server's bind(), as the module's table says.
+/// `ty` is the server's socket type: the probe uses the same, so a live
+/// server of the other type is not mistaken for a stale file.
+pub fn prepare(path: &Path, ty: SockType) -> Result<Found> {
+    let st = match sys::lstat(path) {
+        Ok(st) => st,
+        Err(Errno::ENOENT) => return Ok(Found::Nothing),
+        // no access to look: bind() will fail and say why
+        Err(_) => return Ok(Found::Nothing),
+    };
+    if !st.is_socket() {
+        return Err(Error::usage_hint(
+            format!("--unix {}: exists and is a {}, not a socket", path.display(), st.kind_name()),
+            "netlab never deletes it; give a path that does not exist yet",
+        ));
+    }
+    let unix = Addr::Unix(Some(path.to_path_buf()));
+    let probe = crate::logging::because("is anybody listening on the socket file left at the path?", || {
+        sys::socket(AddressFamily::Unix, ty, false)
+    })?;
+    match sys::connect(&probe, &unix) {
+        // ECONNREFUSED: the file is there, no socket is bound to it
+        Err(Errno::ECONNREFUSED) => {
+            drop(probe);
+            crate::logging::because("a stale socket file: its server is gone", || sys::unlink(path))
+                .map_err(|e| Error::sys_at(Op::Unlink, path.display().to_string(), e))?;
+            Ok(Found::Stale)
+        }
+        // it answered (EPROTOTYPE: a server of the other type answered)
+        Ok(()) | Err(Errno::EPROTOTYPE) => Err(Error::failed_errno(
+            format!("bind {}: {}", path.display(), crate::error::describe_errno(Errno::EADDRINUSE)),
+            Some(
+                "a server is listening on this socket file (it answered a connect); stop it, or give another path"
+                    .into(),
+            ),
+            Errno::EADDRINUSE,
+        )),
+        // no permission to connect, or something stranger: leave the file, bind() will say
+        Err(_) => Ok(Found::Nothing),
+    }
+}
+
+/// A socket file this process bound: removed when dropped, and only by
+/// this process (a forked child that exits normally must not remove its
+/// parent's file), and only while it is still the same file (another
+/// server may have taken the path since).
+#[derive(Debug)]
+pub struct SocketFile {
+    path: PathBuf,
+    id: Option<(u64, u64)>,
+    owner: u32,
+    why: &'static str,
+}
+
+impl SocketFile {
+    /// The file a server's bind() just created at `path`.
+    pub fn server(path: &Path) -> SocketFile {
+        Self::bound(path, "the server is stopping: its socket file goes with it")
+    }
+
+    /// The file a client's bind() just created at `path`.
+    pub fn client(path: &Path) -> SocketFile {
+        Self::bound(path, "the client is done: its own socket file goes with it")
+    }
+
+    fn bound(path: &Path, why: &'static str) -> SocketFile {
+        let id = nix::sys::stat::lstat(path).ok().map(|st| (st.st_dev, st.st_ino));
+        SocketFile { path: path.to_path_buf(), id, owner: std::process::id(), why }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        if std::process::id() != self.owner {
+            return;
+        }
+        let same = nix::sys::stat::lstat(&self.path).ok().map(|st| (st.st_dev, st.st_ino)) == self.id;
+        if same && self.id.is_some() {
+            let _ = crate::logging::because(self.why, || sys::unlink(&self.path));
+        }
+    }
+}
+
+/// A path for a datagram client's own socket, so that the server's
+/// sendto() has somewhere to reply: in the temporary directory, named
+/// after the process (`/tmp/netlab-udp-4242-0.sock`).
+pub fn client_path(tag: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("netlab-{tag}-{}-{n}.sock", std::process::id()))
+}
