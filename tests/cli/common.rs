@@ -34,8 +34,12 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     run_cmd(netlab().args(args), stdin)
 }
 
+/// The longest a command run by [`run_cmd`] may take: a netlab that hangs
+/// fails its test (killed by pid) instead of hanging the suite.
+pub const RUN_BOUND: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub fn run_cmd(cmd: &mut Command, stdin: &[u8]) -> Output {
-    use std::io::Write;
+    use std::io::{Read, Write};
     let mut child =
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn netlab");
     let mut sin = child.stdin.take().expect("stdin");
@@ -43,9 +47,36 @@ pub fn run_cmd(cmd: &mut Command, stdin: &[u8]) -> Output {
     let writer = std::thread::spawn(move || {
         let _ = sin.write_all(&data);
     });
-    let out = child.wait_with_output().expect("wait netlab");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out_reader = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err_reader = drain(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + RUN_BOUND;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait netlab") {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            let err = err_reader.join().unwrap_or_default();
+            panic!(
+                "{cmd:?} still running after {} s (killed); stderr:\n{}",
+                RUN_BOUND.as_secs(),
+                String::from_utf8_lossy(&err)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
     let _ = writer.join();
-    out
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    Output { status, stdout, stderr }
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -11,6 +11,7 @@ mod demo;
 mod echo_client;
 mod errors;
 mod faults;
+mod faults_lifecycle;
 mod fileio;
 mod fork_model;
 mod generated;
