@@ -56,7 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--max-clients', '--max-clients', [CompletionResultType]::ParameterName, 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)')
             [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat''s --max-conns is netlab''s --max-clients)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Drop a client that sends nothing for SECS seconds')
-            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (with --unix, sharing the socket file''s one listener; epoll and uring; default 1)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 only')

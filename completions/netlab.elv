@@ -52,7 +52,7 @@ set edit:completion:arg-completer[netlab] = {|@words|
             cand --max-clients 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)'
             cand --max-conns 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat''s --max-conns is netlab''s --max-clients)'
             cand --idle-timeout 'Drop a client that sends nothing for SECS seconds'
-            cand --threads 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)'
+            cand --threads 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (with --unix, sharing the socket file''s one listener; epoll and uring; default 1)'
             cand --log-format 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)'
             cand -4 'IPv4 only'
             cand -6 'IPv6 only'

@@ -59,7 +59,7 @@ complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l buffer-siz
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-clients -d 'At most N clients served at once; more wait in the backlog (what ncat calls --max-conns)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l max-conns -d 'Exit 0 after N connections were served; once the Nth is accepted, later clients are refused (ncat\'s --max-conns is netlab\'s --max-clients)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l idle-timeout -d 'Drop a client that sends nothing for SECS seconds' -r
-complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l threads -d 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)' -r
+complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l threads -d 'N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (with --unix, sharing the socket file\'s one listener; epoll and uring; default 1)' -r
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -l log-format -d 'Format of stderr logs, trace lines and side notes (the error line stays `netlab: …`)' -r -f -a "text\t''
 json\t''"
 complete -c netlab -n "__fish_netlab_using_subcommand echo-server" -s 4 -d 'IPv4 only'

@@ -119,6 +119,16 @@ pub fn is_open(fd: RawFd) -> bool {
     unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
 }
 
+/// dup(2): a second descriptor for the same open socket or file.
+pub fn dup(fd: &Fd) -> std::result::Result<Fd, Errno> {
+    // SAFETY: dup takes any descriptor number and returns a new one or -1.
+    let res = Errno::result(unsafe { libc::dup(fd.0) }).map(|raw| {
+        // SAFETY: dup just returned this descriptor: it is open and ours.
+        unsafe { Fd::from_raw(raw) }
+    });
+    traced(res, || format!("dup({})", fd.0), |d| d.0.to_string())
+}
+
 /// The course's two calls: `flag = fcntl(fd, F_GETFL, 0)`, then
 /// `fcntl(fd, F_SETFL, flag | O_NONBLOCK)` (or without it), each narrated.
 pub fn set_nonblocking(fd: &Fd, on: bool) -> std::result::Result<(), Errno> {

@@ -34,6 +34,9 @@
 //! two loops without it lost 10-20 % of one loop's req/s on c50_512
 //! (BENCHMARKS.md).
 //!
+//! A socket file (`--unix`) has no port: the loops share its one listener
+//! (dup), and whichever loop wakes first takes a client.
+//!
 //! `--max-clients N` is split between the loops (each takes its share,
 //! N / threads); `--max-conns` counts across them; `--idle-timeout` is
 //! each loop's own.
@@ -233,11 +236,25 @@ where
     F: Fn(T, &mut Server<'_>, &Fd, &Member<'_>) -> Result<()> + Sync,
 {
     let n = states.len();
-    let port = sys::getsockname(&listener).map_err(|e| Error::sys(Op::Getsockname, e))?.port();
-    let mut listeners = vec![listener];
-    for _ in 1..n {
-        listeners.push(super::listen_again(cfg, port)?);
+    let mut listeners = Vec::with_capacity(n);
+    if cfg.addr.path().is_some() {
+        // a socket file has no port to share: the loops share its one
+        // listener (one accept queue, whichever loop takes a client)
+        for _ in 1..n {
+            let fd =
+                crate::logging::because("--threads on a socket file: every loop accepts from its one queue", || {
+                    sys::dup(&listener)
+                })
+                .map_err(|e| Error::sys(Op::Dup, e))?;
+            listeners.push(fd);
+        }
+    } else {
+        let port = sys::getsockname(&listener).map_err(|e| Error::sys(Op::Getsockname, e))?.port();
+        for _ in 1..n {
+            listeners.push(super::listen_again(cfg, port)?);
+        }
     }
+    listeners.insert(0, listener);
     let out: &Out = out;
     let group = Group::new(n)?;
     // Every loop's descriptors are opened before `listening`: a flood of

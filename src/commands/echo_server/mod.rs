@@ -217,8 +217,8 @@ pub struct Args {
     /// Drop a client that sends nothing for SECS seconds
     #[arg(long, value_name = "SECS", value_parser = values::secs)]
     pub idle_timeout: Option<Duration>,
-    /// N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (epoll and uring; default 1)
-    #[arg(long, value_name = "N", value_parser = values::threads, conflicts_with = "unix")]
+    /// N event loops on N threads sharing the port, each with its own SO_REUSEPORT listener (with --unix, sharing the socket file's one listener; epoll and uring; default 1)
+    #[arg(long, value_name = "N", value_parser = values::threads)]
     pub threads: Option<u64>,
 }
 
@@ -330,7 +330,7 @@ pub fn listen(cfg: &Config) -> Result<Fd> {
 /// on the port the first one got, joining its SO_REUSEPORT group.
 pub fn listen_again(cfg: &Config, port: u16) -> Result<Fd> {
     let Addr::Inet(mut addr) = cfg.addr.clone() else {
-        return Err(Error::usage("--threads needs a TCP port (SO_REUSEPORT), not --unix"));
+        return Err(Error::failed("a socket file has one listener: its loops share it (loops.rs)"));
     };
     addr.set_port(port);
     listen_on(cfg, &addr.into(), true)
