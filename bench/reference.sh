@@ -4,7 +4,9 @@
 # reference load generator, plus netlab's load mode against the reference
 # load generator, and the idle-connection hold test.
 #
-# Usage: bench/reference.sh [compare|loadgen|hold|all]     [all]
+# Usage: bench/reference.sh [compare|uring|loadgen|hold|all]     [all]
+#   uring: issue 14's set against C epoll (BASE=epoll): C epoll, tokio,
+#   netlab epoll and uring, each alone and with --threads 2
 # Environment:
 #   SHARED_BENCH=DIR   the reference harness            [../shared/bench]
 #   ROUNDS, DUR, SCENARIOS as for its compare.sh; HOLD_COUNTS [19000]
@@ -26,11 +28,18 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
 nl() { echo "netlab-$1=$NETLAB echo-server --model $1 --bind 127.0.0.1 {port}"; }
+nlt() { echo "netlab-$1-t$2=$NETLAB echo-server --model $1 --threads $2 --bind 127.0.0.1 {port}"; }
 
 if [ "$WHAT" = compare ] || [ "$WHAT" = all ]; then
     OUT="$OUT/compare-$stamp.jsonl" BASE=tokio "$SHARED_BENCH/compare.sh" \
         select="$BIN/select_echo" fork="$BIN/fork_echo" epoll="$BIN/epoll_echo" tokio="$BIN/tokio_echo" \
         "$(nl select)" "$(nl fork)" "$(nl poll)" "$(nl epoll)" "$(nl thread)" | tee "$OUT/compare-$stamp.txt"
+fi
+
+if [ "$WHAT" = uring ] || [ "$WHAT" = all ]; then
+    OUT="$OUT/compare-uring-$stamp.jsonl" BASE=epoll "$SHARED_BENCH/compare.sh" \
+        epoll="$BIN/epoll_echo" tokio="$BIN/tokio_echo" \
+        "$(nl epoll)" "$(nl uring)" "$(nlt epoll 2)" "$(nlt uring 2)" | tee "$OUT/compare-uring-$stamp.txt"
 fi
 
 if [ "$WHAT" = loadgen ] || [ "$WHAT" = all ]; then
