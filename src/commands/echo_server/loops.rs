@@ -18,8 +18,10 @@
 //! Why not one listener shared with EPOLLEXCLUSIVE: one accept queue and
 //! its lock for every core, and a wake-up goes to whichever loop waits
 //! (the same few while they keep up), so long-lived connections pile up
-//! on one loop; the hash spreads them evenly (BENCHMARKS.md measures
-//! both). What SO_REUSEPORT costs: a listener's queue is served only by
+//! on one loop; the hash spreads them evenly (the design's argument: a
+//! 2-vCPU machine shared with the load generator cannot measure it, and
+//! BENCHMARKS.md says what a many-core run would need). What SO_REUSEPORT
+//! costs: a listener's queue is served only by
 //! its loop (a busy loop's new clients wait even when another is idle),
 //! and a program of the same user that sets SO_REUSEPORT before its bind
 //! could join the port. A second netlab cannot: the first listener binds
@@ -31,8 +33,10 @@
 //! do: a loop woken by its clients does not preempt what runs on its CPU
 //! (another loop, or a client on the same host) but waits for it to block,
 //! which keeps both batching. On 2 vCPUs shared with the load generator,
-//! two loops without it lost 10-20 % of one loop's req/s on c50_512
-//! (BENCHMARKS.md).
+//! two loops without it lost 10-20 % of one loop's req/s on c50_512 (an
+//! A/B while it was built, not repeated in BENCHMARKS.md; there the cost
+//! shows as lat1_64 at 0.90-0.93x of one loop, the loops not preempting
+//! the load generator on one CPU).
 //!
 //! A socket file (`--unix`) has no port: the loops share its one listener
 //! (dup), and whichever loop wakes first takes a client.
