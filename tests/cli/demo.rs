@@ -36,11 +36,21 @@ fn demo_passes_every_step() {
     ] {
         assert!(names.contains(&want), "no demo step {want:?} in {names:?}");
     }
+    // every step passes; where this kernel refuses io_uring (as this test
+    // process finds too), the uring step is skipped instead
+    let uring = netlab::sys::Ring::setup(2, 4).is_ok();
     for s in &steps {
-        assert!(matches!(s, Ev::Demo(DemoEv::DemoStep { ok: true, .. })), "{s:?}");
+        match s {
+            Ev::Demo(DemoEv::DemoStep { ok: true, skipped: false, .. }) => {}
+            Ev::Demo(DemoEv::DemoStep { step, ok: false, skipped: true, .. })
+                if !uring && step == "echo-server uring" => {}
+            _ => panic!("{s:?} (io_uring available here: {uring})"),
+        }
     }
-    let Some(Ev::Demo(DemoEv::DemoSummary { failed: 0, passed, steps: n })) = evs.last() else { panic!("{evs:?}") };
-    assert_eq!(passed, n);
+    let Some(Ev::Demo(DemoEv::DemoSummary { failed: 0, skipped, passed, steps: n })) = evs.last() else {
+        panic!("{evs:?}")
+    };
+    assert_eq!((*passed + *skipped, *skipped), (*n, u32::from(!uring)));
     let o = run(&["demo"], b"");
     assert_exit(&o, 0);
     assert!(stdout(&o).lines().all(|l| !l.contains("FAIL")), "{}", stdout(&o));
@@ -59,4 +69,42 @@ fn a_missing_tmpdir_fails_the_step_and_creates_nothing() {
     let line = out.lines().find(|l| l.contains("fileio write+read")).unwrap_or_else(|| panic!("{out}"));
     assert!(line.starts_with("[FAIL]") && line.ends_with("No such file or directory (ENOENT)"), "{line}");
     assert!(!d.0.join("not-there").exists(), "the demo created TMPDIR's parents");
+}
+
+/// On a kernel that refuses io_uring (here a seccomp filter, as a
+/// container runtime installs), the uring step says why and is skipped:
+/// the demo still exits 0 with every other step passed.
+#[test]
+fn a_kernel_without_io_uring_skips_that_step_only() {
+    let mut cmd = netlab();
+    cmd.args(["--json", "demo"]);
+    crate::uring::refuse_io_uring(&mut cmd, libc::EPERM);
+    let o = run_cmd(&mut cmd, b"");
+    assert_exit(&o, 0);
+    let evs = events(&o);
+    let mut skipped = Vec::new();
+    for e in &evs {
+        if let Ev::Demo(DemoEv::DemoStep { step, ok, detail, skipped: skip }) = e {
+            if *skip {
+                assert!(!ok && detail.contains("EPERM") && detail.contains("seccomp"), "{step}: {detail}");
+                skipped.push(step.as_str());
+            } else {
+                assert!(ok, "{step}: {detail}");
+            }
+        }
+    }
+    assert_eq!(skipped, ["echo-server uring"]);
+    let Some(Ev::Demo(DemoEv::DemoSummary { failed: 0, skipped: 1, passed, steps })) = evs.last() else {
+        panic!("{evs:?}")
+    };
+    assert_eq!(passed + 1, *steps);
+    // and the text says skip, not FAIL
+    let mut cmd = netlab();
+    cmd.arg("demo");
+    crate::uring::refuse_io_uring(&mut cmd, libc::EPERM);
+    let o = run_cmd(&mut cmd, b"");
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    assert!(out.lines().any(|l| l.starts_with("[skip] echo-server uring")), "{out}");
+    assert!(!out.contains("FAIL") && out.contains("1 skipped"), "{out}");
 }

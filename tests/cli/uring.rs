@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// Install, in the child before exec, a seccomp filter that fails
 /// io_uring_setup with `errno` (what Docker's default profile does with
 /// EPERM). Only the child is filtered.
-fn refuse_io_uring(cmd: &mut std::process::Command, errno: i32) {
+pub fn refuse_io_uring(cmd: &mut std::process::Command, errno: i32) {
     // SAFETY: prctl and seccomp are plain system calls, async-signal-safe,
     // made in the forked child before exec; the filter program lives on
     // this closure's stack for the duration of the call.
