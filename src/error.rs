@@ -343,6 +343,15 @@ impl Error {
         match self {
             Error::Usage { hint, .. } | Error::Failed { hint, .. } => hint.clone(),
             Error::Verify { .. } | Error::Lookup { .. } => None,
+            // bind() of a socket file (--unix): no port, no TIME_WAIT
+            Error::Sys { call: Call { op: Op::Bind, target: Some(Target::Path(_)) }, errno } => match *errno {
+                Errno::EACCES => {
+                    Some("bind creates the socket file: it needs write permission on its directory".into())
+                }
+                Errno::ENOENT => Some("the socket file's directory does not exist".into()),
+                Errno::EADDRINUSE => Some("something was put at the path meanwhile; give another path".into()),
+                _ => None,
+            },
             Error::Sys { call, errno } => errno_hint(call.op, *errno),
         }
     }
@@ -393,6 +402,11 @@ mod tests {
     fn hints_are_chosen_by_the_call_not_its_text() {
         let bind = Error::sys_at(Op::Bind, "0.0.0.0:80".parse::<SocketAddr>().unwrap(), Errno::EACCES);
         assert!(bind.hint().unwrap().contains("below 1024"));
+        // a socket file's bind says nothing of ports or TIME_WAIT
+        let file = Error::sys_at(Op::Bind, Target::Path("/srv/echo.sock".into()), Errno::EACCES);
+        assert!(file.hint().unwrap().contains("write permission on its directory"));
+        let file = Error::sys_at(Op::Bind, Target::Path("/srv/echo.sock".into()), Errno::EADDRINUSE);
+        assert!(!file.hint().unwrap().contains("TIME_WAIT"));
         let open = Error::sys_path(Op::Open, "bind", Errno::EACCES);
         assert_eq!(open.hint(), None);
     }

@@ -46,7 +46,7 @@ impl Found {
 /// `ty` is the server's socket type: the probe uses the same, so a live
 /// server of the other type is not mistaken for a stale file.
 pub fn prepare(path: &Path, ty: SockType) -> Result<Found> {
-    let st = match sys::lstat(path) {
+    let st = match crate::logging::because("is something at the path already?", || sys::lstat(path)) {
         Ok(st) => st,
         Err(Errno::ENOENT) => return Ok(Found::Nothing),
         // no access to look: bind() will fail and say why
@@ -59,19 +59,29 @@ pub fn prepare(path: &Path, ty: SockType) -> Result<Found> {
         ));
     }
     let unix = Addr::Unix(Some(path.to_path_buf()));
+    // non-blocking: a live server whose backlog is full makes a blocking
+    // connect wait for as long as it stays full (EAGAIN says it is there)
     let probe = crate::logging::because("is anybody listening on the socket file left at the path?", || {
-        sys::socket(AddressFamily::Unix, ty, false)
+        sys::socket(AddressFamily::Unix, ty, true)
     })?;
     match sys::connect(&probe, &unix) {
         // ECONNREFUSED: the file is there, no socket is bound to it
         Err(Errno::ECONNREFUSED) => {
             drop(probe);
+            // still the file that was probed? (another server may have
+            // replaced it meanwhile: then it is not ours to remove, and
+            // bind() will say EADDRINUSE)
+            let now = crate::logging::because("still the file that was probed?", || sys::lstat(path)).ok();
+            if now.as_ref().map(|s| (s.dev, s.ino)) != Some((st.dev, st.ino)) {
+                return Ok(Found::Nothing);
+            }
             crate::logging::because("a stale socket file: its server is gone", || sys::unlink(path))
                 .map_err(|e| Error::sys_at(Op::Unlink, path.display().to_string(), e))?;
             Ok(Found::Stale)
         }
-        // it answered (EPROTOTYPE: a server of the other type answered)
-        Ok(()) | Err(Errno::EPROTOTYPE) => Err(Error::failed_errno(
+        // it answered (EPROTOTYPE: a server of the other type answered;
+        // EAGAIN: a stream server whose listen queue is full)
+        Ok(()) | Err(Errno::EPROTOTYPE | Errno::EAGAIN) => Err(Error::failed_errno(
             format!("bind {}: {}", path.display(), crate::error::describe_errno(Errno::EADDRINUSE)),
             Some(
                 "a server is listening on this socket file (it answered a connect); stop it, or give another path"
@@ -108,7 +118,10 @@ impl SocketFile {
     }
 
     fn bound(path: &Path, why: &'static str) -> SocketFile {
-        let id = nix::sys::stat::lstat(path).ok().map(|st| (st.st_dev, st.st_ino));
+        let id =
+            crate::logging::because("which file bind() made: only that one is removed at the end", || sys::lstat(path))
+                .ok()
+                .map(|st| (st.dev, st.ino));
         SocketFile { path: path.to_path_buf(), id, owner: std::process::id(), why }
     }
 
@@ -122,7 +135,10 @@ impl Drop for SocketFile {
         if std::process::id() != self.owner {
             return;
         }
-        let same = nix::sys::stat::lstat(&self.path).ok().map(|st| (st.st_dev, st.st_ino)) == self.id;
+        let same = crate::logging::because("still the file bind() made?", || sys::lstat(&self.path))
+            .ok()
+            .map(|st| (st.dev, st.ino))
+            == self.id;
         if same && self.id.is_some() {
             let _ = crate::logging::because(self.why, || sys::unlink(&self.path));
         }
@@ -136,5 +152,11 @@ pub fn client_path(tag: &str) -> PathBuf {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("netlab-{tag}-{}-{n}.sock", std::process::id()))
+    let path = std::env::temp_dir().join(format!("netlab-{tag}-{}-{n}.sock", std::process::id()));
+    // A socket file by this name is what a killed client of the same pid
+    // left (Ctrl-C skips the removal): this process's to take.
+    if sys::lstat(&path).is_ok_and(|st| st.is_socket()) {
+        let _ = crate::logging::because("left by a killed client of the same pid", || sys::unlink(&path));
+    }
+    path
 }

@@ -103,7 +103,7 @@ pub fn accept(fd: &Fd, nonblock: bool) -> std::result::Result<(Fd, Addr), Errno>
                 format!("accept({})", fd.raw())
             }
         },
-        |(c, p)| format!("{} ({p})", c.raw()),
+        |(c, p)| format!("{} ({})", c.raw(), p.traced()),
     )
 }
 

@@ -47,12 +47,16 @@ pub fn run_cmd(cmd: &mut Command, stdin: &[u8]) -> Output {
     let writer = std::thread::spawn(move || {
         let _ = sin.write_all(&data);
     });
+    // each pipe read to its end by a thread; the end is awaited with a
+    // bound too (a process the command left behind may hold the pipe)
     let drain = |mut r: Box<dyn Read + Send>| {
+        let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut v = Vec::new();
             let _ = r.read_to_end(&mut v);
-            v
-        })
+            let _ = tx.send(v);
+        });
+        rx
     };
     let out_reader = drain(Box::new(child.stdout.take().expect("stdout")));
     let err_reader = drain(Box::new(child.stderr.take().expect("stderr")));
@@ -62,20 +66,26 @@ pub fn run_cmd(cmd: &mut Command, stdin: &[u8]) -> Output {
             break status;
         }
         if std::time::Instant::now() >= deadline {
+            kill_tree(child.id());
             let _ = child.kill();
             let _ = child.wait();
-            let err = err_reader.join().unwrap_or_default();
+            let err = err_reader.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_default();
             panic!(
-                "{cmd:?} still running after {} s (killed); stderr:\n{}",
+                "{cmd:?} still running after {} s (killed, with its descendants); stderr:\n{}",
                 RUN_BOUND.as_secs(),
                 String::from_utf8_lossy(&err)
             );
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     };
-    let _ = writer.join();
-    let stdout = out_reader.join().unwrap_or_default();
-    let stderr = err_reader.join().unwrap_or_default();
+    // (the writer thread ends when the pipe closes; it is not joined: a
+    // process left behind may keep the pipe open, with nothing to read it)
+    drop(writer);
+    let leftover = std::time::Duration::from_secs(10);
+    let (stdout, stderr) = match (out_reader.recv_timeout(leftover), err_reader.recv_timeout(leftover)) {
+        (Ok(o), Ok(e)) => (o, e),
+        _ => panic!("{cmd:?} exited ({status}), but something it started still holds its stdout or stderr"),
+    };
     Output { status, stdout, stderr }
 }
 

@@ -309,8 +309,14 @@ fn the_trace_reads_like_the_course_with_pf_local() {
     // (the descriptor: 3, unless the test process leaks one of its own
     // into the child while it starts, as tests running alongside may)
     let fd = calls.iter().find_map(|l| l.strip_prefix("socket(AF_UNIX, SOCK_STREAM, 0) = ")).expect("a socket call");
+    // what the course's program would not do is said with its reason
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| l.starts_with(&format!("lstat(\"{path}\") = -1 ENOENT")) && l.contains("   # ")),
+        "{err}"
+    );
     let want = [
-        format!("lstat(\"{path}\") = -1 ENOENT"),
         format!("socket(AF_UNIX, SOCK_STREAM, 0) = {fd}"),
         format!("bind({fd}, \"{path}\") = 0"),
         format!("listen({fd}, "),
@@ -330,4 +336,73 @@ fn the_trace_reads_like_the_course_with_pf_local() {
     }
     assert!(err.lines().last().is_some_and(|l| l.starts_with(&format!("unlink(\"{path}\") = 0"))), "{err}");
     assert!(!Path::new(&path).exists());
+}
+
+/// A live server whose listen queue is full still counts as live: the
+/// probe connects without blocking (a blocking connect may wait for room
+/// in the queue), and its EAGAIN says a server is there.
+#[test]
+fn a_live_server_with_a_full_queue_is_eaddrinuse_not_a_hang() {
+    use nix::sys::socket::{connect, socket, AddressFamily, SockFlag, SockType, UnixAddr};
+    let tmp = TempDir::new("unix-full");
+    let path = tmp.path("s.sock");
+    let srv = Server::start(&["echo-server", "--model", "iterative", "--backlog", "1", "--unix", &path]);
+    let addr = UnixAddr::new(path.as_str()).unwrap();
+    let mut held = Vec::new();
+    let mut full = false;
+    for _ in 0..16 {
+        let fd = socket(AddressFamily::Unix, SockType::Stream, SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC, None)
+            .unwrap();
+        match connect(std::os::fd::AsRawFd::as_raw_fd(&fd), &addr) {
+            Ok(()) => held.push(fd),
+            Err(nix::errno::Errno::EAGAIN) => {
+                full = true;
+                break;
+            }
+            Err(e) => panic!("connect: {e}"),
+        }
+    }
+    assert!(full, "the queue never filled ({} connections)", held.len());
+    let out = run(&["--json", "echo-server", "--unix", &path], b"");
+    assert_exit(&out, 1);
+    assert_eq!(json_values(&out).last().unwrap()["code"], "EADDRINUSE");
+    assert!(stderr(&out).contains("a server is listening on this socket file"), "{}", stderr(&out));
+    assert!(is_socket(Path::new(&path)));
+    drop(held);
+    srv.stop();
+}
+
+/// The reply's source is the server's path as the server spelled it; a
+/// client that spells it another way (`./udp.sock`) still takes it.
+#[test]
+fn a_udp_client_takes_replies_however_the_path_is_spelled() {
+    let tmp = TempDir::new("unix-spelling");
+    let mut server = netlab();
+    server.current_dir(&tmp.0).args(["--json", "udp", "server", "--unix", "udp.sock"]);
+    let srv = Server::start_cmd(&mut server);
+    for spelled in ["./udp.sock", "udp.sock"] {
+        let out =
+            run_cmd(netlab().current_dir(&tmp.0).args(["--json", "udp", "client", "--unix", spelled, "-m", "hi"]), b"");
+        assert_exit(&out, 0);
+        let v = json_values(&out);
+        assert!(v.iter().any(|e| e["event"] == "echo" && e["data"] == "hi"), "{spelled}: {v:?}");
+    }
+    let out = run_cmd(
+        netlab().current_dir(&tmp.0).args([
+            "--json",
+            "udp",
+            "client",
+            "--unix",
+            "./udp.sock",
+            "--count",
+            "50",
+            "--interval",
+            "1",
+        ]),
+        b"",
+    );
+    assert_exit(&out, 0);
+    let sum = json_values(&out).into_iter().find(|e| e["event"] == "summary").unwrap();
+    assert_eq!((sum["received"].as_u64(), sum["ignored"].as_u64()), (Some(50), Some(0)), "{sum}");
+    srv.stop();
 }

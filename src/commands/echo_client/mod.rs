@@ -358,7 +358,16 @@ pub fn connect_one(addr: &Addr, timeout: Option<Duration>) -> Result<Fd> {
         }
     };
     sys::set_nonblocking(&fd, true).map_err(|e| Error::sys(Op::Fcntl, e))?;
-    match sys::connect(&fd, addr) {
+    let deadline = Instant::now() + t;
+    let mut res = sys::connect(&fd, addr);
+    // A socket file's server with a full listen queue: EAGAIN, and nothing
+    // to poll for; try again until the deadline, as a blocking connect
+    // would wait.
+    while res == Err(Errno::EAGAIN) && addr.path().is_some() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        res = sys::connect(&fd, addr);
+    }
+    match res {
         Ok(()) => {}
         Err(Errno::EINPROGRESS) => {
             let mut p = [sys::pollfd(fd.raw(), libc::POLLOUT)];

@@ -295,10 +295,9 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             tracing::warn!("{note}"); // on stderr, in --json mode too (SPEC §1)
         }
     }
-    let listener = listen(&cfg)?;
-    // the socket file is removed when the server stops, however it stops
-    // (not by a forked child: it is the parent's)
-    let _file = cfg.addr.path().map(local::SocketFile::server);
+    // (with --unix, `_file` removes the socket file when the server stops,
+    // however it stops; not a forked child: the file is the parent's)
+    let (listener, _file) = listen(&cfg)?;
     // The model prints `listening` (Server::new) once its signal handlers
     // are in place, so a script may signal it as soon as it reads the line.
     match cfg.model {
@@ -316,14 +315,27 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
 /// --trace. TCP_NODELAY is set once, on the listening socket: Linux copies
 /// it to every socket accept() returns, which saves a setsockopt per
 /// connection (the test `accepted_sockets_have_tcp_nodelay_unless_nagle`
-/// reads it back from the accepted sockets themselves).
-pub fn listen(cfg: &Config) -> Result<Fd> {
-    let fd = listen_on(cfg, &cfg.addr, false)?;
+/// reads it back from the accepted sockets themselves. With --unix:
+/// socket → bind → listen, and the socket file's guard.
+pub fn listen(cfg: &Config) -> Result<(Fd, Option<local::SocketFile>)> {
+    let (fd, file) = match &cfg.addr {
+        Addr::Unix(Some(path)) => {
+            // no port to share or reuse, no Nagle (AF_UNIX has no TCP
+            // layer); bind creates the file, removed from then on whatever
+            // fails next
+            let fd = sys::socket(cfg.addr.family(), SockType::Stream, false)?;
+            sys::bind(&fd, &cfg.addr)?;
+            let file = local::SocketFile::server(path);
+            sys::listen(&fd, cfg.backlog)?;
+            (fd, Some(file))
+        }
+        _ => (listen_on(cfg, &cfg.addr, false)?, None),
+    };
     let granted = effective_backlog(cfg.backlog);
     if granted < cfg.backlog {
         tracing::warn!("--backlog {} is capped by the kernel at net.core.somaxconn = {granted}", cfg.backlog);
     }
-    Ok(fd)
+    Ok((fd, file))
 }
 
 /// The listener of one more loop of a `--threads` server: as [`listen`],
@@ -342,14 +354,6 @@ pub fn listen_again(cfg: &Config, port: u16) -> Result<Fd> {
 /// that the other loops' listeners (`again`, set before their bind) can
 /// join it.
 fn listen_on(cfg: &Config, addr: &Addr, again: bool) -> Result<Fd> {
-    if let Addr::Unix(_) = addr {
-        // a socket file: no port to share or reuse, no Nagle (AF_UNIX has
-        // no TCP layer); bind creates the file
-        let fd = sys::socket(addr.family(), SockType::Stream, false)?;
-        sys::bind(&fd, addr)?;
-        sys::listen(&fd, cfg.backlog)?;
-        return Ok(fd);
-    }
     let reuseport = |fd: &Fd| {
         crate::logging::because("--threads: one listener per loop on the same port, the kernel spreads clients", || {
             sys::setsockopt_int(fd, &sys::SO_REUSEPORT, 1)

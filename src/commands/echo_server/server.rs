@@ -119,11 +119,17 @@ impl<'a> Server<'a> {
         });
         out.flush();
         tracing::info!("model {}: {}", cfg.model.name(), cfg.model.how());
+        let tcp = match local {
+            Addr::Unix(_) => "a socket file: no TCP options".to_string(),
+            Addr::Inet(_) => format!(
+                "TCP_NODELAY (set on the listener, inherited by accepted sockets): {}; SO_REUSEADDR: {}",
+                if cfg.nodelay { "on" } else { "off (--nagle)" },
+                if cfg.reuseaddr { "on" } else { "off" }
+            ),
+        };
         tracing::info!(
-            "buffer {} bytes; TCP_NODELAY (set on the listener, inherited by accepted sockets): {}; SO_REUSEADDR: {}; max clients: {}; idle timeout: {}",
+            "buffer {} bytes; {tcp}; max clients: {}; idle timeout: {}",
             cfg.buffer_size,
-            if cfg.nodelay { "on" } else { "off (--nagle)" },
-            if cfg.reuseaddr { "on" } else { "off" },
             cfg.max_clients.map_or_else(|| "none".to_string(), |n| n.to_string()),
             cfg.idle_timeout.map_or_else(|| "none".to_string(), |d| format!("{} s", d.as_secs_f64())),
         );

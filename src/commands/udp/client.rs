@@ -52,6 +52,9 @@ struct Client {
     fd: Fd,
     target: Addr,
     connected: bool,
+    /// connected only so that the kernel filters senders (a socket file):
+    /// sendto and recvfrom as usual
+    filtered: bool,
     ignored: u64,
 }
 
@@ -64,6 +67,10 @@ impl Client {
                  does the server reply from a different socket?",
                 self.ignored
             )
+        } else if self.target.path().is_some() {
+            "a datagram socket is bound at that path, but no reply came back: is it a netlab udp server (it \
+             answers only clients with a path of their own), with a --buffer-size that holds the datagram?"
+                .into()
         } else if self.connected {
             "no ICMP port unreachable came back either: something may be bound there that does not reply, \
              or drops the datagrams (a datagram larger than its buffer)"
@@ -93,7 +100,9 @@ impl Client {
                 sys::recvfrom(&self.fd, buf, 0)
             };
             match res {
-                Ok((n, Some(from))) if self.connected || same_peer(&from, &self.target) => return Ok(Some(n)),
+                Ok((n, Some(from))) if self.connected || self.filtered || same_peer(&from, &self.target) => {
+                    return Ok(Some(n))
+                }
                 Ok(_) => {
                     self.ignored += 1;
                     continue;
@@ -171,7 +180,18 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
             connect_ms: t0.elapsed().as_secs_f64() * 1000.0,
         });
     }
-    let mut c = Client { fd, target, connected: cfg.connect, ignored: 0 };
+    // A socket file's path comes back as the server spelled it in bind()
+    // (`udp.sock`, not `./udp.sock`): instead of comparing spellings, the
+    // socket is connected to the server, so the kernel lets only its
+    // datagrams in.
+    let filtered = !cfg.connect && target.path().is_some();
+    if filtered {
+        crate::logging::because("only the server's datagrams reach this socket (the kernel filters by socket)", || {
+            sys::connect(&fd, &target)
+        })
+        .map_err(|e| udp_error(Op::Connect, e, &target))?;
+    }
+    let mut c = Client { fd, target, connected: cfg.connect, filtered, ignored: 0 };
     match &cfg.mode {
         Mode::Count { count, size, interval, max_loss } => {
             count_mode(&mut c, *count, *size, *interval, cfg.timeout, *max_loss, out)

@@ -436,9 +436,11 @@ impl Worker {
         let Some(fd) = c.fd.take() else { return };
         let was_open = c.state == State::Open;
         c.state = State::Closed;
-        let reading = if was_open { tcp_info::read(&fd, &mut c.last_retrans) } else { None };
+        // (a socket file's connection has no TCP to ask, nor to reset)
+        let tcp = self.cfg.addr.inet().is_some();
+        let reading = if was_open && tcp { tcp_info::read(&fd, &mut c.last_retrans) } else { None };
         c.last_retrans = 0;
-        if self.cfg.reconnect {
+        if self.cfg.reconnect && tcp {
             let _ = sys::set_linger(&fd, true, 0);
         }
         drop(fd); // close(): also leaves the epoll set
@@ -611,7 +613,8 @@ impl Worker {
     fn slice(&mut self, now: Instant, last: bool) -> Option<Slice> {
         let iv = self.interval.as_mut()?;
         let mut tcp = std::mem::take(&mut iv.closed);
-        for c in self.conns.iter_mut().filter(|c| c.state == State::Open) {
+        let over_tcp = self.cfg.addr.inet().is_some();
+        for c in self.conns.iter_mut().filter(|c| over_tcp && c.state == State::Open) {
             if let Some((t, grew)) = c.fd.as_ref().and_then(|fd| tcp_info::read(fd, &mut c.last_retrans)) {
                 tcp.add_gauges(&t);
                 tcp.retrans += grew;

@@ -581,16 +581,24 @@ impl Loop<'_, '_, '_> {
         // re-arming them all at once would see most fail with ENOBUFS
         // again (with 500 clients and 256 buffers, more than two failed
         // receives per request were measured: BENCHMARKS.md).
-        let free = self.ring.buffers_free().0;
+        // Entries whose connection ended (or whose slot a new connection
+        // took) are dropped without using up the quota.
+        let mut free = self.ring.buffers_free().0;
         if !self.starved.is_empty() && free > 0 {
-            let n = free.min(self.starved.len());
-            let starved: Vec<u32> = self.starved.drain(..n).collect();
-            for slot in starved {
-                if let Some(conn) = self.conn(slot) {
-                    conn.starved = false;
+            let mut waiting = Vec::new();
+            for slot in std::mem::take(&mut self.starved) {
+                let Some(conn) = self.conn(slot).filter(|c| c.starved) else { continue };
+                if free == 0 {
+                    waiting.push(slot);
+                    continue;
                 }
+                free -= 1;
+                conn.starved = false;
                 self.progress(slot)?;
             }
+            // the ones still waiting go first next time
+            waiting.append(&mut self.starved);
+            self.starved = waiting;
         }
         Ok(())
     }
