@@ -34,10 +34,19 @@ struct Case {
     drive: Option<Drive>,
     /// a server the command talks to (untraced), stopped after it
     peer: Option<Server>,
+    /// where a case's socket files are (removed after it)
+    dir: Option<TempDir>,
 }
 
 fn case(name: &str, args: &[&str]) -> Case {
-    Case { name: name.into(), args: args.iter().map(|a| a.to_string()).collect(), stdin: b"", drive: None, peer: None }
+    Case {
+        name: name.into(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        stdin: b"",
+        drive: None,
+        peer: None,
+        dir: None,
+    }
 }
 
 /// Run a case under strace; Ok((calls compared, handlers' calls excused))
@@ -65,9 +74,9 @@ fn run_case(c: Case) -> Result<(usize, usize), String> {
     let out_reader = std::thread::spawn(move || {
         let mut all = String::new();
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Ok(Ev::Shared(SharedEv::Listening { port: Some(port), pid, .. })) = serde_json::from_str::<Ev>(&line)
-            {
-                let _ = tx.send((port, pid));
+            // (port 0 for a socket file: its drive knows the path)
+            if let Ok(Ev::Shared(SharedEv::Listening { port, pid, .. })) = serde_json::from_str::<Ev>(&line) {
+                let _ = tx.send((port.unwrap_or(0), pid));
             }
             all.push_str(&line);
             all.push('\n');
@@ -208,6 +217,59 @@ fn lesson_cases() -> Vec<Case> {
 }
 
 /// Client cases, each against a server of its own (untraced).
+/// Servers and clients over socket files (`--unix`): AF_UNIX addresses in
+/// bind, connect, accept, sendto and recvfrom, and the stale-file probe.
+fn unix_cases() -> Vec<Case> {
+    use std::os::unix::net::{UnixDatagram, UnixStream};
+    let mut v = Vec::new();
+    for m in ["iterative", "fork", "epoll", "uring"] {
+        let dir = TempDir::new("strace-unix");
+        let path = dir.path("s.sock");
+        let mut c = case(
+            &format!("echo-server --model {m} --unix"),
+            &["--json", "echo-server", "--model", m, "--unix", &path, "--max-conns", "1"],
+        );
+        c.drive = Some(Box::new(move |_, _| {
+            let mut s = UnixStream::connect(&path).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            s.write_all(b"narrated, call for call").unwrap();
+            s.shutdown(std::net::Shutdown::Write).unwrap();
+            let mut back = Vec::new();
+            s.read_to_end(&mut back).unwrap();
+            assert_eq!(back, b"narrated, call for call");
+        }));
+        c.dir = Some(dir);
+        v.push(c);
+    }
+    let dir = TempDir::new("strace-unix");
+    let path = dir.path("u.sock");
+    let mut c = case("udp server --unix", &["--json", "udp", "server", "--unix", &path, "--max-datagrams", "1"]);
+    let mine = dir.path("client.sock");
+    c.drive = Some(Box::new(move |_, _| {
+        let u = UnixDatagram::bind(&mine).unwrap();
+        u.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        u.send_to(b"ping", &path).unwrap();
+        let mut b = [0u8; 8];
+        assert_eq!(u.recv(&mut b).unwrap(), 4);
+    }));
+    c.dir = Some(dir);
+    v.push(c);
+    // the clients, each against a server on a socket file of its own
+    for (name, server, client) in [
+        ("echo-client --unix", &["echo-server", "--model", "epoll"][..], &["echo-client"][..]),
+        ("udp client --unix", &["udp", "server"], &["udp", "client"]),
+    ] {
+        let dir = TempDir::new("strace-unix");
+        let path = dir.path("s.sock");
+        let peer = Server::start(&[server, &["--unix", &path]].concat());
+        let mut c = case(name, &[client, &["--unix", &path, "-m", "hello"]].concat());
+        c.peer = Some(peer);
+        c.dir = Some(dir);
+        v.push(c);
+    }
+    v
+}
+
 fn client_cases() -> Vec<Case> {
     let echo = || Server::start(&["echo-server", "--model", "epoll", "--bind", "127.0.0.1", "0"]);
     let udp = || Server::start(&["udp", "server", "--bind", "127.0.0.1", "0"]);
@@ -269,7 +331,7 @@ fn trace_narrates_every_network_and_process_call_strace_sees() {
     // with the other heavy tests, three cases at once inside
     let _serial = exclusive();
     let cases: Vec<Case> =
-        [server_cases(), client_cases(), other_cases(), lesson_cases()].into_iter().flatten().collect();
+        [server_cases(), client_cases(), unix_cases(), other_cases(), lesson_cases()].into_iter().flatten().collect();
     let total = cases.len();
     let queue = std::sync::Mutex::new(cases);
     let results = std::sync::Mutex::new(Vec::new());
