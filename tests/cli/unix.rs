@@ -406,3 +406,26 @@ fn a_udp_client_takes_replies_however_the_path_is_spelled() {
     assert_eq!((sum["received"].as_u64(), sum["ignored"].as_u64()), (Some(50), Some(0)), "{sum}");
     srv.stop();
 }
+
+/// `--threads` over a socket file: the loops share its one listener, so
+/// the loop that reaches --max-conns shuts it for the others too; they
+/// follow (no EINVAL from their accepts) and the server ends by itself.
+#[test]
+fn threads_share_a_socket_file_and_max_conns_ends_them_all() {
+    let tmp = TempDir::new("unix-threads");
+    for m in ["epoll", "uring"] {
+        let path = tmp.path(&format!("{m}.sock"));
+        let mut srv =
+            Server::start(&["echo-server", "--model", m, "--threads", "2", "--max-conns", "3", "--unix", &path]);
+        for i in 0..3 {
+            let out = run(&["echo-client", "--unix", &path, "-m", &format!("n{i}")], b"");
+            assert_exit(&out, 0);
+        }
+        assert_eq!(srv.wait_exit(10), Some(0), "{m}: {}", srv.stderr());
+        assert!(srv.events().iter().all(|e| !matches!(e, Ev::Shared(SharedEv::Error { .. }))), "{m}");
+        assert!(!srv.stderr().contains("EINVAL"), "{m}: {}", srv.stderr());
+        assert!(!Path::new(&path).exists(), "{m}: the socket file is left behind");
+        let out = run(&["echo-client", "--unix", &path, "-m", "late"], b"");
+        assert_exit(&out, 1);
+    }
+}

@@ -276,7 +276,7 @@ impl<'a> Server<'a> {
     /// loop). `Ok(None)`: nothing to accept. (TCP_NODELAY comes with the
     /// socket, from the listener: see `listen`.)
     pub fn accept(&mut self, listener: &Fd, nonblock: bool) -> Result<Option<(Fd, Addr, u64)>> {
-        if self.stopped_listening {
+        if self.listening_stopped(listener) {
             return Ok(None); // --max-conns shut the listener: accept(2) would say EINVAL
         }
         let accepted = if nonblock {
@@ -379,11 +379,6 @@ impl<'a> Server<'a> {
         self.paused_until.is_some_and(|t| Instant::now() < t)
     }
 
-    /// Whether --max-conns was reached (this loop's listener is shut).
-    pub fn stopped_listening(&self) -> bool {
-        self.stopped_listening
-    }
-
     /// How many more clients this loop may take now (--max-clients, and
     /// --max-conns less those served): None when there is no limit.
     pub fn room(&self, live: u64) -> Option<u64> {
@@ -398,18 +393,28 @@ impl<'a> Server<'a> {
         }
     }
 
+    /// Whether this loop has stopped listening (--max-conns), catching up
+    /// first with another loop of its group that reached it: with a
+    /// socket file the loops share one listener, which that loop's
+    /// shutdown has closed for this one too (accept would say EINVAL).
+    pub fn listening_stopped(&mut self, listener: &Fd) -> bool {
+        if !self.stopped_listening && self.group.is_some_and(|g| g.max_conns_was_reached()) {
+            self.stop_listening(listener);
+            for ev in self.held_rejects.drain(..) {
+                self.out.emit(&ev);
+            }
+        }
+        self.stopped_listening
+    }
+
     /// A loop of a `--threads` server was woken: Some(signal) when the
     /// server is stopping (None inside: --max-conns ended it); reaching
     /// --max-conns in another loop shuts this loop's listener too.
     pub fn follow_group(&mut self, listener: &Fd) -> Option<Option<&'static str>> {
         let g = self.group?;
-        if g.max_conns_was_reached() && !self.stopped_listening {
-            self.stop_listening(listener);
-            // the last connection's `accepted` came from another loop
-            for ev in self.held_rejects.drain(..) {
-                self.out.emit(&ev);
-            }
-        }
+        // (the last connection's `accepted` came from another loop: the
+        // refusals held for it are told now)
+        self.listening_stopped(listener);
         g.stopping().then(signals::stop_requested)
     }
 

@@ -340,6 +340,9 @@ impl Ring {
     /// operation in flight, and wait (1 s at most) until they have ended;
     /// their completions follow.
     pub fn cancel_all(&mut self) {
+        // what is still queued goes in first (closes among it), so that
+        // nothing is submitted after the cancel and left in flight
+        let _ = self.submit();
         let builder = types::CancelBuilder::any();
         let res = self.ring.submitter().register_sync_cancel(Some(types::Timespec::new().sec(1)), builder);
         let res = match res {

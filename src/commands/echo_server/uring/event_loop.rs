@@ -81,6 +81,9 @@ struct Loop<'s, 'a, 'm> {
     /// sends queued this turn that need no answer of the loop once they
     /// complete in full (see `send_one`)
     counted: u32,
+    /// the completions of the last batch after the one that said stop:
+    /// handled by `shut_down` (an accept among them is refused and closed)
+    leftover: Vec<Cqe>,
     wake_fd: i32,
     pid: u32,
 }
@@ -123,6 +126,7 @@ pub fn run(mut ring: Ring, srv: &mut Server<'_>, listener: &Fd, member: Option<&
         idle_every,
         arena,
         counted: 0,
+        leftover: Vec::new(),
         wake_fd,
         pid: std::process::id(),
     };
@@ -189,9 +193,14 @@ impl Loop<'_, '_, '_> {
             }
             self.ring.reap(&mut cqes);
             self.counted = 0;
-            self.arena.used = 0;
-            for c in &cqes {
+            // the arena's msghdrs are free once the kernel has taken every
+            // queued send (enter may take none: EAGAIN, EBUSY)
+            if self.ring.queued() == 0 {
+                self.arena.used = 0;
+            }
+            for (i, c) in cqes.iter().enumerate() {
                 if let Some(stop) = self.complete(c)? {
+                    self.leftover.extend_from_slice(&cqes[i + 1..]);
                     return Ok(stop);
                 }
             }
@@ -246,7 +255,7 @@ impl Loop<'_, '_, '_> {
             }
             // ours (stopping), or the listener was shut (--max-conns)
             Some(Errno::ECANCELED) => return Ok(()),
-            Some(_) if self.srv.stopped_listening() => return Ok(()),
+            Some(_) if self.srv.listening_stopped(self.listener) => return Ok(()),
             // already pausing: the one refusal was made
             Some(Errno::EMFILE | Errno::ENFILE) if self.srv.paused() => return Ok(()),
             Some(e) => return self.srv.accept_failed(self.listener, e),
@@ -506,8 +515,18 @@ impl Loop<'_, '_, '_> {
 
     fn send_one(&mut self, slot: u32) -> Result<()> {
         if self.arena.used == ARENA_MSGS {
-            // every queued send completes as it is submitted: the arena is free after
-            self.ring.submit().map_err(|e| Error::sys(Op::IoUringEnter, e))?;
+            // every queued send completes as it is submitted: the arena is
+            // free after, unless the kernel took nothing (EAGAIN, EBUSY):
+            // then its msghdrs are still to be read, and this send waits
+            // for the next turn
+            match self.ring.submit() {
+                Ok(_) | Err(Errno::EAGAIN | Errno::EBUSY | Errno::EINTR) => {}
+                Err(e) => return Err(Error::sys(Op::IoUringEnter, e)),
+            }
+            if self.ring.queued() > 0 {
+                self.dirty.push(slot);
+                return Ok(());
+            }
             self.arena.used = 0;
         }
         let Some(conn) = self.conns.get_mut(slot as usize).and_then(|c| c.as_mut()) else { return Ok(()) };
@@ -620,9 +639,11 @@ impl Loop<'_, '_, '_> {
     /// client ("shutdown"), refuse the backlog, and (alone) say `stopped`.
     fn shut_down(&mut self, stop: Option<&'static str>) {
         self.ring.cancel_all();
-        let mut cqes = Vec::new();
+        let mut cqes = std::mem::take(&mut self.leftover);
         let _ = self.ring.run_completions();
-        self.ring.reap(&mut cqes);
+        let mut more = Vec::new();
+        self.ring.reap(&mut more);
+        cqes.extend(more);
         for c in &cqes {
             if c.user_data >> 32 == ACCEPT && c.res >= 0 {
                 // accepted just before the cancel: refused as the backlog is
