@@ -345,14 +345,9 @@ impl Ring {
         let _ = self.submit();
         let builder = types::CancelBuilder::any();
         let res = self.ring.submitter().register_sync_cancel(Some(types::Timespec::new().sec(1)), builder);
-        let res = match res {
-            Ok(()) => Ok(()),
-            // nothing was in flight
-            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(()),
-            Err(e) => Err(errno_of(e)),
-        };
+        // (ENOENT: nothing was in flight; narrated as it came back)
         let _ = super::traced(
-            res,
+            res.map_err(errno_of),
             || {
                 format!(
                     "io_uring_register({}, IORING_REGISTER_SYNC_CANCEL, {{flags=IORING_ASYNC_CANCEL_ANY, timeout={{1, 0}}}}, 1)",
