@@ -32,9 +32,9 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model')
-            [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP echo client: prompt, stream, --message or --split; every byte verified')
-            [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP echo: server and client (loss, duplicates, reordering, RTT)')
+            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP (or Unix-domain) echo server: iterative, fork, select, poll, epoll, thread or uring model')
+            [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP (or Unix-domain) echo client: prompt, stream, --message or --split; every byte verified')
+            [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP (or Unix-domain datagram) echo: server and client (loss, duplicates, reordering, RTT)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Names to addresses (struct hostent) and addresses to names')
             [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
             [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')
@@ -695,9 +695,9 @@ Register-ArgumentCompleter -Native -CommandName 'netlab' -ScriptBlock {
             break
         }
         'netlab;help' {
-            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP echo server: iterative, fork, select, poll, epoll, thread or uring model')
-            [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP echo client: prompt, stream, --message or --split; every byte verified')
-            [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP echo: server and client (loss, duplicates, reordering, RTT)')
+            [CompletionResult]::new('echo-server', 'echo-server', [CompletionResultType]::ParameterValue, 'TCP (or Unix-domain) echo server: iterative, fork, select, poll, epoll, thread or uring model')
+            [CompletionResult]::new('echo-client', 'echo-client', [CompletionResultType]::ParameterValue, 'TCP (or Unix-domain) echo client: prompt, stream, --message or --split; every byte verified')
+            [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP (or Unix-domain datagram) echo: server and client (loss, duplicates, reordering, RTT)')
             [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Names to addresses (struct hostent) and addresses to names')
             [CompletionResult]::new('sockopt', 'sockopt', [CompletionResultType]::ParameterValue, 'Socket options on a fresh socket: list, get, set (and why the kernel changed your value)')
             [CompletionResult]::new('byteorder', 'byteorder', [CompletionResultType]::ParameterValue, 'Host and network byte order: htons/ntohs/htonl/ntohl, inet_addr/inet_aton/inet_ntoa')

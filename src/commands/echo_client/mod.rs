@@ -103,7 +103,7 @@ pub const DOCS: Docs = Docs {
 
 #[derive(Debug, clap::Args)]
 #[command(
-    about = "TCP echo client: prompt, stream, --message or --split; every byte verified",
+    about = "TCP (or Unix-domain) echo client: prompt, stream, --message or --split; every byte verified",
     override_usage = "netlab echo-client [OPTIONS] <HOST> <PORT>\n       netlab echo-client [OPTIONS] --unix <PATH>"
 )]
 pub struct Args {

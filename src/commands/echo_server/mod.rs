@@ -189,7 +189,7 @@ impl Model {
 }
 
 #[derive(Debug, clap::Args)]
-#[command(about = "TCP echo server: iterative, fork, select, poll, epoll, thread or uring model")]
+#[command(about = "TCP (or Unix-domain) echo server: iterative, fork, select, poll, epoll, thread or uring model")]
 pub struct Args {
     /// Server model
     #[arg(long, value_enum, default_value_t = Model::Select)]

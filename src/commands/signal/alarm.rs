@@ -80,16 +80,21 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
         sys::unblock(&[Signal::SIGALRM, Signal::SIGINT])
     });
     let t0 = Instant::now();
+    // What the handlers have counted and this loop has told: a signal that
+    // comes between the `wait...` line and sleep() does not cut the sleep
+    // short, but it is told with the next one that does (a snapshot taken
+    // after the line would swallow it).
+    let (mut alarms, mut ints) = (ALARMS.load(Ordering::SeqCst), INTERRUPTS.load(Ordering::SeqCst));
     sys::alarm(cfg.secs);
     for n in 1..=cfg.loops {
         out.emit(&Event::Waiting { n });
         out.flush();
-        let (alarms, ints) = (ALARMS.load(Ordering::SeqCst), INTERRUPTS.load(Ordering::SeqCst));
         let slept = Instant::now();
         let left = sys::sleep(SLEEP);
         let elapsed = slept.elapsed();
         let at_ms = t0.elapsed().as_millis() as u64;
-        for _ in alarms..ALARMS.load(Ordering::SeqCst) {
+        let (alarms_now, ints_now) = (ALARMS.load(Ordering::SeqCst), INTERRUPTS.load(Ordering::SeqCst));
+        for _ in alarms..alarms_now {
             if tracing_syscalls() {
                 because("in the handler, timeout(): the next round's alarm", || {
                     trace_line(&format!("alarm({}) = 0", cfg.secs))
@@ -97,9 +102,10 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
             }
             out.emit(&Event::Delivered { signal: "SIGALRM".into(), at_ms });
         }
-        for _ in ints..INTERRUPTS.load(Ordering::SeqCst) {
+        for _ in ints..ints_now {
             out.emit(&Event::Delivered { signal: "SIGINT".into(), at_ms });
         }
+        (alarms, ints) = (alarms_now, ints_now);
         if left > 0 {
             let remaining = Duration::from_secs(u64::from(SLEEP)).saturating_sub(elapsed);
             out.emit(&Event::Interrupted {

@@ -106,7 +106,7 @@ pub const DOCS: Docs = Docs {
 };
 
 #[derive(Debug, clap::Args)]
-#[command(about = "UDP echo: server and client (loss, duplicates, reordering, RTT)")]
+#[command(about = "UDP (or Unix-domain datagram) echo: server and client (loss, duplicates, reordering, RTT)")]
 pub struct Args {
     #[command(subcommand)]
     pub action: Action,
