@@ -18,8 +18,14 @@ pub fn spawn_thread<F: FnOnce() + Send + 'static>(
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     let call = tracing_syscalls().then(|| format!("pthread_create(\"{name}\", stack {stack})"));
     let res = std::thread::Builder::new().name(name).stack_size(stack).spawn(f);
+    narrate_spawn(call, &res);
+    res
+}
+
+/// The trace line of a pthread_create: `= 0`, or the errno it failed with.
+fn narrate_spawn<T>(call: Option<String>, res: &std::io::Result<T>) {
     if let Some(call) = call {
-        trace_line(&match &res {
+        trace_line(&match res {
             Ok(_) => format!("{call} = 0"),
             Err(e) => {
                 let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
@@ -27,7 +33,6 @@ pub fn spawn_thread<F: FnOnce() + Send + 'static>(
             }
         });
     }
-    res
 }
 
 /// pthread_create(3) of a thread that may borrow from the caller's stack
@@ -43,15 +48,7 @@ where
 {
     let call = tracing_syscalls().then(|| format!("pthread_create(\"{name}\")"));
     let res = std::thread::Builder::new().name(name).spawn_scoped(scope, f);
-    if let Some(call) = call {
-        trace_line(&match &res {
-            Ok(_) => format!("{call} = 0"),
-            Err(e) => {
-                let errno = Errno::from_raw(e.raw_os_error().unwrap_or(libc::EAGAIN));
-                format!("{call} = {errno:?} ({})", crate::error::strerror(errno))
-            }
-        });
-    }
+    narrate_spawn(call, &res);
     res
 }
 

@@ -34,6 +34,28 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     run_cmd(netlab().args(args), stdin)
 }
 
+/// Wait for `child` at most `bound`: Some(its status), or None when it was
+/// still running then (it and its descendants are killed by pid, and
+/// reaped).
+pub fn wait_bounded(
+    child: &mut std::process::Child,
+    bound: std::time::Duration,
+) -> std::io::Result<Option<std::process::ExitStatus>> {
+    let deadline = std::time::Instant::now() + bound;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if std::time::Instant::now() >= deadline {
+            kill_tree(child.id());
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// The longest a command run by [`run_cmd`] may take: a netlab that hangs
 /// fails its test (killed by pid) instead of hanging the suite.
 pub const RUN_BOUND: std::time::Duration = std::time::Duration::from_secs(120);
@@ -60,23 +82,13 @@ pub fn run_cmd(cmd: &mut Command, stdin: &[u8]) -> Output {
     };
     let out_reader = drain(Box::new(child.stdout.take().expect("stdout")));
     let err_reader = drain(Box::new(child.stderr.take().expect("stderr")));
-    let deadline = std::time::Instant::now() + RUN_BOUND;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait netlab") {
-            break status;
-        }
-        if std::time::Instant::now() >= deadline {
-            kill_tree(child.id());
-            let _ = child.kill();
-            let _ = child.wait();
-            let err = err_reader.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_default();
-            panic!(
-                "{cmd:?} still running after {} s (killed, with its descendants); stderr:\n{}",
-                RUN_BOUND.as_secs(),
-                String::from_utf8_lossy(&err)
-            );
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
+    let Some(status) = wait_bounded(&mut child, RUN_BOUND).expect("wait netlab") else {
+        let err = err_reader.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_default();
+        panic!(
+            "{cmd:?} still running after {} s (killed, with its descendants); stderr:\n{}",
+            RUN_BOUND.as_secs(),
+            String::from_utf8_lossy(&err)
+        );
     };
     // (the writer thread ends when the pipe closes; it is not joined: a
     // process left behind may keep the pipe open, with nothing to read it)

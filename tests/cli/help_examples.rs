@@ -418,19 +418,8 @@ fn run_example(line: &str, plan: &Plan) -> Result<(), String> {
     };
     let out = read_all(Box::new(child.stdout.take().ok_or("stdout")?));
     let err = read_all(Box::new(child.stderr.take().ok_or("stderr")?));
-    let deadline = Instant::now() + BOUND;
-    let status = loop {
-        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
-            break Some(st);
-        }
-        if Instant::now() > deadline {
-            // the sandbox's processes die with it (--kill-child)
-            kill_tree(child.id());
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    // (past the bound, the sandbox's processes die with it: --kill-child)
+    let status = wait_bounded(&mut child, BOUND).map_err(|e| e.to_string())?;
     let _ = feeder.join();
     let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
     let shown = || format!("\n--- stdout:\n{}\n--- stderr:\n{}", tail(&out), tail(&err));

@@ -19,7 +19,7 @@ use crate::strace::{read_strace, FILTER};
 use crate::strace_match::compare;
 use std::io::{BufRead, Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How a case's client side is played: given the port and the pid of the
 /// server's `listening` line.
@@ -95,18 +95,7 @@ fn run_case(c: Case) -> Result<(usize, usize), String> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drive(port, pid)))
             .map_err(|_| "the client side failed (its panic is above)".to_string())
     });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
-            break Some(st);
-        }
-        if Instant::now() > deadline {
-            kill_tree(child.id());
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_bounded(&mut child, Duration::from_secs(30)).map_err(|e| e.to_string())?;
     let _ = feeder.join();
     let out = out_reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();

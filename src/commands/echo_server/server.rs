@@ -133,7 +133,19 @@ impl<'a> Server<'a> {
             cfg.max_clients.map_or_else(|| "none".to_string(), |n| n.to_string()),
             cfg.idle_timeout.map_or_else(|| "none".to_string(), |d| format!("{} s", d.as_secs_f64())),
         );
-        Ok(Server {
+        Ok(Self::fresh(cfg, out, signals, blocking, None, cfg.max_clients))
+    }
+
+    /// A server that has served nobody yet, with its spare descriptor.
+    fn fresh(
+        cfg: &'a Config,
+        out: &'a Out,
+        signals: Signals,
+        blocking_listener: bool,
+        group: Option<&'a Group>,
+        client_cap: Option<u64>,
+    ) -> Server<'a> {
+        Server {
             cfg,
             out,
             signals,
@@ -147,10 +159,10 @@ impl<'a> Server<'a> {
             stopped_listening: false,
             held_rejects: Vec::new(),
             fd_limit: None,
-            blocking_listener: blocking,
-            group: None,
-            client_cap: cfg.max_clients,
-        })
+            blocking_listener,
+            group,
+            client_cap,
+        }
     }
 
     /// For event loop `index` of a `--threads N` server: its own listener
@@ -170,24 +182,7 @@ impl<'a> Server<'a> {
             sys::set_nonblocking(listener, true)
         })
         .map_err(|e| Error::sys_at(Op::Fcntl, "O_NONBLOCK", e))?;
-        Ok(Server {
-            cfg,
-            out,
-            signals: Signals::none(),
-            totals: Totals::default(),
-            next_id: 0,
-            served: 0,
-            paused_until: None,
-            paused_for_fds: false,
-            spare: open_spare(),
-            last_emfile_log: None,
-            stopped_listening: false,
-            held_rejects: Vec::new(),
-            fd_limit: None,
-            blocking_listener: false,
-            group: Some(group),
-            client_cap: share,
-        })
+        Ok(Self::fresh(cfg, out, Signals::none(), false, Some(group), share))
     }
 
     /// The self-pipe a readiness loop waits on (installed by [`Server::new`]).
