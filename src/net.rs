@@ -62,6 +62,30 @@ impl FamilyArgs {
     }
 }
 
+/// Where a client goes: the socket file of `--unix PATH`, or the addresses
+/// of HOST and PORT in the order to try them. `what` ends the error of
+/// port 0 ("port 0 cannot be {what}").
+pub fn client_target(
+    unix: Option<&PathBuf>,
+    host: Option<&Host>,
+    port: Option<u16>,
+    family: &FamilyArgs,
+    socktype: i32,
+    what: &str,
+) -> Result<Vec<Addr>> {
+    match (unix, host, port) {
+        (Some(path), _, _) => {
+            family.refuse_with_unix()?;
+            Ok(vec![Addr::Unix(Some(path.clone()))])
+        }
+        (None, Some(_), Some(0)) => Err(Error::usage(format!("port 0 cannot be {what}; give the server's port"))),
+        (None, Some(host), Some(port)) => {
+            Ok(resolve(host, port, family.family(), socktype)?.into_iter().map(Addr::Inet).collect())
+        }
+        _ => Err(Error::usage("give HOST and PORT, or --unix PATH")),
+    }
+}
+
 /// Where a server listens: `--bind ADDR`, `-4`/`-6`, and the port
 /// (positional, or `--port` as the benchmark harness passes it), or a
 /// Unix-domain socket file (`--unix PATH`): one of them is required, which

@@ -191,19 +191,8 @@ pub struct Config {
 
 impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
-        let addrs: Vec<Addr> = match (&a.unix, &a.host, a.port) {
-            (Some(path), _, _) => {
-                a.family.refuse_with_unix()?;
-                vec![Addr::Unix(Some(path.clone()))]
-            }
-            (None, Some(_), Some(0)) => {
-                return Err(Error::usage("port 0 cannot be connected to; give the server's port"));
-            }
-            (None, Some(host), Some(port)) => {
-                net::resolve(host, port, a.family.family(), libc::SOCK_STREAM)?.into_iter().map(Addr::Inet).collect()
-            }
-            _ => return Err(Error::usage("give HOST and PORT, or --unix PATH")),
-        };
+        let addrs =
+            net::client_target(a.unix.as_ref(), a.host.as_ref(), a.port, &a.family, libc::SOCK_STREAM, "connected to")?;
         let load_flags = a.connections.is_some()
             || a.size.is_some()
             || a.requests.is_some()

@@ -39,10 +39,9 @@ pub use events::{DropReason, Event};
 pub use storm::refuse_reply;
 
 use crate::docs::Docs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::net::{self, Host};
 use crate::output::Out;
-use crate::sys::Addr;
 use crate::values;
 use std::time::Duration;
 
@@ -188,22 +187,12 @@ pub fn run(args: &Args, out: &mut Out) -> Result<()> {
             server::serve(&cfg, out)
         }
         Action::Client(a) => {
-            let target = match (&a.unix, &a.host, a.port) {
-                (Some(path), _, _) => {
-                    a.family.refuse_with_unix()?;
-                    Addr::Unix(Some(path.clone()))
-                }
-                (None, Some(host), Some(port)) => {
-                    if let Some(note) = host.note() {
-                        out.emit_note(&crate::events::Event::Note { message: note.to_string() });
-                    }
-                    if port == 0 {
-                        return Err(Error::usage("port 0 cannot be sent to; give the server's port"));
-                    }
-                    Addr::Inet(net::resolve(host, port, a.family.family(), libc::SOCK_DGRAM)?[0])
-                }
-                _ => return Err(Error::usage("give HOST and PORT, or --unix PATH")),
-            };
+            if let Some(note) = a.host.as_ref().and_then(Host::note) {
+                out.emit_note(&crate::events::Event::Note { message: note.to_string() });
+            }
+            let target =
+                net::client_target(a.unix.as_ref(), a.host.as_ref(), a.port, &a.family, libc::SOCK_DGRAM, "sent to")?
+                    .swap_remove(0);
             let mode = match a.count {
                 Some(count) => client::Mode::Count {
                     count,
