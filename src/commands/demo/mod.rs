@@ -56,14 +56,28 @@ fn os_at(op: Op, target: String) -> impl FnOnce(nix::errno::Errno) -> String {
     move |e| Error::sys_at(op, target, e).to_string()
 }
 
+/// How a step ended: passed or failed (what it showed, or why), or not
+/// run because this machine cannot (why): no failure.
+enum Outcome {
+    Passed(String),
+    Failed(String),
+    Skipped(String),
+}
+
+impl From<StepResult> for Outcome {
+    fn from(r: StepResult) -> Outcome {
+        r.map_or_else(Outcome::Failed, Outcome::Passed)
+    }
+}
+
 /// A demo step: its name and the function that runs it.
-type Step = (String, Box<dyn Fn() -> StepResult>);
+type Step = (String, Box<dyn Fn() -> Outcome>);
 
 /// Every step, in order: one per echo-server model (from the `Model`
 /// enum, so a new model gets its step), the others by hand.
 fn steps() -> Vec<Step> {
     fn step(name: &str, f: fn() -> StepResult) -> Step {
-        (name.to_string(), Box::new(f))
+        (name.to_string(), Box::new(move || f().into()))
     }
     let mut steps = vec![
         step("byteorder host", step_host_order),
@@ -74,7 +88,7 @@ fn steps() -> Vec<Step> {
         step("sockopt table", step_sockopt),
     ];
     for &model in Model::value_variants() {
-        steps.push((format!("echo-server {}", model.name()), Box::new(move || step_echo(model))));
+        steps.push((format!("echo-server {}", model.name()), Box::new(move || echo_step(model))));
     }
     steps.push(step("udp round trip", step_udp));
     steps.push(step("resolve localhost", step_resolve));
@@ -88,11 +102,9 @@ pub fn run(_args: &Args, out: &mut Out) -> Result<()> {
     let (mut passed, mut failed, mut skipped) = (0u32, 0u32, 0u32);
     for (name, f) in steps() {
         let (ok, detail, skip) = match f() {
-            Ok(d) => (true, d, false),
-            Err(d) => match d.strip_prefix(SKIPPED) {
-                Some(why) => (false, why.to_string(), true),
-                None => (false, d, false),
-            },
+            Outcome::Passed(d) => (true, d, false),
+            Outcome::Failed(d) => (false, d, false),
+            Outcome::Skipped(why) => (false, why, true),
         };
         match (ok, skip) {
             (true, _) => passed += 1,
@@ -206,29 +218,29 @@ fn start_server(args: &[&str]) -> std::result::Result<(Child, u16), String> {
     }
 }
 
-/// A step's Err that starts with this is a step the machine cannot run
-/// (not a failure): the rest says why.
-const SKIPPED: &str = "skipped: ";
-
-/// Echo a message through `netlab echo-server --model M --max-conns 1`
-/// with the client's code; the server must then stop cleanly. The uring
-/// step is skipped, saying why, on a kernel that refuses io_uring (a
-/// container's seccomp filter, a sysctl, an old kernel): the server would
-/// exit 1 there, as it should, and the rest of the demo still holds.
-fn step_echo(model: Model) -> StepResult {
-    use std::time::Duration;
+/// The echo step of `model`. The uring step is skipped, saying why, on a
+/// kernel that refuses io_uring (a container's seccomp filter, a sysctl,
+/// an old kernel, locked memory): the server would exit 1 there, as it
+/// should, and the rest of the demo still holds; any other error of
+/// io_uring_setup (EMFILE…) is a failure.
+fn echo_step(model: Model) -> Outcome {
     if model == Model::Uring {
-        // refused by the kernel (seccomp, the sysctl, no io_uring, too old,
-        // locked memory): skipped; anything else (EMFILE…) is a failure
         use nix::errno::Errno::{EACCES, EINVAL, ENOMEM, ENOSYS, EPERM};
         match sys::Ring::setup(2, 4) {
             Ok(_) => {}
             Err(e) if matches!(e.errno(), Some(EPERM | EACCES | ENOSYS | EINVAL | ENOMEM)) => {
-                return Err(format!("{SKIPPED}{e}{}", e.hint().map_or(String::new(), |h| format!("; {h}"))));
+                return Outcome::Skipped(format!("{e}{}", e.hint().map_or(String::new(), |h| format!("; {h}"))));
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Outcome::Failed(e.to_string()),
         }
     }
+    step_echo(model).into()
+}
+
+/// Echo a message through `netlab echo-server --model M --max-conns 1`
+/// with the client's code; the server must then stop cleanly.
+fn step_echo(model: Model) -> StepResult {
+    use std::time::Duration;
     let (mut child, port) =
         start_server(&["echo-server", "--model", model.name(), "--bind", "127.0.0.1", "--max-conns", "1", "0"])?;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
