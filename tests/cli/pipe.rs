@@ -83,8 +83,11 @@ fn two_pipes_never_cross_and_one_pipe_reports_what_happened() {
     assert_eq!(t.len(), 2, "{evs:?}");
     assert!(t.iter().all(|(from, to, _)| from != to), "{t:?}");
     assert_gone(&reaped_pids(&evs), "twoway --pipes 2");
-    // one pipe: a race; whatever happened, the report is consistent
-    for _ in 0..5 {
+    // one pipe: a race; whatever happened, the report is consistent, and
+    // the run ends (when both processes polled "readable" and one took the
+    // message, the other's blocking read once waited forever: 7 runs in
+    // 200; run() fails a run that takes over 120 s)
+    for _ in 0..40 {
         let o = run(&["--json", "pipe", "twoway", "--pipes", "1"], b"");
         assert_exit(&o, 0);
         let evs = events(&o);

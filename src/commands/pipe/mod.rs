@@ -123,7 +123,9 @@ fn make_pipe(out: &Out) -> Result<(Fd, Fd)> {
 const READ_BOUND: Duration = Duration::from_secs(1);
 
 /// read() until EOF or `limit` bytes, each wait bounded by READ_BOUND
-/// (poll): Ok((data, eof)); `eof` false when the bound ran out first.
+/// (poll): Ok((data, eof)); `eof` false when the bound ran out first. On a
+/// non-blocking end, EAGAIN (another reader took what poll saw) waits
+/// again.
 fn read_bounded(fd: &Fd, limit: usize) -> Result<(Vec<u8>, bool)> {
     let mut data = Vec::new();
     let deadline = Instant::now() + READ_BOUND;
@@ -143,7 +145,7 @@ fn read_bounded(fd: &Fd, limit: usize) -> Result<(Vec<u8>, bool)> {
         match sys::read(fd, &mut buf[..want]) {
             Ok(0) => return Ok((data, true)),
             Ok(n) => data.extend_from_slice(&buf[..n]),
-            Err(nix::errno::Errno::EINTR) => {}
+            Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) => {}
             Err(e) => return Err(Error::sys(Op::Read, e)),
         }
     }

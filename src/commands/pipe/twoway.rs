@@ -40,6 +40,15 @@ pub fn run(pipes: u8, out: &mut Out) -> Result<()> {
     // (child writes to, parent reads from) and (parent writes to, child reads from)
     let (to_parent, to_child): ((Fd, Fd), Option<(Fd, Fd)>) =
         if pipes == 1 { (make_pipe(out)?, None) } else { (make_pipe(out)?, Some(make_pipe(out)?)) };
+    if to_child.is_none() {
+        // Both processes read this one pipe: poll may say "readable" to
+        // both, and a blocking read() of the one the other beat would wait
+        // forever (its own write end keeps the pipe open).
+        crate::logging::because("both processes read this pipe: a read must not wait for what the other took", || {
+            sys::set_nonblocking(&to_parent.0, true)
+        })
+        .map_err(|e| Error::sys_at(Op::Fcntl, "O_NONBLOCK", e))?;
+    }
     out.flush();
     let parent = sys::getpid();
     // SAFETY: single-threaded: the child may run any code.
