@@ -32,6 +32,7 @@ mod signal;
 mod sockopt;
 mod strace;
 mod strace_match;
+mod structure;
 mod trace_vs_strace;
 mod udp;
 mod udp_storm;

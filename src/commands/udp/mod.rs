@@ -15,7 +15,8 @@
 //! sources, or its own address, and it notices a peer that keeps sending
 //! back exactly what it was sent and stops answering it: see [`storm`]
 //! for the rules and the loop detector. Each such datagram is a `dropped`
-//! event (told once, then counted at most once a second per peer) instead
+//! event (told once, then counted at most once a second per peer: see
+//! `drops.rs`) instead
 //! of a `datagram` event, and counts in `dropped` of `stats`/`stopped`.
 //!
 //! The client's `--count` mode numbers its datagrams and matches replies by
@@ -30,6 +31,7 @@
 //! one of them prints `dropped datagram from 127.0.0.1:… (echo-loop: …)`.
 
 mod client;
+mod drops;
 pub mod events;
 mod server;
 pub mod storm;

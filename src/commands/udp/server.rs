@@ -2,8 +2,9 @@
 //! sender, never larger and never to a source that could start an echo
 //! storm (CERT CA-1996-01).
 
+use super::drops::{DropLog, Told};
 use super::events::{DropReason, Event};
-use super::storm::{refuse_reply, DropLog, LoopDetector, Own, Told};
+use super::storm::{refuse_reply, LoopDetector, Own};
 use crate::error::{Error, Op, Result};
 use crate::events::Event as Shared;
 use crate::local;

@@ -206,7 +206,7 @@ impl LoopDetector {
 
     /// The short hash kept of a datagram.
     pub fn hash(&self, data: &[u8]) -> u64 {
-        xxh64(data, self.seed)
+        xxhash_rust::xxh64::xxh64(data, self.seed)
     }
 
     /// Whether a datagram from `peer` whose hash is `h`, come `now`, is
@@ -271,199 +271,6 @@ impl LoopDetector {
             self.peers.remove(&a);
         }
     }
-}
-
-/// How often one peer's drops are told at most: the first at once, the
-/// rest as a count.
-pub const REPORT_EVERY: Duration = Duration::from_secs(1);
-
-/// One `dropped` event: `count` datagrams from `peer` (`bytes` in all).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Told {
-    pub peer: Addr,
-    pub reason: DropReason,
-    pub count: u64,
-    pub bytes: u64,
-}
-
-/// What is known of one peer's drops.
-struct Tally {
-    /// when a drop from it was last told
-    told_at: Instant,
-    reason: DropReason,
-    /// drops not told yet, and their bytes
-    count: u64,
-    bytes: u64,
-}
-
-/// Tells drops at most once per [`REPORT_EVERY`] per peer, counting the
-/// rest, so a storm cannot flood stdout; the counts told add up to every
-/// drop (the last ones are told when due, or by [`DropLog::tell_all`]).
-pub struct DropLog {
-    peers: HashMap<Addr, Tally>,
-    /// the earliest time a count is due, if one is waiting
-    next_due: Option<Instant>,
-    cap: usize,
-}
-
-impl Default for DropLog {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl DropLog {
-    pub fn new() -> Self {
-        Self::with_capacity(MAX_PEERS)
-    }
-
-    /// A log for at most `cap` peers (tests).
-    pub fn with_capacity(cap: usize) -> Self {
-        DropLog { peers: HashMap::new(), next_due: None, cap: cap.max(1) }
-    }
-
-    /// When [`DropLog::tell_due`] has something to tell, if ever.
-    pub fn next_due(&self) -> Option<Instant> {
-        self.next_due
-    }
-
-    /// A datagram of `bytes` from `peer` was dropped `now`: tell it, or
-    /// count it for later.
-    pub fn dropped(&mut self, peer: &Addr, reason: DropReason, bytes: u64, now: Instant, tell: &mut impl FnMut(Told)) {
-        if !self.peers.contains_key(peer) && self.peers.len() >= self.cap {
-            self.make_room(now, tell);
-        }
-        let Some(t) = self.peers.get_mut(peer) else {
-            tell(Told { peer: peer.clone(), reason, count: 1, bytes });
-            self.peers.insert(peer.clone(), Tally { told_at: now, reason, count: 0, bytes: 0 });
-            return;
-        };
-        let due = t.told_at + REPORT_EVERY;
-        if t.reason == reason && now < due {
-            t.count += 1;
-            t.bytes += bytes;
-            self.next_due = Some(self.next_due.map_or(due, |d| d.min(due)));
-            return;
-        }
-        let (mut count, mut bytes) = (1, bytes);
-        if t.reason == reason {
-            (count, bytes) = (t.count + 1, t.bytes + bytes);
-        } else if t.count > 0 {
-            tell(Told { peer: peer.clone(), reason: t.reason, count: t.count, bytes: t.bytes });
-        }
-        tell(Told { peer: peer.clone(), reason, count, bytes });
-        *t = Tally { told_at: now, reason, count: 0, bytes: 0 };
-    }
-
-    /// Tell the counts that are due (in address order, so a run's output
-    /// does not depend on a hash table's).
-    pub fn tell_due(&mut self, now: Instant, tell: &mut impl FnMut(Told)) {
-        if self.next_due.is_none_or(|d| now < d) {
-            return;
-        }
-        let mut due = Vec::new();
-        let mut next: Option<Instant> = None;
-        for (peer, t) in self.peers.iter_mut().filter(|(_, t)| t.count > 0) {
-            let at = t.told_at + REPORT_EVERY;
-            if now >= at {
-                due.push(Told { peer: peer.clone(), reason: t.reason, count: t.count, bytes: t.bytes });
-                *t = Tally { told_at: now, reason: t.reason, count: 0, bytes: 0 };
-            } else {
-                next = Some(next.map_or(at, |n| n.min(at)));
-            }
-        }
-        self.next_due = next;
-        due.sort_by(|a, b| a.peer.cmp(&b.peer));
-        due.into_iter().for_each(tell);
-    }
-
-    /// Tell every count still waiting (the server is stopping).
-    pub fn tell_all(&mut self, tell: &mut impl FnMut(Told)) {
-        let mut due: Vec<Told> = self
-            .peers
-            .iter()
-            .filter(|(_, t)| t.count > 0)
-            .map(|(peer, t)| Told { peer: peer.clone(), reason: t.reason, count: t.count, bytes: t.bytes })
-            .collect();
-        self.peers.clear();
-        self.next_due = None;
-        due.sort_by(|a, b| a.peer.cmp(&b.peer));
-        due.into_iter().for_each(tell);
-    }
-
-    /// Room for a new peer: forget those with nothing waiting whose next
-    /// drop would be told at once anyway; if that is not enough, tell
-    /// every count waiting and start afresh.
-    fn make_room(&mut self, now: Instant, tell: &mut impl FnMut(Told)) {
-        self.peers.retain(|_, t| t.count > 0 || now < t.told_at + REPORT_EVERY);
-        if self.peers.len() >= self.cap {
-            self.tell_all(tell);
-        }
-    }
-}
-
-/// xxHash64 (Yann Collet's, as the reference implementation computes it):
-/// four lanes over 32-byte stripes, then the tail, then an avalanche. Fast
-/// enough to hash every datagram, 65,507 bytes included, in full; not a
-/// cryptographic hash, but keyed with a secret seed, and a forged collision
-/// would only get the forger's claimed source dropped until it sends
-/// something new.
-pub fn xxh64(data: &[u8], seed: u64) -> u64 {
-    const P1: u64 = 0x9E37_79B1_85EB_CA87;
-    const P2: u64 = 0xC2B2_AE3D_27D4_EB4F;
-    const P3: u64 = 0x1656_67B1_9E37_79F9;
-    const P4: u64 = 0x85EB_CA77_C2B2_AE63;
-    const P5: u64 = 0x27D4_EB2F_1656_67C5;
-    fn round(acc: u64, input: u64) -> u64 {
-        acc.wrapping_add(input.wrapping_mul(P2)).rotate_left(31).wrapping_mul(P1)
-    }
-    fn merge(acc: u64, val: u64) -> u64 {
-        (acc ^ round(0, val)).wrapping_mul(P1).wrapping_add(P4)
-    }
-    fn u64_at(b: &[u8]) -> u64 {
-        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-    }
-    let mut rest = data;
-    let mut h = if data.len() >= 32 {
-        let mut v = [seed.wrapping_add(P1).wrapping_add(P2), seed.wrapping_add(P2), seed, seed.wrapping_sub(P1)];
-        let mut stripes = rest.chunks_exact(32);
-        for s in &mut stripes {
-            for (i, lane) in v.iter_mut().enumerate() {
-                *lane = round(*lane, u64_at(&s[i * 8..]));
-            }
-        }
-        rest = stripes.remainder();
-        let mut h = v[0]
-            .rotate_left(1)
-            .wrapping_add(v[1].rotate_left(7))
-            .wrapping_add(v[2].rotate_left(12))
-            .wrapping_add(v[3].rotate_left(18));
-        for lane in v {
-            h = merge(h, lane);
-        }
-        h
-    } else {
-        seed.wrapping_add(P5)
-    };
-    h = h.wrapping_add(data.len() as u64);
-    let mut words = rest.chunks_exact(8);
-    for w in &mut words {
-        h = (h ^ round(0, u64_at(w))).rotate_left(27).wrapping_mul(P1).wrapping_add(P4);
-    }
-    rest = words.remainder();
-    if rest.len() >= 4 {
-        let w = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as u64;
-        h = (h ^ w.wrapping_mul(P1)).rotate_left(23).wrapping_mul(P2).wrapping_add(P3);
-        rest = &rest[4..];
-    }
-    for &b in rest {
-        h = (h ^ (b as u64).wrapping_mul(P5)).rotate_left(11).wrapping_mul(P1);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(P2);
-    h ^= h >> 29;
-    h = h.wrapping_mul(P3);
-    h ^ (h >> 32)
 }
 
 #[cfg(test)]
@@ -665,47 +472,6 @@ mod tests {
         assert!(!serve(&mut d, &looper, b"loop", t + Duration::from_millis(20)), "the looping peer was forgotten");
     }
 
-    #[test]
-    fn drops_are_told_once_a_second_per_peer_and_add_up() {
-        let mut log = DropLog::with_capacity(8);
-        let (a, b) = (Addr::from(p("127.0.0.1:7")), Addr::from(p("127.0.0.1:19")));
-        let t = Instant::now();
-        let mut told = Vec::new();
-        let ms = |n: u64| t + Duration::from_millis(n);
-        for i in 0..1000u64 {
-            log.dropped(&a, DropReason::SmallServicePort, 10, ms(i), &mut |x| told.push(x));
-            log.tell_due(ms(i), &mut |x| told.push(x));
-        }
-        log.dropped(&b, DropReason::SmallServicePort, 3, ms(1000), &mut |x| told.push(x));
-        // the first at once; then 999 counted, due at 1000 ms
-        assert_eq!(told.len(), 2, "{told:?}");
-        assert_eq!(told[0], Told { peer: a.clone(), reason: DropReason::SmallServicePort, count: 1, bytes: 10 });
-        assert_eq!(told[1].peer, b);
-        assert_eq!(log.next_due(), Some(ms(1000)));
-        log.tell_due(ms(1000), &mut |x| told.push(x));
-        assert_eq!(told[2], Told { peer: a.clone(), reason: DropReason::SmallServicePort, count: 999, bytes: 9990 });
-        assert_eq!(log.next_due(), None);
-        log.dropped(&a, DropReason::SmallServicePort, 10, ms(1500), &mut |x| told.push(x));
-        log.tell_all(&mut |x| told.push(x));
-        assert_eq!(told.iter().filter(|x| x.peer == a).map(|x| x.count).sum::<u64>(), 1001);
-        assert_eq!(told.len(), 4);
-    }
-
-    #[test]
-    fn a_full_drop_log_tells_what_it_forgets() {
-        let mut log = DropLog::with_capacity(4);
-        let t = Instant::now();
-        let mut told = Vec::new();
-        for round in 0..3u64 {
-            for port in 1000..1010u16 {
-                let peer = Addr::from(SocketAddr::from(([127, 0, 0, 1], port)));
-                log.dropped(&peer, DropReason::EchoLoop, 1, t + Duration::from_micros(round), &mut |x| told.push(x));
-            }
-        }
-        log.tell_all(&mut |x| told.push(x));
-        assert_eq!(told.iter().map(|x| x.count).sum::<u64>(), 30);
-    }
-
     /// The help and man page give the detector's figures as written:
     /// they must be these constants.
     #[test]
@@ -720,27 +486,9 @@ mod tests {
         ] {
             assert!(text.contains(&figure), "DOCS lack {figure:?}: {text}");
         }
-        assert_eq!(REPORT_EVERY, Duration::from_secs(1));
+        assert_eq!(super::super::drops::REPORT_EVERY, Duration::from_secs(1));
         for (port, name) in SMALL_SERVICES {
             assert!(text.contains(&format!("{port} {name}")), "{port} {name}");
-        }
-    }
-
-    #[test]
-    fn xxh64_matches_the_reference() {
-        assert_eq!(xxh64(b"", 0), 0xEF46_DB37_51D8_E999);
-        assert_eq!(xxh64(b"abc", 0), 0x44BC_2CF5_AD77_0999);
-        // every length up to two stripes and a tail: a one-bit change
-        // anywhere changes the hash
-        let data: Vec<u8> = (0..100u8).collect();
-        for len in 1..data.len() {
-            let h = xxh64(&data[..len], 7);
-            for i in 0..len {
-                let mut d = data[..len].to_vec();
-                d[i] ^= 1;
-                assert_ne!(xxh64(&d, 7), h, "len {len} byte {i}");
-            }
-            assert_ne!(xxh64(&data[..len], 8), h);
         }
     }
 }
