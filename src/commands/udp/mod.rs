@@ -16,8 +16,8 @@
 //! back exactly what it was sent and stops answering it: see [`storm`]
 //! for the rules and the loop detector. Each such datagram is a `dropped`
 //! event (told once, then counted at most once a second per peer: see
-//! `drops.rs`) instead
-//! of a `datagram` event, and counts in `dropped` of `stats`/`stopped`.
+//! `drops.rs`) instead of a `datagram` event, and counts in `dropped` of
+//! `stats`/`stopped`.
 //!
 //! The client's `--count` mode numbers its datagrams and matches replies by
 //! sequence number: loss, duplicates, reordering and RTT percentiles.
