@@ -73,6 +73,8 @@ extern "C" fn on_signal(sig: libc::c_int) {
 /// The installed handlers and, for readiness loops, the self-pipe.
 pub struct Signals {
     pipe: Option<(Fd, Fd)>,
+    /// a lesson's: every child killed and reaped when it ends, however
+    _children: Option<sys::NoChildLeft>,
 }
 
 impl Signals {
@@ -83,24 +85,26 @@ impl Signals {
         let (read, write) = because("self-pipe: a signal wakes the loop", sys::pipe)?;
         PIPE_W.store(write.raw(), Ordering::SeqCst);
         install_handlers(chld, false)?;
-        Ok(Signals { pipe: Some((read, write)) })
+        Ok(Signals { pipe: Some((read, write)), _children: None })
     }
 
     /// Install the same handlers for a server that blocks in accept() and
     /// read() as the course's do: a signal interrupts the call (EINTR).
     pub fn install_eintr(chld: bool) -> Result<Signals> {
         install_handlers(chld, true)?;
-        Ok(Signals { pipe: None })
+        Ok(Signals { pipe: None, _children: None })
     }
 
     /// No handlers of its own: one event loop of a `--threads` server,
     /// whose main thread has installed them and wakes the loop.
     pub fn none() -> Signals {
-        Signals { pipe: None }
+        Signals { pipe: None, _children: None }
     }
 
     /// For a lesson of `process` or `pipe`: Ctrl-C (SIGINT) and SIGTERM cut
-    /// its waits short, and it ends with every child reaped.
+    /// its waits short, and it ends with every child reaped (when these
+    /// are dropped, the children still there are killed and reaped,
+    /// whatever path the lesson took to its end).
     pub fn install_lesson() -> Result<Signals> {
         crate::logging::set_owner();
         for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGALRM] {
@@ -112,7 +116,7 @@ impl Signals {
             };
             because(why, || sys::sigaction(sig, &act, "{sa_handler=on_signal, sa_flags=0}"))?;
         }
-        Ok(Signals { pipe: None })
+        Ok(Signals { pipe: None, _children: Some(sys::NoChildLeft::new()) })
     }
 
     /// The descriptor to wait on (readable when a signal arrived), for the
@@ -204,6 +208,16 @@ pub fn stop_requested() -> Option<&'static str> {
         libc::SIGINT => Some("SIGINT"),
         _ => Some("SIGTERM"),
     }
+}
+
+/// The error a lesson ends with when SIGINT or SIGTERM cut it short (exit
+/// 1: it did not run to its end); its children are killed and reaped as
+/// its [`Signals`] are dropped.
+pub fn interrupted() -> crate::error::Error {
+    crate::error::Error::failed(format!(
+        "interrupted by {}: every child was killed and reaped",
+        stop_requested().unwrap_or("a signal")
+    ))
 }
 
 /// SIGUSR1 arrived since the last call.

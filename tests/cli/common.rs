@@ -730,7 +730,18 @@ pub struct Running {
 
 impl Running {
     pub fn start(args: &[&str]) -> Running {
-        let mut child = netlab().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        Running::spawn(netlab().args(args))
+    }
+
+    /// As [`Running::start`], in a process group of its own, as a shell
+    /// starts a foreground job: [`Running::signal_group`] is then Ctrl-C.
+    pub fn start_group(args: &[&str]) -> Running {
+        use std::os::unix::process::CommandExt;
+        Running::spawn(netlab().args(args).process_group(0))
+    }
+
+    fn spawn(cmd: &mut std::process::Command) -> Running {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
@@ -758,14 +769,31 @@ impl Running {
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.child.id() as i32), sig).expect("kill");
     }
 
+    /// `sig` to every process of its group (started with
+    /// [`Running::start_group`]), as Ctrl-C on a terminal sends SIGINT.
+    pub fn signal_group(&self, sig: nix::sys::signal::Signal) {
+        nix::sys::signal::killpg(nix::unistd::Pid::from_raw(self.child.id() as i32), sig).expect("killpg");
+    }
+
     /// Wait for the exit; its code and every stdout line as events.
-    pub fn finish(mut self) -> (Option<i32>, Vec<Ev>) {
+    pub fn finish(self) -> (Option<i32>, Vec<Ev>) {
+        let (code, evs, _) = self.finish_with_stderr();
+        (code, evs)
+    }
+
+    /// As [`Running::finish`], with what it wrote on stderr.
+    pub fn finish_with_stderr(mut self) -> (Option<i32>, Vec<Ev>, String) {
         let status = self.child.wait().expect("wait");
         if let Some(r) = self.reader.take() {
             let _ = r.join();
         }
         self.seen.extend(self.lines.try_iter());
-        (status.code(), parse_events(&self.seen.join("\n")))
+        let mut err = String::new();
+        if let Some(mut e) = self.child.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut err);
+        }
+        (status.code(), parse_events(&self.seen.join("\n")), err)
     }
 }
 

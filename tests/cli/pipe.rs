@@ -2,6 +2,7 @@
 //! every child reported is gone afterwards (no zombie, no orphan).
 
 use crate::common::*;
+use nix::sys::signal::Signal;
 
 fn lesson(evs: &[Ev]) -> Lesson {
     evs.iter()
@@ -96,6 +97,18 @@ fn two_pipes_never_cross_and_one_pipe_reports_what_happened() {
         let own = t.iter().any(|(from, to, _)| from == to);
         assert_eq!(crossed, own, "crossed is a process reading its own message: {evs:?}");
         assert_eq!(stuck, t.len() < 2, "a read that got nothing: {evs:?}");
+        // each read is one whole message, credited to the process that
+        // wrote it (a child that read back its own message and then part
+        // of the parent's was once told as 26 bytes from the parent)
+        let child = reaped_pids(&evs)[0];
+        for (from, to, data) in &t {
+            match data.as_str() {
+                "Who are you?" => assert_eq!(*from, child, "the child wrote it: {evs:?}"),
+                "Thank you for your message" => assert_ne!(*from, child, "the parent wrote it: {evs:?}"),
+                other => panic!("a read of {other:?} is not one message: {evs:?}"),
+            }
+            assert!(*to == child || *from == child, "{evs:?}");
+        }
         assert_gone(&reaped_pids(&evs), "twoway --pipes 1");
     }
 }
@@ -151,4 +164,24 @@ fn capacity_matches_f_getpipe_sz_and_pipe_buf_writes_are_atomic() {
     assert_eq!(pipe_buf, libc::PIPE_BUF as u64);
     assert!(small_write.contains("EAGAIN"), "PIPE_BUF bytes: all or nothing: {small_write}");
     assert!(!big_write.contains("all "), "PIPE_BUF + 1 bytes may be split: {big_write}");
+}
+
+/// Ctrl-C (SIGINT to the whole group) while the parent waits for an EOF
+/// that cannot come: exit 1 with one line, and the child (a zombie by
+/// then, or still writing) is reaped, not left to init.
+#[test]
+fn ctrl_c_while_waiting_for_eof_leaves_no_child() {
+    become_subreaper();
+    let r = Running::start_group(&["--json", "pipe", "eof", "--leak"]);
+    let pid = r.child.id();
+    // the parent's poll (syscall 7): the wait for EOF; the child is forked
+    // before it
+    wait_blocked_in(pid, 7, 10);
+    let kids: Vec<i32> = children_of(pid).iter().map(|c| c.pid as i32).collect();
+    assert_eq!(kids.len(), 1, "the writer: {kids:?}");
+    r.signal_group(Signal::SIGINT);
+    let (code, _, err) = r.finish_with_stderr();
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(err.trim(), "netlab: pipe: interrupted by SIGINT: every child was killed and reaped");
+    assert_gone(&kids, "pipe eof --leak, Ctrl-C");
 }

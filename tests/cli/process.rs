@@ -142,6 +142,48 @@ fn ctrl_c_during_the_hold_still_reaps_the_zombie() {
     assert_gone(&child_pids(&evs), "zombie interrupted by SIGINT");
 }
 
+/// Ctrl-C on a terminal signals the whole foreground group: netlab, the
+/// lesson's parent and its child all get SIGINT. netlab ends at once, exit
+/// 1 with one line, and the subreaper (this test) finds nothing of it
+/// left: not the lesson's parent, not the orphan zombie.
+#[test]
+fn ctrl_c_to_the_whole_group_during_an_orphan_lesson_leaves_nothing() {
+    become_subreaper();
+    let mut r = Running::start_group(&["--json", "process", "zombie", "--reap", "none", "--hold", "30"]);
+    r.wait_line("\"event\":\"hold\"", 10);
+    let mut pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
+    assert_eq!(pids.len(), 1, "the lesson's parent: {pids:?}");
+    let t0 = Instant::now();
+    r.signal_group(Signal::SIGINT);
+    let (code, evs, err) = r.finish_with_stderr();
+    assert!(t0.elapsed() < Duration::from_secs(5), "SIGINT did not end the lesson");
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(err.trim(), "netlab: process: interrupted by SIGINT: every child was killed and reaped");
+    pids.extend(child_pids(&evs));
+    assert!(pids.len() >= 2, "the zombie's pid is in a state event: {evs:?}");
+    assert_gone(&pids, "process zombie --reap none, Ctrl-C");
+}
+
+/// The lesson's parent killed midway: netlab says so in words, and the
+/// zombie it left (now netlab's, as its subreaper) is reaped all the same.
+#[test]
+fn a_killed_lesson_parent_leaves_no_zombie() {
+    become_subreaper();
+    let mut r = Running::start(&["--json", "process", "zombie", "--reap", "none", "--hold", "30"]);
+    r.wait_line("\"event\":\"hold\"", 10);
+    let mut pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
+    assert_eq!(pids.len(), 1, "the lesson's parent: {pids:?}");
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pids[0]), Signal::SIGKILL).expect("kill");
+    let (code, evs, err) = r.finish_with_stderr();
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        err.trim(),
+        "netlab: process: the lesson's parent failed (killed by SIGKILL); its child was killed and reaped"
+    );
+    pids.extend(child_pids(&evs));
+    assert_gone(&pids, "process zombie --reap none, parent killed");
+}
+
 #[test]
 fn wait_decodes_an_exit_code_and_a_signal() {
     become_subreaper();

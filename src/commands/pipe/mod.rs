@@ -127,19 +127,34 @@ const READ_BOUND: Duration = Duration::from_secs(1);
 /// non-blocking end, EAGAIN (another reader took what poll saw) waits
 /// again.
 fn read_bounded(fd: &Fd, limit: usize) -> Result<(Vec<u8>, bool)> {
+    read_within(fd, limit, false)
+}
+
+/// One read() of up to `limit` bytes, as the course's pipe2.c reads, its
+/// wait bounded by READ_BOUND: what it returned (empty at EOF or when the
+/// bound ran out).
+fn read_once(fd: &Fd, limit: usize) -> Result<Vec<u8>> {
+    read_within(fd, limit, true).map(|(data, _)| data)
+}
+
+fn read_within(fd: &Fd, limit: usize, once: bool) -> Result<(Vec<u8>, bool)> {
     let mut data = Vec::new();
     let deadline = Instant::now() + READ_BOUND;
     let mut buf = [0u8; 30]; // the course's BUF_SIZE
-    while data.len() < limit {
+    while data.len() < limit && !(once && !data.is_empty()) {
         let left = deadline.saturating_duration_since(Instant::now());
         let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
-        let ready =
-            because("netlab bounds the wait: the message may never come", || sys::poll(&mut p, sys::poll_ms(left)));
+        // (a Ctrl-C that came before the poll is seen here; one during it
+        // interrupts it)
+        let ready = crate::signals::blocking(|| {
+            because("netlab bounds the wait: the message may never come", || sys::poll(&mut p, sys::poll_ms(left)))
+        });
         match ready {
-            Ok(0) => return Ok((data, false)),
-            Ok(_) => {}
-            Err(nix::errno::Errno::EINTR) if crate::signals::stop_requested().is_none() => continue,
-            Err(e) => return Err(Error::sys(Op::Poll, e)),
+            Some(Ok(0)) => return Ok((data, false)),
+            Some(Ok(_)) => {}
+            Some(Err(nix::errno::Errno::EINTR)) if crate::signals::stop_requested().is_none() => continue,
+            None | Some(Err(nix::errno::Errno::EINTR)) => return Err(crate::signals::interrupted()),
+            Some(Err(e)) => return Err(Error::sys(Op::Poll, e)),
         }
         let want = buf.len().min(limit - data.len());
         match sys::read(fd, &mut buf[..want]) {

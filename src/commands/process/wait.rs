@@ -104,7 +104,7 @@ fn block(child: Pid, call: Call) -> Result<WaitStatus> {
             Some(Ok(st)) => break st,
             Some(Err(Errno::EINTR)) | None => {
                 if signals::stop_requested().is_some() {
-                    return Err(Error::failed("interrupted: the child was killed and reaped"));
+                    return Err(signals::interrupted());
                 }
                 if Instant::now() >= deadline {
                     return Err(bounded());
@@ -129,7 +129,7 @@ fn poll(child: Pid, out: &Out) -> Result<WaitStatus> {
         }
         out.emit(&Event::Poll { n, pid: child.as_raw(), result: 0 });
         if signals::stop_requested().is_some() {
-            return Err(Error::failed("interrupted: the child was killed and reaped"));
+            return Err(signals::interrupted());
         }
         if Instant::now() >= deadline {
             return Err(bounded());

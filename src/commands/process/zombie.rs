@@ -170,8 +170,12 @@ fn orphan(cfg: &Config, out: &mut Out) -> Result<()> {
     let status = sys::waitpid_child(parent).map_err(|e| Error::sys(Op::Wait, e))?;
     let mut raw = [0u8; 4];
     let got = sys::read(&pid_r, &mut raw).unwrap_or(0);
+    if signals::stop_requested().is_some() {
+        return Err(signals::interrupted());
+    }
     if got != 4 || !matches!(status, WaitStatus::Exited(_, 0)) {
-        return Err(Error::failed(format!("the lesson's parent failed ({status:?})")));
+        let how = sys::describe_wait(status).map_or_else(|| format!("{status:?}"), |(_, how)| how);
+        return Err(Error::failed(format!("the lesson's parent failed ({how}); its child was killed and reaped")));
     }
     let pid = i32::from_ne_bytes(raw);
     let adopter = procfs::read(pid).map(|p| p.ppid).unwrap_or(0);
