@@ -141,7 +141,7 @@ fn read_within(fd: &Fd, limit: usize, once: bool) -> Result<(Vec<u8>, bool)> {
     let mut data = Vec::new();
     let deadline = Instant::now() + READ_BOUND;
     let mut buf = [0u8; 30]; // the course's BUF_SIZE
-    while data.len() < limit && !(once && !data.is_empty()) {
+    while data.len() < limit && (!once || data.is_empty()) {
         let left = deadline.saturating_duration_since(Instant::now());
         let mut p = [sys::pollfd(fd.raw(), libc::POLLIN)];
         // (a Ctrl-C that came before the poll is seen here; one during it

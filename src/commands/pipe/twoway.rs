@@ -7,10 +7,9 @@
 //! With one pipe each way (`--pipes 2`, pipe3.c) the messages never cross.
 //!
 //! Each process makes one read(), as pipe2.c does. What happened is
-//! reported, not assumed: each process tells what it
-//! read (the child prints its own `transfer` line before it exits, and
-//! its exit code tells the parent: 0 the parent's message, 1 its own, 2
-//! nothing).
+//! reported, not assumed: each process tells what it read (the child
+//! prints its own `transfer` line before it exits, and its exit code tells
+//! the parent: 0 the parent's message, 1 its own, 2 nothing).
 
 use super::{make_pipe, read_once, Event};
 use crate::error::{Error, Op, Result};
