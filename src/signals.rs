@@ -82,7 +82,7 @@ impl Signals {
     /// SIGCHLD, with a self-pipe for a loop that waits with select, poll or
     /// epoll.
     pub fn install(chld: bool) -> Result<Signals> {
-        let (read, write) = because("self-pipe: a signal wakes the loop", sys::pipe)?;
+        let (read, write) = sys::pipe("self-pipe: a signal wakes the loop")?;
         PIPE_W.store(write.raw(), Ordering::SeqCst);
         install_handlers(chld, false)?;
         Ok(Signals { pipe: Some((read, write)), _children: None })

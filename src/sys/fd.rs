@@ -8,13 +8,32 @@ use std::mem;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 
 /// An open file descriptor. Dropping it calls close(2), narrated like any
-/// other call, so `--trace` shows every close a student would write.
+/// other call, so `--trace` shows every close a student would write; a
+/// descriptor of netlab's own plumbing gives its close a reason
+/// ([`Fd::closed_because`]).
 #[derive(Debug)]
-pub struct Fd(RawFd);
+pub struct Fd(RawFd, Option<&'static str>);
 
 impl Fd {
     pub fn raw(&self) -> RawFd {
         self.0
+    }
+
+    /// The reason the trace line of its close gives: a descriptor the
+    /// course's program would not have (a self-pipe, a wake-up pipe).
+    pub fn closed_because(mut self, why: &'static str) -> Fd {
+        self.1 = Some(why);
+        self
+    }
+
+    /// Run `f` (a call on this descriptor) with this descriptor's reason, if
+    /// it has one: reads and writes on netlab's plumbing say why too.
+    #[inline]
+    fn explained<T>(&self, f: impl FnOnce() -> T) -> T {
+        match self.1 {
+            Some(why) => crate::logging::because(why, f),
+            None => f(),
+        }
     }
 
     /// Give up ownership without closing (the caller now owns the number).
@@ -25,7 +44,7 @@ impl Fd {
     }
 
     pub(crate) fn from_owned(fd: OwnedFd) -> Fd {
-        Fd(fd.into_raw_fd())
+        Fd(fd.into_raw_fd(), None)
     }
 
     /// Take ownership of a descriptor this process owns and nobody else
@@ -35,13 +54,14 @@ impl Fd {
     /// # Safety
     /// `fd` must be open and not owned by anything else.
     pub unsafe fn from_raw(fd: RawFd) -> Fd {
-        Fd(fd)
+        Fd(fd, None)
     }
 
     /// Close now and report the result (drop does the same, silently).
     pub fn close(self) -> std::result::Result<(), Errno> {
+        let why = self.1;
         let fd = self.into_raw();
-        close_raw(fd)
+        close_why(fd, why)
     }
 }
 
@@ -64,9 +84,16 @@ fn close_raw(fd: RawFd) -> std::result::Result<(), Errno> {
     traced(res, || format!("close({fd})"), |_| "0".into())
 }
 
+fn close_why(fd: RawFd, why: Option<&'static str>) -> std::result::Result<(), Errno> {
+    match why {
+        Some(why) => crate::logging::because(why, || close_raw(fd)),
+        None => close_raw(fd),
+    }
+}
+
 impl Drop for Fd {
     fn drop(&mut self) {
-        let _ = close_raw(self.0);
+        let _ = close_why(self.0, self.1);
     }
 }
 
@@ -87,14 +114,14 @@ impl AsFd for Fd {
 #[inline]
 pub fn read(fd: &Fd, buf: &mut [u8]) -> std::result::Result<usize, Errno> {
     let res = nix::unistd::read(fd, buf);
-    traced(res, || format!("read({}, {})", fd.0, buf.len()), |n| n.to_string())
+    fd.explained(|| traced(res, || format!("read({}, {})", fd.0, buf.len()), |n| n.to_string()))
 }
 
 /// write(2).
 #[inline]
 pub fn write(fd: &Fd, buf: &[u8]) -> std::result::Result<usize, Errno> {
     let res = nix::unistd::write(fd, buf);
-    traced(res, || format!("write({}, {})", fd.0, buf.len()), |n| n.to_string())
+    fd.explained(|| traced(res, || format!("write({}, {})", fd.0, buf.len()), |n| n.to_string()))
 }
 
 /// read(2) from standard input (descriptor 0, which this process does not

@@ -75,9 +75,11 @@ pub fn pipe_with(flags: OFlag) -> Result<(Fd, Fd)> {
 }
 
 /// pipe2(2) with O_NONBLOCK|O_CLOEXEC: netlab's own plumbing (a self-pipe,
-/// a wake-up pipe).
-pub fn pipe() -> Result<(Fd, Fd)> {
-    pipe_with(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC)
+/// a wake-up pipe), whose creation and closes carry `why` on their trace
+/// lines.
+pub fn pipe(why: &'static str) -> Result<(Fd, Fd)> {
+    let (r, w) = crate::logging::because(why, || pipe_with(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC))?;
+    Ok((r.closed_because(why), w.closed_because(why)))
 }
 
 fn open_flags(flags: OFlag) -> String {
@@ -99,7 +101,10 @@ pub fn block_server_signals() {
         set.add(s);
     }
     let res = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
-    let _ = traced(res, || "pthread_sigmask(SIG_BLOCK, [SIGINT SIGTERM SIGUSR1 SIGCHLD], NULL)".into(), |_| "0".into());
+    crate::logging::because("signals are the main thread's to handle", || {
+        traced(res, || "pthread_sigmask(SIG_BLOCK, [SIGINT SIGTERM SIGUSR1 SIGCHLD], NULL)".into(), |_| "0".into())
+    })
+    .ok();
 }
 
 /// alarm(2): SIGALRM in `secs` seconds (0 cancels); returns the seconds

@@ -112,3 +112,73 @@ fn the_fork_server_makes_the_course_calls_in_order() {
     // the SIGCHLD path: waitpid(-1, WNOHANG) until no more
     assert!(err.lines().any(|l| l.starts_with(&format!("waitpid(-1, WNOHANG) = {pid} (exited 0)"))), "{err}");
 }
+
+/// The calls each model's course program makes (echo_server.c,
+/// echo_mpserv.c, echo_selectserv.c, the poll and epoll versions, the
+/// thread server; for io_uring, which the course has not, the three
+/// io_uring calls); every other line of its trace, in every process and
+/// thread, must carry its reason. One client, then `--max-conns 1` ends
+/// the run.
+fn course_program_calls(model: &str) -> Vec<&'static str> {
+    const SETUP: [&str; 5] = ["socket", "setsockopt", "bind", "listen", "getsockname"];
+    let own: &[&str] = match model.split(' ').next().unwrap_or(model) {
+        "iterative" => &["accept", "read", "write", "close"],
+        "fork" => &["sigaction", "accept", "fork", "close", "read", "write", "exit", "waitpid"],
+        "select" => &["select", "accept", "read", "write", "close"],
+        "poll" => &["poll", "accept", "read", "write", "close"],
+        "epoll" => &["epoll_create1", "epoll_ctl", "epoll_wait", "accept", "read", "write", "close"],
+        "thread" => &["accept", "pthread_create", "read", "write", "close"],
+        "uring" => &["io_uring_setup", "io_uring_register", "io_uring_enter", "close"],
+        other => panic!("no course program listed for {other}: add its calls here"),
+    };
+    own.iter().copied().chain(SETUP).collect()
+}
+
+#[test]
+fn every_model_gives_a_reason_for_each_call_its_course_program_would_not_make() {
+    crate::models::for_each_model(|model| {
+        let mut args = vec!["--json", "--trace", "echo-server"];
+        args.extend(crate::models::model_args(model));
+        args.extend(["--bind", "127.0.0.1", "--max-conns", "1", "0"]);
+        let mut s = Server::start_cmd(netlab().args(&args));
+        let d = b"hello".to_vec();
+        assert_eq!(echo_through(s.addr(), &d), d);
+        assert_eq!(s.wait_exit(10), Some(0));
+        let err = s.stderr();
+        let course = course_program_calls(model);
+        let call_of = |l: &'static str| l.strip_prefix('[').and_then(|l| l.split_once("] ")).map_or(l, |(_, c)| c);
+        let err: &'static str = err.leak();
+        // the descriptors the course's program has: its listener, each
+        // client accept returned, its epoll instance
+        let returned = |prefix: &str| -> Vec<i32> {
+            err.lines()
+                .map(call_of)
+                .filter(|c| c.starts_with(prefix))
+                .filter_map(|c| c.rsplit_once(" = ").or_else(|| c.rsplit_once(" -> ")))
+                .filter_map(|(_, r)| r.split(' ').next()?.parse().ok())
+                .collect()
+        };
+        let mut own_fds = returned("socket(");
+        own_fds.extend(returned("accept"));
+        own_fds.extend(returned("IORING_OP_ACCEPT("));
+        own_fds.extend(returned("epoll_create1("));
+        let unexplained: Vec<&str> = err
+            .lines()
+            .filter(|l| !l.contains("   # "))
+            // io_uring's operations are narrated as they complete, not calls
+            .filter(|l| !l.contains("IORING_OP_"))
+            .filter(|l| {
+                let call = call_of(l);
+                let name = call.split(['(', ' ']).next().unwrap_or(call);
+                if !course.contains(&name) {
+                    return true;
+                }
+                // read, write and close: on the program's own descriptors
+                // only (a self-pipe's are netlab's)
+                let fd = call.split_once('(').and_then(|(_, a)| a.split([',', ')']).next()?.parse::<i32>().ok());
+                matches!(name, "read" | "write" | "close") && fd.is_some_and(|fd| !own_fds.contains(&fd))
+            })
+            .collect();
+        assert!(unexplained.is_empty(), "{model}: calls without a reason: {unexplained:#?}\n{err}");
+    });
+}

@@ -145,6 +145,12 @@ fn writing_with_no_reader_is_sigpipe_or_epipe() {
         Lesson::Epipe { ignored: false, killed: true, signal: Some("SIGPIPE".into()), errno: None }
     );
     assert_gone(&reaped_pids(&evs), "epipe");
+    // the trace shows the write the child died in, as strace does (`= ?`)
+    let o = run(&["--json", "--trace", "pipe", "epipe"], b"");
+    assert_exit(&o, 0);
+    let child = reaped_pids(&events(&o))[0];
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.lines().any(|l| l.starts_with(&format!("[pid {child}] write(4, 13) = ?   # "))), "{err}");
     let o = run(&["--json", "pipe", "epipe", "--ignore-sigpipe"], b"");
     assert_exit(&o, 0);
     let evs = events(&o);

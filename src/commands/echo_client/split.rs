@@ -16,7 +16,7 @@ use std::time::Instant;
 pub fn split(fd: &Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     use nix::unistd::ForkResult;
     let t0 = Instant::now();
-    let (copy_r, copy_w) = sys::pipe()?;
+    let (copy_r, copy_w) = sys::pipe("the writer tells the reader what it sent: every byte is verified")?;
     out.flush();
     let parent = sys::getpid();
     // SAFETY: single-threaded here; the child only does read/write/_exit.

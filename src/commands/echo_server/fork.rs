@@ -55,7 +55,11 @@ impl SharedCounters {
     fn new() -> Result<SharedCounters> {
         // a fresh mapping, zero-filled by the kernel (a valid AtomicU64
         // array); pages are touched only as slots are used
-        let ptr = sys::mmap_shared((SLOTS + 1) * SLOT_WORDS * 8).map_err(|e| Error::sys(Op::Mmap, e))?;
+        let ptr = crate::logging::because(
+            "shared with the children: each marks its client's end for the parent's `closed`",
+            || sys::mmap_shared((SLOTS + 1) * SLOT_WORDS * 8),
+        )
+        .map_err(|e| Error::sys(Op::Mmap, e))?;
         Ok(SharedCounters { ptr })
     }
 

@@ -89,9 +89,9 @@ impl Group {
     fn new(n: usize) -> Result<Group> {
         let mut wakes = Vec::with_capacity(n);
         for _ in 0..n {
-            wakes.push(because("--threads: the main thread wakes a loop through it", sys::pipe)?);
+            wakes.push(sys::pipe("--threads: the main thread wakes a loop through it")?);
         }
-        let done = because("--threads: a loop that ends wakes the main thread", sys::pipe)?;
+        let done = sys::pipe("--threads: a loop that ends wakes the main thread")?;
         Ok(Group {
             next_id: AtomicU64::new(0),
             served: AtomicU64::new(0),
@@ -255,7 +255,9 @@ where
     } else {
         let port = sys::getsockname(&listener).map_err(|e| Error::sys(Op::Getsockname, e))?.port();
         for _ in 1..n {
-            listeners.push(super::listen_again(cfg, port)?);
+            listeners.push(crate::logging::because("--threads: each loop has its own listener on the port", || {
+                super::listen_again(cfg, port)
+            })?);
         }
     }
     listeners.insert(0, listener);
@@ -275,7 +277,7 @@ where
         let mut handles = Vec::with_capacity(n);
         let mut failed = None;
         for (index, (state, mut lsrv)) in states.into_iter().zip(servers).enumerate() {
-            let spawned = sys::spawn_scoped(scope, format!("loop {index}"), move || {
+            let body = move || {
                 sys::block_server_signals();
                 if n >= super::batch_after() {
                     // as many loops as CPUs: a loop woken by its clients
@@ -293,6 +295,9 @@ where
                 group.ended.fetch_add(1, Ordering::SeqCst);
                 let _ = sys::write(&group.done.1, &[1]);
                 res.map(|()| lsrv.totals)
+            };
+            let spawned = crate::logging::because("--threads: one event loop per thread", || {
+                sys::spawn_scoped(scope, format!("loop {index}"), body)
             });
             match spawned {
                 Ok(h) => handles.push(h),
@@ -337,7 +342,7 @@ fn coordinate(srv: &mut Server<'_>, group: &Group, loops: usize) -> Result<Optio
     loop {
         srv.out.flush();
         let mut fds = [sys::pollfd(signals, libc::POLLIN), sys::pollfd(group.done.0.raw(), libc::POLLIN)];
-        match sys::poll(&mut fds, -1) {
+        match because("the main thread waits for a signal or a loop's end", || sys::poll(&mut fds, -1)) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(Error::sys(Op::Poll, e)),
         }
@@ -376,7 +381,8 @@ fn gather(group: &Group, loops: usize) {
             return;
         }
         let mut fds = [sys::pollfd(group.done.0.raw(), libc::POLLIN)];
-        let _ = sys::poll(&mut fds, sys::poll_ms(left));
+        let _ =
+            because("the main thread waits, bounded, for the loops to end", || sys::poll(&mut fds, sys::poll_ms(left)));
         drain_done(group);
     }
 }

@@ -624,7 +624,8 @@ pub fn closed_event(id: u64, peer: &Addr, bytes_in: u64, bytes_out: u64, started
 }
 
 fn open_spare() -> Option<Fd> {
-    because("a spare descriptor: lets accept() refuse a client when out of descriptors", || {
+    const WHY: &str = "a spare descriptor: lets accept() refuse a client when out of descriptors";
+    because(WHY, || {
         sys::open(
             std::path::Path::new("/dev/null"),
             nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC,
@@ -633,6 +634,7 @@ fn open_spare() -> Option<Fd> {
         )
     })
     .ok()
+    .map(|fd| fd.closed_because(WHY))
 }
 
 /// How many clients are served before new ones run under SCHED_BATCH

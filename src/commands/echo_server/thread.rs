@@ -15,6 +15,7 @@ use super::server::closed_event;
 use super::Event;
 use super::{Config, Server};
 use crate::error::{Error, Op, Result};
+use crate::logging::because;
 use crate::output::Out;
 use crate::sys::{self, Fd};
 use nix::errno::Errno;
@@ -47,7 +48,7 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
     });
     // A finished worker sends its id and writes a byte to wake the loop.
     let (done_tx, done_rx) = mpsc::channel::<u64>();
-    let (wake_r, wake_w) = sys::pipe()?;
+    let (wake_r, wake_w) = sys::pipe("a worker that ends wakes the main thread through it")?;
     let wake_w = Arc::new(wake_w);
     let mut workers: HashMap<u64, std::thread::JoinHandle<()>> = HashMap::new();
     let pid = std::process::id();
@@ -68,7 +69,8 @@ pub fn serve(listener: Fd, cfg: &Config, out: &mut Out) -> Result<()> {
         if accepting {
             fds.push(sys::pollfd(listener.raw(), libc::POLLIN));
         }
-        match sys::poll(&mut fds, if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) }) {
+        let wait = if accepting { -1 } else { srv.pause_ms().unwrap_or(-1) };
+        match because("one wait for a client, a worker's end or a signal", || sys::poll(&mut fds, wait)) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(Error::sys(Op::Poll, e)),
         }

@@ -30,7 +30,15 @@ pub fn run(ignore: bool, out: &mut Out) -> Result<()> {
                 "a Rust program starts with SIGPIPE ignored; a C program has the default, which kills"
             };
             let _ = because(why, || sys::set_disposition(Signal::SIGPIPE, ignore));
-            let code = match sys::write(&w, b"anyone there?") {
+            const MSG: &[u8] = b"anyone there?";
+            if !ignore && crate::logging::tracing_syscalls() {
+                // the write never returns to be narrated: said beforehand,
+                // as strace writes a call the process died in
+                because("SIGPIPE kills the writer inside write(): it never returns", || {
+                    crate::logging::trace_line(&format!("write({}, {}) = ?", w.raw(), MSG.len()))
+                });
+            }
+            let code = match sys::write(&w, MSG) {
                 Ok(_) => 0,
                 Err(e) => e as i32, // EPIPE, when the writer survives
             };

@@ -142,7 +142,7 @@ fn orphan(cfg: &Config, out: &mut Out) -> Result<()> {
     .map_err(|e| Error::sys_at(Op::Prctl, "PR_SET_CHILD_SUBREAPER", e))?;
     let netlab = sys::getpid();
     out.flush();
-    let (pid_r, pid_w) = because("the lesson's parent tells netlab its child's pid", sys::pipe)?;
+    let (pid_r, pid_w) = sys::pipe("the lesson's parent tells netlab its child's pid")?;
     // SAFETY: single-threaded: the child may run any code.
     let parent = match unsafe { sys::fork() }.map_err(|e| Error::sys(Op::Fork, e))? {
         ForkResult::Child => {

@@ -135,8 +135,10 @@ impl BufRing {
 
 impl Drop for BufRing {
     fn drop(&mut self) {
-        unmap(self.entries.cast(), self.ring_bytes);
-        unmap(self.base, self.base_bytes);
+        crate::logging::because("the provided buffers are given back at stop", || {
+            unmap(self.entries.cast(), self.ring_bytes);
+            unmap(self.base, self.base_bytes);
+        });
     }
 }
 
