@@ -14,7 +14,7 @@ mod lesson;
 mod summary;
 
 pub use lesson::Lesson;
-pub use summary::{quantiles, tcp_text, Percentiles, Summary};
+pub use summary::{per_second, quantiles, tcp_text, Percentiles, Summary};
 
 /// The events several commands share. (A load summary is far larger than
 /// the other events; there is one per run, so it is not boxed.)

@@ -85,6 +85,16 @@ impl<'de> Deserialize<'de> for Percentiles {
     }
 }
 
+/// A rate as text: whole numbers, and two decimals below 100/s (an open
+/// loop at `--rate 0.5` achieves 0.50/s, not 0/s).
+pub fn per_second(r: f64) -> String {
+    if r < 100.0 && r.fract() != 0.0 {
+        format!("{r:.2}")
+    } else {
+        format!("{r:.0}")
+    }
+}
+
 /// TCP_INFO figures as text: `rtt 35 us, rttvar 12 us, cwnd 10, retransmits 0`.
 pub fn tcp_text(rtt_us: Option<u64>, rttvar_us: Option<u64>, snd_cwnd: Option<f64>, retransmits: u64) -> String {
     match (rtt_us, rttvar_us, snd_cwnd) {
@@ -160,6 +170,11 @@ pub enum Summary {
         /// ends every request waiting on that connection); 0 in a closed loop
         #[serde(default)]
         abandoned: u64,
+        /// --rate: requests due before the end of --duration that were
+        /// never written (the client or the server fell behind the
+        /// schedule; wrk2 does not send them either); 0 in a closed loop
+        #[serde(default)]
+        not_sent: u64,
         /// event loops (threads) that shared the connections (--threads)
         #[serde(default = "one")]
         threads: u64,
@@ -264,6 +279,7 @@ impl fmt::Display for Summary {
                 mismatches,
                 unfinished,
                 abandoned,
+                not_sent,
                 threads,
                 target_rps,
                 rate_met,
@@ -277,15 +293,17 @@ impl fmt::Display for Summary {
             } => {
                 writeln!(
                     f,
-                    "summary: {requests} {} in {duration_s:.2} s: {rps:.0}/s, {mbps:.2} MB/s ({connections} connections{}{}, {size} bytes)",
+                    "summary: {requests} {} in {duration_s:.2} s: {}/s, {mbps:.2} MB/s ({connections} connections{}{}, {size} bytes)",
                     if *reconnect { "connect-echo-close cycles" } else { "requests" },
+                    per_second(*rps),
                     if *idle > 0 { format!(" + {idle} idle") } else { String::new() },
                     if *threads > 1 { format!(" on {threads} threads") } else { String::new() },
                 )?;
                 if let Some(target) = target_rps {
                     writeln!(
                         f,
-                        "rate: target {target}/s, achieved {rps:.0}/s ({:.1} %{}); latency counts from each request's intended send time",
+                        "rate: target {target}/s, achieved {}/s ({:.1} %{}); latency counts from each request's intended send time",
+                        per_second(*rps),
                         rps / target * 100.0,
                         if *rate_met == Some(false) { ", BELOW 95 %" } else { "" },
                     )?;
@@ -303,6 +321,9 @@ impl fmt::Display for Summary {
                 write!(f, "errors: {errors}, mismatches: {mismatches}, unfinished: {unfinished}")?;
                 if *abandoned > 0 {
                     write!(f, ", abandoned: {abandoned}")?;
+                }
+                if *not_sent > 0 {
+                    write!(f, ", due but never sent: {not_sent}")?;
                 }
                 write!(f, "\ntcp: {}; client cpu {cpu_pct:.1} %", tcp_text(*rtt_us, *rttvar_us, *snd_cwnd, *retransmits))
             }

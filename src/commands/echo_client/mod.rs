@@ -77,7 +77,8 @@ pub const DOCS: Docs = Docs {
             "kind=load: connections, idle, size, reconnect, requests, duration_s, rps (the achieved rate), mbps, \
              latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us (null when no request completed), errors, \
              mismatches, unfinished, abandoned (--rate: requests queued on a connection that failed, besides the one \
-             counted), threads, target_rps and rate_met (--rate; null in a closed loop), latency_us and service_us \
+             counted), not_sent (--rate: requests due before the end of --duration that were never written, the \
+             client or the server having fallen behind), threads, target_rps and rate_met (--rate; null in a closed loop), latency_us and service_us \
              (objects of the --percentiles and max in microseconds, in that order: {\"p50\":210,\"p90\":300,\"p99\":450,\
              \"p99.9\":800,\"max\":1200}; null when none completed; service_us only with --rate), rtt_us, rttvar_us, \
              snd_cwnd (TCP_INFO means over the connections, each read as it closed; null when none was), retransmits \
@@ -131,6 +132,9 @@ pub struct Args {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "duration", help_heading = "Load mode")]
     pub requests: Option<u64>,
     /// Load mode: run for SECS seconds (default 5 when --requests is not given)
+    ///
+    /// Then the echoes of what was written are awaited while they keep coming (at most --timeout);
+    /// under --rate, requests due and not yet written are not sent (not_sent), as wrk2 does.
     #[arg(long, value_name = "SECS", value_parser = values::secs, help_heading = "Load mode")]
     pub duration: Option<Duration>,
     /// Load mode: every request is a fresh connect, echo, close (connections/s)

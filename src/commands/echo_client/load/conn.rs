@@ -53,6 +53,9 @@ pub struct Conn {
     pub failed_in_a_row: u32,
     /// no more requests on this connection (it kept failing)
     pub retired: bool,
+    /// open loop: echoes may be left to read, or requests to write (its
+    /// budget ran out)
+    pub again: bool,
     /// tcpi_total_retrans at its last reading
     pub last_retrans: u32,
 }
@@ -71,6 +74,7 @@ impl Conn {
             next_seq: 0,
             failed_in_a_row: 0,
             retired: false,
+            again: false,
             last_retrans: 0,
         }
     }

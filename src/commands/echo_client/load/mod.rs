@@ -258,7 +258,7 @@ fn summarise(
     let mut counts = Stats::new(cfg.rate.is_some())?;
     let mut tcp = TcpSample::default();
     let (mut unfinished, mut stalled, mut interrupted) = (0, false, false);
-    let mut end = start;
+    let (mut end, mut last_progress) = (start, start);
     for o in &done {
         counts.add(&o.stats);
         tcp.add(&o.tcp);
@@ -266,12 +266,15 @@ fn summarise(
         stalled |= o.stalled;
         interrupted |= o.interrupted;
         end = end.max(o.end);
+        last_progress = last_progress.max(o.last_progress);
     }
     let elapsed = (end - start).as_secs_f64();
     let hist = &counts.latency;
     let [_, latency_p50_us, latency_p90_us, latency_p99_us, latency_max_us] = crate::events::quantiles(hist);
-    let rps = (counts.completed as f64 / elapsed).round();
-    let rate_met = cfg.rate.map(|r| rps >= RATE_MET * r);
+    let exact = counts.completed as f64 / elapsed;
+    // an open loop's rate may be a fraction (--rate 0.5): to three decimals
+    let rps = if cfg.rate.is_some() { (exact * 1000.0).round() / 1000.0 } else { exact.round() };
+    let rate_met = cfg.rate.map(|r| exact >= RATE_MET * r);
     out.emit(&Shared::Summary(Summary::Load {
         connections: cfg.connections as u64,
         idle: cfg.idle as u64,
@@ -289,6 +292,7 @@ fn summarise(
         mismatches: counts.mismatches,
         unfinished,
         abandoned: counts.abandoned,
+        not_sent: counts.not_sent,
         threads: threads as u64,
         target_rps: cfg.rate,
         rate_met,
@@ -302,8 +306,9 @@ fn summarise(
     }));
     if let (Some(r), Some(false)) = (cfg.rate, rate_met) {
         tracing::warn!(
-            "achieved {rps:.0} requests/s, {:.1} % of the --rate {r}: the server or this client could not keep up \
+            "achieved {} requests/s, {:.1} % of the --rate {r}: the server or this client could not keep up \
              (latency counts from each request's intended send time, so the backlog shows in it)",
+            crate::events::per_second(rps),
             rps / r * 100.0
         );
     }
@@ -317,10 +322,18 @@ fn summarise(
         )));
     }
     if unfinished > 0 && !interrupted {
-        return Err(Error::failed(format!(
-            "{unfinished} requests still had no echo {} s after the end of --duration",
-            cfg.timeout.min(END_GRACE).as_secs_f64()
-        )));
+        // after --duration, echoes are awaited while they keep coming: say
+        // which way the wait ended
+        let over = start + cfg.duration.unwrap_or_default();
+        let quiet = cfg.timeout.min(END_GRACE).as_secs_f64();
+        let why = if end >= over + cfg.timeout {
+            format!("--timeout {} s after the end of --duration, with echoes still coming", cfg.timeout.as_secs_f64())
+        } else if last_progress > over {
+            format!("{quiet} s after the last echo, which came after the end of --duration")
+        } else {
+            format!("{quiet} s after the end of --duration")
+        };
+        return Err(Error::failed(format!("{unfinished} requests still had no echo {why}")));
     }
     if counts.errors > 0 {
         let plural = |n: u64, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };

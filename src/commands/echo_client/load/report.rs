@@ -34,6 +34,8 @@ pub struct Stats {
     pub mismatches: u64,
     /// requests dropped with a failed connection, beyond the failed one
     pub abandoned: u64,
+    /// open loop: requests due before the end of --duration, never written
+    pub not_sent: u64,
     /// latency: from the intended send (open loop) or the send
     pub latency: Histogram<u64>,
     /// open loop: from the actual send
@@ -49,6 +51,7 @@ impl Stats {
             errors: 0,
             mismatches: 0,
             abandoned: 0,
+            not_sent: 0,
             latency: histogram()?,
             service: if open_loop { Some(histogram()?) } else { None },
             first_error: None,
@@ -60,6 +63,7 @@ impl Stats {
         self.errors += o.errors;
         self.mismatches += o.mismatches;
         self.abandoned += o.abandoned;
+        self.not_sent += o.not_sent;
         merge(&mut self.latency, &o.latency);
         if let (Some(a), Some(b)) = (self.service.as_mut(), o.service.as_ref()) {
             merge(a, b);
@@ -97,6 +101,8 @@ pub struct Outcome {
     /// --interval: the last, partial interval
     pub last: Option<Slice>,
     pub end: Instant,
+    /// when bytes last came back (or a connect finished)
+    pub last_progress: Instant,
 }
 
 /// From a loop to the coordinator.

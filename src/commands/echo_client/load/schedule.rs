@@ -39,6 +39,8 @@ pub struct Plan {
     limit: Option<u64>,
     /// --duration: requests due from here on are not issued
     deadline: Option<Instant>,
+    /// ended early ([`Plan::end`])
+    ended: bool,
 }
 
 impl Plan {
@@ -50,7 +52,7 @@ impl Plan {
         limit: Option<u64>,
         deadline: Option<Instant>,
     ) -> Plan {
-        Plan { start, rate, total, ids, cursor: 0, round: 0, limit, deadline }
+        Plan { start, rate, total, ids, cursor: 0, round: 0, limit, deadline, ended: false }
     }
 
     /// The next request: (index into this thread's connections, request
@@ -80,6 +82,19 @@ impl Plan {
     /// No more requests (Ctrl-C, or every connection gave up).
     pub fn end(&mut self) {
         self.limit = Some(0);
+        self.ended = true;
+    }
+
+    /// When the schedule's span ends: the end of --duration, or, under
+    /// --requests N, N / R seconds after the start (request N-1 is due one
+    /// interval before it). The run lasts at least this long, so that its
+    /// rate is requests over the span they were due in; None once the
+    /// plan was ended early.
+    pub fn window_end(&self) -> Option<Instant> {
+        if self.ended {
+            return None;
+        }
+        self.deadline.or_else(|| self.limit.map(|n| self.start + Duration::from_secs_f64(n as f64 / self.rate)))
     }
 }
 
@@ -118,5 +133,18 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, 3, "due at 0, 1 and 2 ms; 3 ms is the deadline");
+    }
+
+    #[test]
+    fn the_window_is_the_duration_or_the_span_of_the_requests() {
+        let t0 = Instant::now();
+        let d = t0 + Duration::from_millis(1500);
+        assert_eq!(Plan::new(t0, 4.0, 1, vec![0], None, Some(d)).window_end(), Some(d));
+        // 10 requests at 100/s: due 0 … 90 ms, the span 100 ms
+        let p = Plan::new(t0, 100.0, 1, vec![0], Some(10), None);
+        assert_eq!(p.window_end(), Some(t0 + Duration::from_millis(100)));
+        let mut p = Plan::new(t0, 100.0, 1, vec![0], None, Some(d));
+        p.end();
+        assert_eq!(p.window_end(), None, "Ctrl-C: no waiting for the span");
     }
 }

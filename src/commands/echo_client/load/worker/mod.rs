@@ -7,6 +7,8 @@
 //! So a request costs one write and one read, and waits are shared by
 //! every connection that became ready meanwhile.
 
+mod echoes;
+
 use super::conn::{Conn, ConnError, Failure, State};
 use super::report::{Msg, Outcome, Slice, Stats};
 use super::schedule::{self, Plan};
@@ -28,13 +30,25 @@ const INTEREST: u32 = sys::EPOLLIN | sys::EPOLLOUT | sys::EPOLLRDHUP | sys::EPOL
 /// connection is not reconnected to at full speed for the whole run.
 const GIVE_UP_AFTER: u32 = 3;
 
-/// How long requests in flight at the end of --duration may take to finish.
+/// After the end of --duration, the requests in flight are waited for as
+/// long as echoes keep coming: the run ends once none has come for this
+/// long (or --timeout, if shorter), and at the latest --timeout after the
+/// end. (An overloaded open loop may have megabytes in flight in the
+/// socket buffers: they drain at the server's pace.)
 pub const END_GRACE: Duration = Duration::from_secs(1);
 
 /// Open loop: a loop this many requests behind (issued, not yet echoed)
 /// stops issuing. A rate no client or server can keep up with would
 /// otherwise queue requests without bound (~40 bytes each).
 const MAX_BEHIND: usize = 1 << 20;
+
+/// Reads (64 KiB each) and writes (a request each) of one connection per
+/// turn of the loop in an open loop: a backlog of megabytes, queued echoes
+/// or requests behind the schedule, would otherwise keep the loop on one
+/// connection, and the schedule, the intervals and the end of --duration
+/// would wait for it. The rest goes on the next turn.
+const READ_BUDGET: usize = 8;
+const WRITE_BUDGET: usize = 256;
 
 /// The longest wait: Ctrl-C is seen at least this often.
 const MAX_WAIT: Duration = Duration::from_millis(250);
@@ -93,6 +107,10 @@ pub struct Worker {
     in_flight: usize,
     /// closed loop: connections that failed, to start over on a new socket
     restart: Vec<usize>,
+    /// open loop: connections left with echoes to read or requests to
+    /// write when their budget ran out (edge-triggered: no new edge will
+    /// say so); served on the next turn
+    again: Vec<usize>,
     /// connections given up on
     retired: usize,
     /// the last time an echo byte came or a connection was established
@@ -145,6 +163,7 @@ impl Worker {
             closed_tcp: TcpSample::default(),
             in_flight: 0,
             restart: Vec::new(),
+            again: Vec::new(),
             retired: 0,
             last_progress: start,
             last_done: start,
@@ -189,7 +208,8 @@ impl Worker {
         }
         let mut scratch = vec![0u8; 64 * 1024];
         let mut events = vec![sys::epoll_entry(); 1024];
-        let hard_stop = self.deadline.map(|d| d + self.cfg.timeout.min(END_GRACE));
+        let quiet_limit = self.cfg.timeout.min(END_GRACE);
+        let hard_stop = self.deadline.map(|d| d + self.cfg.timeout.max(quiet_limit));
         let (mut stalled, mut interrupted) = (false, false);
         loop {
             let mut now = Instant::now();
@@ -206,6 +226,9 @@ impl Worker {
             }
             if self.plan.is_some() {
                 self.dispatch(now)?;
+                if self.deadline.is_some_and(|d| now >= d) {
+                    self.cut_unsent();
+                }
             }
             if self.interval.as_ref().is_some_and(|iv| now >= iv.ends && self.deadline.is_none_or(|d| iv.ends < d)) {
                 if let Some(slice) = self.slice(now, false) {
@@ -215,7 +238,10 @@ impl Worker {
             self.shared.completed[self.index].store(self.stats.completed, Ordering::Relaxed);
             self.shared.errors[self.index].store(self.stats.errors + self.stats.mismatches, Ordering::Relaxed);
             let more = self.plan.as_ref().is_some_and(|p| p.peek().is_some());
-            if self.in_flight == 0 && self.restart.is_empty() && !more {
+            // an open loop lasts its schedule's span, even when every
+            // echo is back before it ends
+            let window = self.plan.as_ref().and_then(Plan::window_end).filter(|w| now < *w);
+            if self.in_flight == 0 && self.restart.is_empty() && !more && window.is_none() {
                 break;
             }
             if self.in_flight > 0 && now.duration_since(self.last_progress) > self.cfg.timeout {
@@ -225,17 +251,29 @@ impl Worker {
             if hard_stop.is_some_and(|h| now >= h) {
                 break;
             }
+            // past the end: the wait lasts while echoes keep coming
+            let drain_quiet = self.deadline.filter(|d| now >= *d).map(|d| self.last_progress.max(d) + quiet_limit);
+            if drain_quiet.is_some_and(|q| now >= q) {
+                break;
+            }
             let mut wait = MAX_WAIT;
             let mut until = |t: Instant| wait = wait.min(t.saturating_duration_since(now));
             if let Some((_, _, due)) = self.plan.as_ref().and_then(Plan::peek) {
                 until(due);
             }
+            if let Some(w) = window {
+                until(w);
+            }
             if let Some(iv) = self.interval.as_ref().filter(|iv| self.deadline.is_none_or(|d| iv.ends < d)) {
                 until(iv.ends);
             }
-            // wake at the end of --duration (to stop issuing), then at the hard stop
-            if let Some(t) = self.deadline.filter(|d| now < *d).or(hard_stop) {
+            // wake at the end of --duration (to stop issuing), then when
+            // the wait for the last echoes is over
+            if let Some(t) = self.deadline.filter(|d| now < *d).or(drain_quiet).or(hard_stop) {
                 until(t);
+            }
+            if !self.again.is_empty() {
+                wait = Duration::ZERO;
             }
             let n = if self.plan.is_some() {
                 self.ep.wait_precise(&mut events, Some(wait))
@@ -253,6 +291,12 @@ impl Worker {
             for ev in &events[..n] {
                 self.step(ev.data() as usize, ev.events().bits() as u32, now, &mut scratch)?;
             }
+            for i in std::mem::take(&mut self.again) {
+                if self.conns[i].again {
+                    self.conns[i].again = false;
+                    self.step(i, sys::EPOLLIN | sys::EPOLLOUT, now, &mut scratch)?;
+                }
+            }
         }
         let unfinished = self.in_flight as u64;
         // (the run ends here: the closes below are not part of it)
@@ -265,7 +309,28 @@ impl Worker {
         }
         let last = self.slice(end, true);
         let stats = std::mem::replace(&mut self.stats, Stats::new(false)?);
-        Ok(Outcome { stats, tcp: self.closed_tcp, unfinished, stalled, interrupted, last, end })
+        let last_progress = self.last_progress;
+        Ok(Outcome { stats, tcp: self.closed_tcp, unfinished, stalled, interrupted, last, end, last_progress })
+    }
+
+    /// Open loop, at the end of --duration: the requests that were due and
+    /// never written are not sent (wrk2 does not send them either): only
+    /// those written, wholly or in part, are waited for, so that an
+    /// overloaded run ends with its rate below target, not with a backlog
+    /// cut short by the grace period.
+    fn cut_unsent(&mut self) {
+        for c in &mut self.conns {
+            // the one being written stays: its bytes are partly out
+            let keep = usize::from(c.sent > 0);
+            let cut = c.unsent.saturating_sub(keep);
+            if cut == 0 {
+                continue;
+            }
+            c.queue.truncate(c.queue.len() - cut);
+            c.unsent -= cut;
+            self.in_flight -= cut;
+            self.stats.not_sent += cut as u64;
+        }
     }
 
     /// Closed loop: another request may start: under --requests, before
@@ -322,8 +387,13 @@ impl Worker {
             self.in_flight += 1;
             self.conns[i].push(due);
             match self.conns[i].state {
-                State::Open => self.flush(i),
-                State::Connecting => {}
+                // written at the end of this turn, with the others due on
+                // this connection (one write per request now would keep
+                // the loop here, with a backlog, for seconds); a request
+                // already waiting means the socket was full: the next
+                // output edge writes this one too
+                State::Open if self.conns[i].unsent == 1 => self.serve_again(i),
+                State::Open | State::Connecting => {}
                 State::Closed => self.connect(i)?,
             }
         }
@@ -354,7 +424,12 @@ impl Worker {
     fn flush(&mut self, i: usize) {
         let open_loop = self.plan.is_some();
         let c = &mut self.conns[i];
+        let mut writes = 0;
         while c.unsent > 0 {
+            if open_loop && writes == WRITE_BUDGET {
+                return self.serve_again(i);
+            }
+            writes += 1;
             if c.sent == 0 {
                 c.stamp_next();
                 if open_loop {
@@ -378,6 +453,15 @@ impl Worker {
                     return self.fail(i, Failure::Error(err));
                 }
             }
+        }
+    }
+
+    /// Serve connection `i` (write what is due, read what came) again at
+    /// the end of this turn of the loop, without waiting for an edge.
+    fn serve_again(&mut self, i: usize) {
+        if !self.conns[i].again {
+            self.conns[i].again = true;
+            self.again.push(i);
         }
     }
 
@@ -436,6 +520,7 @@ impl Worker {
         let Some(fd) = c.fd.take() else { return };
         let was_open = c.state == State::Open;
         c.state = State::Closed;
+        c.again = false;
         // (a socket file's connection has no TCP to ask, nor to reset)
         let tcp = self.cfg.addr.inet().is_some();
         let reading = if was_open && tcp { tcp_info::read(&fd, &mut c.last_retrans) } else { None };
@@ -453,158 +538,6 @@ impl Worker {
             iv.closed.add_gauges(&t);
             iv.closed.retrans += grew;
         }
-    }
-
-    /// Readiness on connection `i`.
-    fn step(&mut self, i: usize, flags: u32, now: Instant, scratch: &mut [u8]) -> Result<()> {
-        let c = &mut self.conns[i];
-        let Some(fd) = c.fd.as_ref() else { return Ok(()) };
-        if c.state == State::Connecting {
-            if flags & (sys::EPOLLOUT | sys::EPOLLHUP_ERR) == 0 {
-                return Ok(());
-            }
-            let addr = &self.cfg.addr;
-            match sys::getsockopt_int(fd, &sys::SO_ERROR) {
-                Ok(0) => {
-                    c.state = State::Open;
-                    self.last_progress = now;
-                    self.flush(i);
-                }
-                Ok(e) => {
-                    let (what, errno) = (format!("connect {addr}"), Some(Errno::from_raw(e)));
-                    self.fail(i, Failure::Error(ConnError { op: Op::Connect, what, errno }));
-                    return Ok(());
-                }
-                Err(e) => {
-                    let what = "getsockopt SO_ERROR".into();
-                    self.fail(i, Failure::Error(ConnError { op: Op::Getsockopt, what, errno: Some(e) }));
-                    return Ok(());
-                }
-            }
-        } else if flags & sys::EPOLLOUT != 0 && c.unsent > 0 {
-            self.flush(i);
-        }
-        if flags & !sys::EPOLLOUT == 0 {
-            return Ok(());
-        }
-        let completed = match self.receive(i, flags, now, scratch) {
-            Ok(n) => n,
-            Err(why) => {
-                self.fail(i, why);
-                return Ok(());
-            }
-        };
-        if completed > 0 && self.plan.is_none() {
-            // closed loop: the next request, or the end of this connection
-            // (it starts when the last echo was complete)
-            let now = self.last_done;
-            if self.cfg.reconnect {
-                self.close(i);
-            }
-            if self.may_issue(now) {
-                self.begin(i, now)?;
-            } else {
-                self.close(i);
-            }
-        }
-        Ok(())
-    }
-
-    /// Read what the socket holds of the echoes due, check each byte, and
-    /// record every request completed; returns how many. Only as many
-    /// bytes are read as were written: more would be a mismatch.
-    fn receive(
-        &mut self,
-        i: usize,
-        flags: u32,
-        now: Instant,
-        scratch: &mut [u8],
-    ) -> std::result::Result<usize, Failure> {
-        let mut completed = 0;
-        loop {
-            let c = &mut self.conns[i];
-            let Some(fd) = c.fd.as_ref() else { return Ok(completed) };
-            let want = c.outstanding().min(scratch.len());
-            if want == 0 {
-                // Nothing is due back. Open loop, between requests: a FIN
-                // or an error here ends the connection, and bytes nobody
-                // sent are a mismatch. (A closed loop sends its next
-                // request at once, and finds out from that one.)
-                if self.plan.is_none() || flags & (sys::EPOLLRDHUP | sys::EPOLLHUP_ERR) == 0 {
-                    return Ok(completed);
-                }
-            }
-            match sys::recv(fd, &mut scratch[..want.max(1)]) {
-                Ok(0) => {
-                    let what = match c.queue.front() {
-                        Some(_) => format!(
-                            "the server closed a connection mid-request ({} of {} bytes back)",
-                            c.got,
-                            c.payload.len()
-                        ),
-                        None => "the server closed a connection between requests".to_string(),
-                    };
-                    return Err(Failure::Error(ConnError { op: Op::Read, what, errno: None }));
-                }
-                // a byte nobody sent
-                Ok(_) if want == 0 => return Err(Failure::Mismatch),
-                Ok(n) => {
-                    self.last_progress = now;
-                    completed += self.check(i, &scratch[..n])?;
-                    if n < want || self.plan.is_none() && completed > 0 {
-                        return Ok(completed);
-                    }
-                }
-                Err(Errno::EAGAIN) => return Ok(completed),
-                Err(Errno::EINTR) => {}
-                Err(e) => {
-                    return Err(Failure::Error(ConnError { op: Op::Read, what: "read".into(), errno: Some(e) }));
-                }
-            }
-        }
-    }
-
-    /// Check `chunk`, the next bytes echoed on connection `i`, and record
-    /// each request it completes.
-    #[inline]
-    fn check(&mut self, i: usize, mut chunk: &[u8]) -> std::result::Result<usize, Failure> {
-        let mut completed = 0;
-        let size = self.cfg.size;
-        while !chunk.is_empty() {
-            let c = &mut self.conns[i];
-            let take = (size - c.got).min(chunk.len());
-            if !c.echo_matches(&chunk[..take]) {
-                return Err(Failure::Mismatch);
-            }
-            c.got += take;
-            chunk = &chunk[take..];
-            if c.got < size {
-                continue;
-            }
-            c.got = 0;
-            c.failed_in_a_row = 0;
-            let Some(req) = c.queue.pop_front() else { return Err(Failure::Mismatch) };
-            let done = Instant::now();
-            self.last_done = done;
-            self.in_flight -= 1;
-            completed += 1;
-            self.stats.completed += 1;
-            let us = |since: Instant| done.saturating_duration_since(since).as_micros().max(1) as u64;
-            let latency = us(req.intended);
-            match self.interval.as_mut() {
-                Some(iv) => {
-                    iv.completed += 1;
-                    let _ = iv.latency.record(latency);
-                }
-                None => {
-                    let _ = self.stats.latency.record(latency);
-                }
-            }
-            if let Some(h) = self.stats.service.as_mut() {
-                let _ = h.record(us(req.sent_at));
-            }
-        }
-        Ok(completed)
     }
 
     /// The interval that ends now (`last`: the run's end, its connections
