@@ -101,7 +101,7 @@ pub fn tcp_text(rtt_us: Option<u64>, rttvar_us: Option<u64>, snd_cwnd: Option<f6
         (Some(rtt), Some(var), Some(cwnd)) => {
             format!("rtt {rtt} us, rttvar {var} us, cwnd {cwnd}, retransmits {retransmits}")
         }
-        _ => format!("rtt none (no connection read), retransmits {retransmits}"),
+        _ => format!("rtt none (no TCP connection read), retransmits {retransmits}"),
     }
 }
 
@@ -293,9 +293,10 @@ impl fmt::Display for Summary {
             } => {
                 writeln!(
                     f,
-                    "summary: {requests} {} in {duration_s:.2} s: {}/s, {mbps:.2} MB/s ({connections} connections{}{}, {size} bytes)",
+                    "summary: {requests} {} in {duration_s:.2} s: {}/s, {mbps:.2} MB/s ({connections} connection{}{}{}, {size} bytes)",
                     if *reconnect { "connect-echo-close cycles" } else { "requests" },
                     per_second(*rps),
+                    if *connections == 1 { "" } else { "s" },
                     if *idle > 0 { format!(" + {idle} idle") } else { String::new() },
                     if *threads > 1 { format!(" on {threads} threads") } else { String::new() },
                 )?;

@@ -483,3 +483,31 @@ fn a_peer_echoing_replies_back_is_dropped_until_it_says_something_new() {
     eprintln!("FIGURE udp storm: a peer echoing replies back was answered {answered} times, then dropped");
     s.stop();
 }
+
+/// The trade-off the loop detector makes, said where a user meets it: a
+/// client that sends one payload over and over, each time its echo is
+/// back, is taken for an echo loop after LOOP_HITS returns (from one side
+/// the two look the same). netlab's own client then says so instead of
+/// asking whether a server listens; the server carries on serving others.
+#[test]
+fn a_client_repeating_one_payload_is_told_why_the_replies_stopped() {
+    let s = udp_server();
+    let port = s.port.to_string();
+    let hits = netlab::commands::udp::storm::LOOP_HITS as usize;
+    let mut args: Vec<&str> = vec!["udp", "client", "--timeout", "300"];
+    for _ in 0..hits + 3 {
+        args.extend(["-m", "same"]);
+    }
+    args.extend(["127.0.0.1", &port]);
+    let o = run(&args, b"");
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("same payload") && err.contains("echo loop"), "{err}");
+    // every reply before the detector's threshold came back
+    assert_eq!(stdout(&o).matches("Message from server: same").count(), hits, "{}", stdout(&o));
+    // another client is answered as ever
+    let o = run(&["udp", "client", "-m", "different", "127.0.0.1", &port], b"");
+    assert_exit(&o, 0);
+    let evs = s.stop();
+    assert!(drops(&evs).iter().any(|d| d.1 == DropReason::EchoLoop), "{evs:?}");
+}

@@ -197,19 +197,30 @@ impl Config {
     pub fn from_args(a: &Args) -> Result<Config> {
         let addrs =
             net::client_target(a.unix.as_ref(), a.host.as_ref(), a.port, &a.family, libc::SOCK_STREAM, "connected to")?;
-        let load_flags = a.connections.is_some()
-            || a.size.is_some()
-            || a.requests.is_some()
-            || a.duration.is_some()
-            || a.reconnect
-            || a.idle > 0
-            || a.rate.is_some()
-            || a.threads.is_some()
-            || a.interval.is_some()
-            || a.percentiles.is_some();
+        let given: Vec<&str> = [
+            (a.connections.is_some(), "--connections"),
+            (a.size.is_some(), "--size"),
+            (a.requests.is_some(), "--requests"),
+            (a.duration.is_some(), "--duration"),
+            (a.reconnect, "--reconnect"),
+            (a.idle > 0, "--idle"),
+            (a.rate.is_some(), "--rate"),
+            (a.threads.is_some(), "--threads"),
+            (a.interval.is_some(), "--interval"),
+            (a.percentiles.is_some(), "--percentiles"),
+        ]
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect();
+        let load_flags = !given.is_empty();
         let size = a.size.unwrap_or(DEFAULT_SIZE);
         if load_flags && (a.split || !a.messages.is_empty()) {
-            return Err(Error::usage("load mode (--connections…) does not combine with --split or --message"));
+            let other = if a.split { "--split" } else { "--message" };
+            return Err(Error::usage(format!(
+                "{} {} load mode, which does not combine with {other}",
+                given.join(", "),
+                if given.len() == 1 { "is a flag of" } else { "are flags of" }
+            )));
         }
         if load_flags && (a.connections.unwrap_or(1) as u128) * (size as u128) > 1 << 30 {
             return Err(Error::usage(format!(

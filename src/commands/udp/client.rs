@@ -59,9 +59,17 @@ struct Client {
 }
 
 impl Client {
-    /// What to check when nothing came back, from what was seen.
-    fn no_reply_hint(&self) -> String {
-        if self.ignored > 0 {
+    /// What to check when nothing came back, from what was seen;
+    /// `repeated`: how many times in a row this very payload was sent.
+    fn no_reply_hint(&self, repeated: u32) -> String {
+        if repeated > super::storm::LOOP_HITS {
+            format!(
+                "this is the same payload {repeated} times in a row: a netlab udp server takes a peer that keeps \
+                 sending back exactly what it was sent ({} times in a row) for an echo loop and stops answering it \
+                 until it sends something else (its `dropped` events say echo-loop); vary the payload",
+                super::storm::LOOP_HITS
+            )
+        } else if self.ignored > 0 {
             format!(
                 "{} datagram(s) came from another address or port and were ignored: \
                  does the server reply from a different socket?",
@@ -203,15 +211,17 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
 fn messages(c: &mut Client, msgs: &[std::ffi::OsString], timeout: Duration, out: &Out) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let mut buf = vec![0u8; 65536];
+    let mut repeated = 0;
     for (i, m) in msgs.iter().enumerate() {
         let t0 = Instant::now();
+        repeated = if i > 0 && msgs[i - 1] == *m { repeated + 1 } else { 1 };
         c.send(m.as_bytes())?;
         let n = loop {
             let left = timeout.saturating_sub(t0.elapsed());
             if left.is_zero() {
                 return Err(Error::failed_hint(
                     format!("no reply from {} within {} ms", c.target, timeout.as_millis()),
-                    c.no_reply_hint(),
+                    c.no_reply_hint(repeated),
                 ));
             }
             c.wait(left)?;
@@ -408,7 +418,7 @@ fn count_mode(
         }
         None if t.received == 0 && count > 0 => Err(Error::failed_hint(
             format!("no reply to any of {count} datagrams from {}", c.target),
-            c.no_reply_hint(),
+            c.no_reply_hint(0),
         )),
         _ => Ok(()),
     }
