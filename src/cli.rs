@@ -104,12 +104,23 @@ pub fn command() -> clap::Command {
 
 /// An option's value may start with a minus (`--timeout -1`, `-m -5`):
 /// the option's own parser then says what is wrong with it ("seconds must be
-/// above 0") instead of clap's "unexpected argument '-1'". Positionals are
-/// left alone, so `-4` and `-6` stay flags.
+/// above 0") instead of clap's "unexpected argument '-1'". A number with a
+/// unit (`--hold -1s`, `--size -4KiB`) is not a number to clap, so the
+/// options that take one accept any value starting with a minus.
+/// Positionals are left alone, so `-4` and `-6` stay flags.
 fn negative_values(cmd: clap::Command) -> clap::Command {
-    cmd.mut_args(
-        |a| if !a.is_positional() && a.get_action().takes_values() { a.allow_negative_numbers(true) } else { a },
-    )
+    const WITH_UNITS: [&str; 4] = ["SECS", "MS", "B", "S"];
+    cmd.mut_args(|a| {
+        if a.is_positional() || !a.get_action().takes_values() {
+            return a;
+        }
+        let units = a.get_value_names().is_some_and(|v| v.iter().any(|n| WITH_UNITS.contains(&n.as_str())));
+        if units {
+            a.allow_hyphen_values(true)
+        } else {
+            a.allow_negative_numbers(true)
+        }
+    })
     .mut_subcommands(negative_values)
 }
 

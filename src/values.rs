@@ -251,6 +251,26 @@ pub fn count(s: &str) -> Result<u64, String> {
     count_in(s, 1, u64::MAX)
 }
 
+/// `--backlog`: listen()'s queue, 1 ..= 65535.
+pub fn backlog(s: &str) -> Result<i32, String> {
+    count_in(s, 1, 65535).map(|n| n as i32)
+}
+
+/// `pipe twoway --pipes`: 1 or 2.
+pub fn pipes(s: &str) -> Result<u8, String> {
+    count_in(s, 1, 2).map(|n| n as u8)
+}
+
+/// `udp client --count`: 1 ..= 10,000,000 datagrams.
+pub fn datagram_count(s: &str) -> Result<u64, String> {
+    count_in(s, 1, 10_000_000)
+}
+
+/// `echo-client --idle`: 0 ..= 100,000 idle connections.
+pub fn idle(s: &str) -> Result<u64, String> {
+    count_in(s, 0, 100_000)
+}
+
 /// `--max-clients`: 1 .. 1,000,000 live clients.
 pub fn max_clients(s: &str) -> Result<u64, String> {
     match count(s)? {

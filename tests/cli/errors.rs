@@ -251,7 +251,12 @@ fn messages_name_the_actual_problem() {
         // "unexpected argument"
         (&["udp", "client", "--count", "2", "--interval", "-5", "::1", "9"], "'-5': milliseconds cannot be negative"),
         (&["echo-client", "--timeout", "-1", "127.0.0.1", "1"], "'-1': the number of seconds must be above 0"),
-        (&["echo-server", "--backlog", "-3", "0"], "-3 is not in 1..=65535"),
+        (&["echo-server", "--backlog", "-3", "0"], "'--backlog <N>': must be at least 1"),
+        // a number with a unit is not a number to clap: still the option's
+        // own check
+        (&["process", "zombie", "--hold", "-1s"], "'-1s': a hold cannot be negative"),
+        (&["echo-client", "--connections", "2", "--size", "-4KiB", "127.0.0.1", "1"], "'-4KiB' is not a size"),
+        (&["udp", "client", "--count", "-5", "::1", "9"], "'--count <N>': must be at least 1"),
     ] {
         let o = run(args, b"");
         assert_exit(&o, 2);

@@ -129,7 +129,7 @@ pub struct Args {
     #[arg(long, value_name = "S", value_parser = values::request_size, help_heading = "Load mode")]
     pub size: Option<usize>,
     /// Load mode: stop after N requests in all
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), conflicts_with = "duration", help_heading = "Load mode")]
+    #[arg(long, value_name = "N", value_parser = values::count, conflicts_with = "duration", help_heading = "Load mode")]
     pub requests: Option<u64>,
     /// Load mode: run for SECS seconds (default 5 when --requests is not given)
     ///
@@ -141,7 +141,7 @@ pub struct Args {
     #[arg(long, help_heading = "Load mode")]
     pub reconnect: bool,
     /// Load mode: hold N extra idle connections open during the run
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000), help_heading = "Load mode")]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = values::idle, help_heading = "Load mode")]
     pub idle: u64,
     /// Load mode, open loop: R requests/s in all, sent on schedule; service time from the actual send
     ///

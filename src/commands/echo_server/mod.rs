@@ -197,7 +197,7 @@ pub struct Args {
     #[command(flatten)]
     pub listen: net::ListenArgs,
     /// listen() backlog (default SOMAXCONN; the textbook's 5 shows queue overflow)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=65535))]
+    #[arg(long, value_name = "N", value_parser = values::backlog)]
     pub backlog: Option<i32>,
     /// Bytes per read() (default 16K; the textbook uses 30)
     #[arg(long, value_name = "B", default_value = "16K", value_parser = values::buffer_size)]

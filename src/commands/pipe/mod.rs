@@ -83,7 +83,7 @@ pub struct OnewayArgs {
 #[derive(Debug, clap::Args)]
 pub struct TwowayArgs {
     /// 1: one pipe for both directions (pipe2.c); 2: one pipe each way (pipe3.c)
-    #[arg(long, value_name = "N", default_value = "2", value_parser = clap::value_parser!(u8).range(1..=2))]
+    #[arg(long, value_name = "N", default_value = "2", value_parser = crate::values::pipes)]
     pub pipes: u8,
 }
 

@@ -129,7 +129,7 @@ pub struct ServerArgs {
     #[arg(long, value_name = "B", default_value = "65536", value_parser = values::buffer_size)]
     pub buffer_size: usize,
     /// Exit 0 after N datagrams
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = values::count)]
     pub max_datagrams: Option<u64>,
 }
 
@@ -147,7 +147,7 @@ pub struct ClientArgs {
     #[arg(long = "message", short = 'm', value_name = "TEXT", conflicts_with_all = ["count", "size", "interval", "max_loss"])]
     pub messages: Vec<std::ffi::OsString>,
     /// Send N numbered datagrams and match the replies
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(long, value_name = "N", value_parser = values::datagram_count)]
     pub count: Option<u64>,
     /// Bytes per numbered datagram (at least 8: the sequence number) [default: 64]
     #[arg(long, value_name = "S", value_parser = values::datagram_size, requires = "count")]
