@@ -160,3 +160,28 @@ pub fn client_path(tag: &str) -> PathBuf {
     }
     path
 }
+
+/// A client's `call` (connect, sendto) to the socket file `path` failed
+/// with `e`: what that means there, and what to do. `serve` is the command
+/// that would serve the path (`netlab echo-server --unix`). ENOENT: no
+/// file; ECONNREFUSED: a file that is not a socket (said by its kind), or
+/// a socket nobody listens on (a server gone, or one of the other type).
+pub fn connect_failed(path: &Path, e: Errno, call: &str, serve: &str) -> Error {
+    let shown = path.display();
+    let kind = || crate::logging::because("what is at the path: why it was refused", || sys::lstat(path)).ok();
+    let (what, hint) = match e {
+        Errno::ENOENT => ("no such socket file".to_string(), format!("start a server on it: `{serve} {shown}`")),
+        Errno::ECONNREFUSED => match kind() {
+            Some(st) if !st.is_socket() => (
+                format!("{shown} is a {}, not a socket", st.kind_name()),
+                "give the path of a server's socket file (the one its --unix named)".to_string(),
+            ),
+            _ => (
+                "nobody listens on this socket file".to_string(),
+                format!("its server is gone (or serves the other socket type): start one, `{serve} {shown}`"),
+            ),
+        },
+        _ => return Error::sys_at(Op::Connect, shown.to_string(), e),
+    };
+    Error::failed_errno(format!("{call} {shown}: {what} ({})", crate::error::errno_name(e)), Some(hint), e)
+}

@@ -85,9 +85,19 @@ fn a_connected_udp_client_works_and_a_missing_server_is_exit_1() {
     // the server is gone and so is its file: refused at once, no waiting
     let out = run(&["--json", "udp", "client", "--unix", &path, "-m", "x"], b"");
     assert_exit(&out, 1);
-    assert!(stderr(&out).contains(&format!("no datagram socket at {path}")), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(text.contains(&format!("connect {path}: no such socket file (ENOENT)")), "{text}");
+    assert!(text.contains("netlab udp server --unix"), "{text}");
     let err = json_values(&out).into_iter().find(|v| v["event"] == "error").unwrap();
     assert_eq!(err["code"], "ENOENT");
+    // a regular file there: said as such, and no server command suggested
+    // for a path a server would refuse
+    std::fs::write(&path, b"not a socket").unwrap();
+    let out = run(&["udp", "client", "--unix", &path, "-m", "x"], b"");
+    assert_exit(&out, 1);
+    let text = stderr(&out);
+    assert!(text.contains("is a regular file, not a socket"), "{text}");
+    assert!(!text.contains("udp server --unix"), "{text}");
 }
 
 #[test]
@@ -291,6 +301,15 @@ fn echo_client_to_a_missing_or_dead_socket_file_is_exit_1_with_a_hint() {
     assert_exit(&out, 1);
     assert_eq!(json_values(&out).last().unwrap()["code"], "ECONNREFUSED");
     assert!(stderr(&out).contains("nobody listens on this socket file"), "{}", stderr(&out));
+    // a regular file: said as such (it once got the same "nobody listens"
+    // and a server command that would have refused the path)
+    let file = tmp.path("file");
+    std::fs::write(&file, b"x").unwrap();
+    let out = run(&["echo-client", "--unix", &file, "-m", "x"], b"");
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains(&format!("connect {file}: {file} is a regular file, not a socket (ECONNREFUSED)")), "{err}");
+    assert!(!err.contains("echo-server --unix"), "{err}");
 }
 
 #[test]

@@ -333,16 +333,10 @@ pub fn connect_any(addrs: &[Addr], timeout: Option<Duration>) -> Result<(Fd, Add
 /// A failed connect(2): for a socket file, what the errno means there
 /// (no file; a file nobody listens on) and how to start a server on it.
 pub fn connect_error(addr: &Addr, e: Errno) -> Error {
-    match (addr, e) {
-        (Addr::Unix(_), Errno::ENOENT | Errno::ECONNREFUSED) => Error::failed_errno(
-            format!(
-                "connect {addr}: {} ({})",
-                if e == Errno::ENOENT { "no such socket file" } else { "nobody listens on this socket file" },
-                crate::error::errno_name(e)
-            ),
-            Some(format!("start a server on it: `netlab echo-server --unix {addr}`")),
-            e,
-        ),
+    match (addr.path(), e) {
+        (Some(path), Errno::ENOENT | Errno::ECONNREFUSED) => {
+            crate::local::connect_failed(path, e, "connect", "netlab echo-server --unix")
+        }
         _ => Error::sys_at(Op::Connect, addr.target(), e),
     }
 }

@@ -38,12 +38,11 @@ fn udp_error(op: Op, e: Errno, target: &Addr) -> Error {
             e,
         ),
         // a Unix-domain datagram socket refuses at once: nobody is bound
-        // to the path, or there is no file
-        (Errno::ECONNREFUSED | Errno::ENOENT, Addr::Unix(_)) => Error::failed_errno(
-            format!("no datagram socket at {target} ({})", crate::error::describe_errno(e)),
-            Some(format!("start one with `netlab udp server --unix {target}`")),
-            e,
-        ),
+        // to the path, or there is no file, or it is not a socket
+        (Errno::ECONNREFUSED | Errno::ENOENT, Addr::Unix(Some(path))) => {
+            let call = if op == Op::Connect { "connect" } else { "sendto" };
+            crate::local::connect_failed(path, e, call, "netlab udp server --unix")
+        }
         _ => Error::sys_at(op, target.target(), e),
     }
 }
