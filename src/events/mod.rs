@@ -152,9 +152,14 @@ pub enum Event {
         pid: i32,
         /// how it ended: `exited N` or `killed by SIG…`
         status: String,
-        /// the call that reaped it: wait, waitpid, or the SIGCHLD handler's waitpid
+        /// the call that reaped it: wait or waitpid
         #[serde(default, skip_serializing_if = "Option::is_none")]
         call: Option<String>,
+        /// who made that call, when not the lesson's parent in its own
+        /// code: handler (its SIGCHLD handler), adopter (the subreaper an
+        /// orphan came to), netlab (after the lesson, the ones it left)
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
         /// WIFEXITED(status): it called exit (or returned from main)
         #[serde(default, skip_serializing_if = "Option::is_none")]
         exited: Option<bool>,
@@ -238,8 +243,15 @@ impl fmt::Display for Event {
             Event::Version { name, version } => write!(f, "{name} {version}"),
             Event::Note { message } => write!(f, "note: {}", printable(message)),
             Event::Reaped { pid, status, call: None, .. } => write!(f, "reaped child {pid}: {status}"),
-            Event::Reaped { pid, call: Some(call), exited, code, signaled, signal, .. } => {
-                write!(f, "reaped {pid} with {call}: WIFEXITED {}", exited.unwrap_or(false))?;
+            Event::Reaped { pid, call: Some(call), by, exited, code, signaled, signal, .. } => {
+                let by = match by.as_deref() {
+                    Some("handler") => " in the SIGCHLD handler".to_string(),
+                    Some("adopter") => ", by its adopter".to_string(),
+                    Some("netlab") => ", by netlab after the lesson".to_string(),
+                    Some(other) => format!(", by {other}"),
+                    None => String::new(),
+                };
+                write!(f, "reaped {pid} with {call}{by}: WIFEXITED {}", exited.unwrap_or(false))?;
                 if let Some(c) = code {
                     write!(f, ", WEXITSTATUS {c}")?;
                 }
@@ -288,8 +300,14 @@ pub fn show_echo(out: &crate::output::Out, seq: u64, got: &[u8], rtt: std::time:
 }
 
 /// The `reaped` event of a lesson's child: its status as the W* macros
-/// decode it, and the call that reaped it.
+/// decode it, and the call (wait, waitpid) its parent reaped it with.
 pub fn reaped(status: nix::sys::wait::WaitStatus, call: &str) -> Event {
+    reaped_by(status, call, None)
+}
+
+/// As [`reaped`], made by someone else than the parent's own code: `by`
+/// is `handler`, `adopter` or `netlab`.
+pub fn reaped_by(status: nix::sys::wait::WaitStatus, call: &str, by: Option<&str>) -> Event {
     use nix::sys::wait::WaitStatus;
     let (pid, text) = crate::sys::describe_wait(status).unwrap_or((0, format!("{status:?}")));
     let (exited, code, signaled, signal) = match status {
@@ -301,6 +319,7 @@ pub fn reaped(status: nix::sys::wait::WaitStatus, call: &str) -> Event {
         pid,
         status: text,
         call: Some(call.to_string()),
+        by: by.map(str::to_string),
         exited: Some(exited),
         code,
         signaled: Some(signaled),

@@ -313,6 +313,7 @@ fn finish(
         pid,
         status: status.to_string(),
         call: None,
+        by: None,
         exited: None,
         code: None,
         signaled: None,

@@ -47,7 +47,11 @@ pub const DOCS: Docs = Docs {
         ("hold", "pid, ms (zombie: the parent holds without waiting)"),
         ("adopted", "pid, by, by_command (zombie --reap none: who adopted the orphan)"),
         ("poll", "n, pid, result (wait --nohang: one per waitpid that found the child running)"),
-        ("reaped", "pid, status, call, exited, code, signaled, signal (the W* macros decoded)"),
+        (
+            "reaped",
+            "pid, status, call (wait or waitpid), by (handler, adopter or netlab, when not the parent's own code), \
+             exited, code, signaled, signal (the W* macros decoded)",
+        ),
         ("result", "kind=sigchld: handler, children, signals_handled, reaped_by_handler, zombies_left"),
     ],
     exit_notes: &[

@@ -13,7 +13,7 @@
 //! counted from /proc once every child has exited. netlab then reaps the
 //! ones left itself, so that none outlives the lesson.
 
-use super::{procfs, reaped, Handler};
+use super::{procfs, Handler};
 use crate::error::{Error, Op, Result};
 use crate::events::{Event as Shared, Lesson};
 use crate::logging::because;
@@ -119,7 +119,7 @@ fn reap_rest(out: &Out) {
             Ok(nix::sys::wait::WaitStatus::StillAlive) => {
                 let _ = signals::blocking(|| sys::nanosleep(Duration::from_millis(5)));
             }
-            Ok(st) => out.emit(&reaped(st, "waitpid, by netlab after the lesson")),
+            Ok(st) => out.emit(&crate::events::reaped_by(st, "waitpid", Some("netlab"))),
             Err(nix::errno::Errno::EINTR) => {}
             Err(_) => break, // ECHILD: none left
         }

@@ -59,10 +59,10 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
             return Err(e);
         }
     };
-    let call = match (cfg.call, cfg.nohang) {
-        (Call::Wait, _) => "wait",
-        (Call::Waitpid, false) => "waitpid",
-        (Call::Waitpid, true) => "waitpid with WNOHANG",
+    // (with --nohang, the `poll` events said WNOHANG, one per miss)
+    let call = match cfg.call {
+        Call::Wait => "wait",
+        Call::Waitpid => "waitpid",
     };
     out.emit(&reaped(status, call));
     Ok(())

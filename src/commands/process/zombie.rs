@@ -83,12 +83,11 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
         Reap::Wait => sys::wait().map_err(|e| Error::sys(Op::Wait, e))?,
         _ => sys::waitpid_child(child).map_err(|e| Error::sys(Op::Wait, e))?,
     };
-    let call = match cfg.reap {
-        Reap::Sigchld => "the SIGCHLD handler's waitpid(-1, WNOHANG)",
-        Reap::Wait => "wait",
-        _ => "waitpid",
-    };
-    out.emit(&reaped(status, call));
+    out.emit(&match cfg.reap {
+        Reap::Sigchld => crate::events::reaped_by(status, "waitpid", Some("handler")),
+        Reap::Wait => reaped(status, "wait"),
+        _ => reaped(status, "waitpid"),
+    });
     out.emit(&state(pid));
     Ok(())
 }
@@ -194,7 +193,7 @@ fn orphan(cfg: &Config, out: &mut Out) -> Result<()> {
         out.emit(&state(pid));
         return Ok(());
     };
-    out.emit(&reaped(status, "waitpid, by its adopter"));
+    out.emit(&crate::events::reaped_by(status, "waitpid", Some("adopter")));
     out.emit(&state(pid));
     Ok(())
 }
