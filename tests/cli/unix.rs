@@ -448,3 +448,27 @@ fn threads_share_a_socket_file_and_max_conns_ends_them_all() {
         assert_exit(&out, 1);
     }
 }
+
+/// A socket file whose reader never reads: its queue (10 datagrams by
+/// default) fills, and a datagram client's send says EAGAIN. `-m` waits
+/// for room, bounded by --timeout, and then says what happened (it once
+/// failed at once with a bare EAGAIN).
+#[test]
+fn a_datagram_to_a_full_queue_waits_for_room_then_says_so() {
+    let tmp = TempDir::new("unix-full");
+    let path = tmp.path("full.sock");
+    let reader = UnixDatagram::bind(&path).unwrap();
+    let filler = UnixDatagram::unbound().unwrap();
+    filler.set_nonblocking(true).unwrap();
+    let mut queued = 0;
+    while filler.send_to(b"fill", &path).is_ok() {
+        queued += 1;
+        assert!(queued < 100_000, "the queue never filled");
+    }
+    let out = run(&["--json", "udp", "client", "--unix", &path, "--timeout", "300", "-m", "x"], b"");
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("did not take the datagram within 300 ms: its queue stayed full"), "{err}");
+    assert_eq!(json_values(&out).last().unwrap()["code"], "EAGAIN");
+    drop(reader);
+}

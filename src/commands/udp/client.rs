@@ -97,6 +97,43 @@ impl Client {
         }
     }
 
+    /// As [`Client::send`], waiting (at most `timeout`) while the datagram
+    /// cannot be queued (EAGAIN: a socket file's server whose queue is full,
+    /// net.unix.max_dgram_qlen datagrams, 10 by default) instead of failing
+    /// at once; one message at a time, so nothing else is waiting.
+    fn send_waiting(&self, data: &[u8], timeout: Duration) -> Result<()> {
+        let t0 = Instant::now();
+        loop {
+            match self.send(data) {
+                Err(e) if e.errno() == Some(Errno::EAGAIN) => {
+                    let left = timeout.saturating_sub(t0.elapsed());
+                    if left.is_zero() {
+                        return Err(Error::failed_errno(
+                            format!(
+                                "{} did not take the datagram within {} ms: its queue stayed full (it does not read?)",
+                                self.target,
+                                timeout.as_millis()
+                            ),
+                            None,
+                            Errno::EAGAIN,
+                        ));
+                    }
+                    let mut p = [sys::pollfd(self.fd.raw(), libc::POLLOUT)];
+                    match crate::logging::because("the receiver's queue is full: wait for room", || {
+                        sys::poll(&mut p, sys::poll_ms(left))
+                    }) {
+                        Ok(_) | Err(Errno::EINTR) => {}
+                        Err(e) => return Err(Error::sys(Op::Poll, e)),
+                    }
+                    if crate::signals::stop_requested().is_some() {
+                        return Err(e);
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// One datagram from the server, or None when none is queued. Replies
     /// from any other address are ignored and counted.
     fn recv(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
@@ -214,7 +251,7 @@ fn messages(c: &mut Client, msgs: &[std::ffi::OsString], timeout: Duration, out:
     for (i, m) in msgs.iter().enumerate() {
         let t0 = Instant::now();
         repeated = if i > 0 && msgs[i - 1] == *m { repeated + 1 } else { 1 };
-        c.send(m.as_bytes())?;
+        c.send_waiting(m.as_bytes(), timeout)?;
         let n = loop {
             let left = timeout.saturating_sub(t0.elapsed());
             if left.is_zero() {
