@@ -50,9 +50,13 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     };
     let name = matches.subcommand_name().unwrap_or("netlab").to_string();
     logging::init(parsed.global.verbosity(), parsed.global.log_format, parsed.global.trace);
+    // what signal handlers noted of their calls comes out with the trace
+    logging::set_pending(sys::handler::take_notes);
     let mut out = Out::new(if parsed.global.json { Format::Json } else { Format::Text });
     out.set_quiet(parsed.global.quiet);
-    let result = parsed.command.run(&mut out).and_then(|()| {
+    let result = parsed.command.run(&mut out);
+    logging::flush_pending();
+    let result = result.and_then(|()| {
         // Results that did not reach stdout (a full disk) are a failure.
         out.flush();
         out.write_failure().map_or(Ok(()), |errno| Err(Error::sys_at(Op::Write, "stdout", errno)))

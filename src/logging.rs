@@ -108,10 +108,35 @@ pub fn because<T>(why: &'static str, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Write one narrated system call to stderr.
+/// Lines noted where they could not be written (the calls of a signal
+/// handler), given by the module that noted them ([`set_pending`]).
+type Pending = fn() -> Vec<(String, Option<&'static str>)>;
+static PENDING: std::sync::OnceLock<Pending> = std::sync::OnceLock::new();
+
+/// Where trace lines noted elsewhere come from: written before the next
+/// trace line, in order (sys's signal-handler journal).
+pub fn set_pending(source: Pending) {
+    let _ = PENDING.set(source);
+}
+
+/// Write the lines noted since the last trace line (the run is ending).
+pub fn flush_pending() {
+    if let Some(source) = PENDING.get() {
+        for (line, why) in source() {
+            write_trace(&line, why);
+        }
+    }
+}
+
+/// Write one narrated system call to stderr (after the calls signal
+/// handlers made since the last one).
 pub fn trace_line(line: &str) {
+    flush_pending();
+    write_trace(line, REASON.with(Cell::get));
+}
+
+fn write_trace(line: &str, why: Option<&'static str>) {
     let pid = std::process::id();
-    let why = REASON.with(Cell::get);
     if json_logs() {
         let mut v = serde_json::json!({ "trace": line, "pid": pid });
         if let Some(w) = why {

@@ -60,11 +60,11 @@ extern "C" fn on_signal(sig: libc::c_int) {
         // the self-pipe's write end, open for the life of the `Signals`
         // that stored it; non-blocking, so a full pipe (wake-up already
         // pending) just says EAGAIN
-        sys::handler::write_byte(fd, sig as u8);
+        sys::handler::write_byte(sig, fd, sig as u8, sys::handler::Why::SelfPipe);
     } else if sig != libc::SIGALRM && BLOCKING.load(Ordering::SeqCst) {
         // The main thread may have checked the flags just before this
         // signal and be about to block: SIGALRM in a second interrupts it.
-        sys::handler::alarm(1);
+        sys::handler::alarm(sig, 1, sys::handler::Why::SafetyNet);
         ALARM_ARMED.store(true, Ordering::SeqCst);
     }
     nix::errno::Errno::set_raw(saved);

@@ -17,7 +17,7 @@
 //! | `readiness.rs` | poll, select, epoll (epoll_pwait2 for sub-millisecond waits) |
 //! | `uring/` | io_uring: setup, the registrations, enter, each operation and completion |
 //! | `resolve.rs` | getaddrinfo, getnameinfo, gethostbyname2_r (library calls, narrated the same way) |
-//! | `handler.rs` | the calls signal handlers make (async-signal-safe, the only ones not narrated) |
+//! | `handler.rs` | the calls signal handlers make (async-signal-safe; noted in a lock-free journal and narrated after the handler ran) |
 //!
 //! Calls made once per command (socket, bind, listen, open) return
 //! [`Error`](crate::error::Error) with the call and its target. Calls on the

@@ -64,7 +64,9 @@ pub unsafe fn fork() -> std::result::Result<ForkResult, Errno> {
     if tracing_syscalls() {
         match &res {
             Ok(ForkResult::Parent { child }) => trace_line(&format!("fork() = {child}")),
-            Ok(ForkResult::Child) => {}
+            // a child starts with a clean slate: the handlers' notes so far
+            // are its parent's to tell
+            Ok(ForkResult::Child) => super::handler::forget_notes(),
             Err(e) => trace_line(&format!("fork() = {}", failed(*e))),
         }
     }

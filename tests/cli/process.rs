@@ -275,7 +275,7 @@ fn a_child_killed_midway_is_reported_as_killed_and_reaped() {
 fn the_coalescing_handler_leaves_zombies_and_the_loop_leaves_none() {
     become_subreaper();
     for handler in ["once", "loop"] {
-        let o = run(&["--json", "process", "sigchld", "--children", "30", "--handler", handler], b"");
+        let o = run(&["--json", "--trace", "process", "sigchld", "--children", "30", "--handler", handler], b"");
         assert_exit(&o, 0);
         let evs = events(&o);
         let Some((children, signals, by_handler, left)) = evs.iter().find_map(|e| match e {
@@ -299,6 +299,19 @@ fn the_coalescing_handler_leaves_zombies_and_the_loop_leaves_none() {
         } else {
             // one waitpid per signal: it reaped one child per run at most
             assert!(by_handler <= signals, "{evs:?}");
+        }
+        // the trace shows the handler's own waitpid calls (noted in the
+        // handler, narrated after it ran): one per child it reaped, and,
+        // once per run, the one that found none left (0 or ECHILD)
+        let err = stderr(&o);
+        let calls: Vec<&str> =
+            err.lines().filter_map(|l| l.strip_prefix("[SIGCHLD handler] waitpid(-1, WNOHANG) = ")).collect();
+        let reaping = calls.iter().filter(|r| !r.starts_with("0") && !r.starts_with("-1")).count() as u64;
+        assert_eq!(reaping, by_handler, "{handler}: the trace's waitpids against the count\n{err}");
+        if handler == "once" {
+            assert_eq!(calls.len() as u64, signals, "one waitpid per signal: {err}");
+        } else {
+            assert!(calls.len() as u64 >= by_handler + signals.min(1), "{err}");
         }
         // netlab reaped the ones the handler left, and said so
         let after: Vec<_> = reaped(&evs);

@@ -10,7 +10,7 @@
 //! compared, how processes and threads are told apart, how the C library's
 //! own calls inside getaddrinfo and its kin are accounted for, and why the
 //! calls a signal handler makes, a SIGCHLD handler's waitpid among them,
-//! are not narrated).
+//! are narrated after the handler ran and left out of the comparison).
 //! Needs strace and permission to ptrace; without either it says SKIPPED.
 
 use crate::common::*;

@@ -39,10 +39,10 @@ static REAPED: AtomicU64 = AtomicU64::new(0);
 static LOOP: AtomicBool = AtomicBool::new(true);
 
 /// The SIGCHLD handler: once (remove_zombie.c) or in a loop (the fix).
-extern "C" fn read_childproc(_sig: libc::c_int) {
+extern "C" fn read_childproc(sig: libc::c_int) {
     let saved = nix::errno::Errno::last_raw();
     HANDLED.fetch_add(1, Ordering::SeqCst);
-    while sys::handler::waitpid_any_nohang().is_some() {
+    while sys::handler::waitpid_any_nohang(sig).is_some() {
         REAPED.fetch_add(1, Ordering::SeqCst);
         if !LOOP.load(Ordering::SeqCst) {
             break;

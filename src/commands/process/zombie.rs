@@ -42,9 +42,9 @@ static HANDLER_PID: AtomicI32 = AtomicI32::new(0);
 static HANDLER_STATUS: AtomicI32 = AtomicI32::new(0);
 
 /// remove_zombie.c's handler, with the loop: reap every exited child.
-extern "C" fn on_sigchld(_sig: libc::c_int) {
+extern "C" fn on_sigchld(sig: libc::c_int) {
     let saved = nix::errno::Errno::last_raw();
-    while let Some((pid, status)) = crate::sys::handler::waitpid_any_nohang() {
+    while let Some((pid, status)) = crate::sys::handler::waitpid_any_nohang(sig) {
         HANDLER_STATUS.store(status, Ordering::SeqCst);
         HANDLER_PID.store(pid, Ordering::SeqCst);
     }

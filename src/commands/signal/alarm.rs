@@ -22,7 +22,7 @@
 
 use super::{Api, Event};
 use crate::error::Result;
-use crate::logging::{because, trace_line, tracing_syscalls};
+use crate::logging::because;
 use crate::output::Out;
 use crate::sys;
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
@@ -47,7 +47,7 @@ extern "C" fn timeout(sig: libc::c_int) {
     if sig == libc::SIGALRM {
         ALARMS.fetch_add(1, Ordering::SeqCst);
         // alarm(2) is async-signal-safe: re-armed here, as the course does
-        crate::sys::handler::alarm(SECS.load(Ordering::SeqCst).max(1));
+        crate::sys::handler::alarm(sig, SECS.load(Ordering::SeqCst).max(1), crate::sys::handler::Why::Course);
     }
 }
 
@@ -95,11 +95,7 @@ pub fn run(cfg: &Config, out: &mut Out) -> Result<()> {
         let at_ms = t0.elapsed().as_millis() as u64;
         let (alarms_now, ints_now) = (ALARMS.load(Ordering::SeqCst), INTERRUPTS.load(Ordering::SeqCst));
         for _ in alarms..alarms_now {
-            if tracing_syscalls() {
-                because("in the handler, timeout(): the next round's alarm", || {
-                    trace_line(&format!("alarm({}) = 0", cfg.secs))
-                });
-            }
+            // (the handler's alarm() is narrated from its journal)
             out.emit(&Event::Delivered { signal: "SIGALRM".into(), at_ms });
         }
         for _ in ints..ints_now {

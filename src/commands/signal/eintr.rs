@@ -42,7 +42,7 @@ static AT_NS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 static END_FD: AtomicI32 = AtomicI32::new(-1);
 static END_BY_WRITE: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_alarm(_sig: libc::c_int) {
+extern "C" fn on_alarm(sig: libc::c_int) {
     let saved = nix::errno::Errno::last_raw();
     let n = ALARMS.fetch_add(1, Ordering::SeqCst) + 1;
     if let Some(at) = AT_NS.get(n as usize - 1) {
@@ -52,13 +52,13 @@ extern "C" fn on_alarm(_sig: libc::c_int) {
     if fd >= 0 {
         if n == 1 {
             // the kernel will restart the call: a second alarm ends it
-            sys::handler::alarm(ALARM_SECS);
+            sys::handler::alarm(sig, ALARM_SECS, sys::handler::Why::Restarted);
         } else if END_BY_WRITE.load(Ordering::SeqCst) == 1 {
             // the pipe's write end, open until the lesson ends
-            sys::handler::write_byte(fd, b'!');
+            sys::handler::write_byte(sig, fd, b'!', sys::handler::Why::Restarted);
         } else {
             // the listener, open until the lesson ends
-            sys::handler::shutdown_read(fd);
+            sys::handler::shutdown_read(sig, fd, sys::handler::Why::Restarted);
         }
     }
     nix::errno::Errno::set_raw(saved);
