@@ -165,7 +165,8 @@ pub fn client_path(tag: &str) -> PathBuf {
 /// with `e`: what that means there, and what to do. `serve` is the command
 /// that would serve the path (`netlab echo-server --unix`). ENOENT: no
 /// file; ECONNREFUSED: a file that is not a socket (said by its kind), or
-/// a socket nobody listens on (a server gone, or one of the other type).
+/// a socket nobody listens on (its server gone); EPROTOTYPE: a socket of
+/// the other type (stream for datagram, or the reverse).
 pub fn connect_failed(path: &Path, e: Errno, call: &str, serve: &str) -> Error {
     let shown = path.display();
     let kind = || crate::logging::because("what is at the path: why it was refused", || sys::lstat(path)).ok();
@@ -178,9 +179,15 @@ pub fn connect_failed(path: &Path, e: Errno, call: &str, serve: &str) -> Error {
             ),
             _ => (
                 "nobody listens on this socket file".to_string(),
-                format!("its server is gone (or serves the other socket type): start one, `{serve} {shown}`"),
+                format!("its server is gone: start one, `{serve} {shown}`"),
             ),
         },
+        Errno::EPROTOTYPE => (
+            "the socket there is of the other type".to_string(),
+            "echo-client talks to a stream socket (netlab echo-server --unix), the udp client to a datagram \
+             socket (netlab udp server --unix)"
+                .to_string(),
+        ),
         _ => return Error::sys_at(Op::Connect, shown.to_string(), e),
     };
     Error::failed_errno(format!("{call} {shown}: {what} ({})", crate::error::errno_name(e)), Some(hint), e)

@@ -330,7 +330,8 @@ pub fn percent(s: &str) -> Result<f64, String> {
 pub fn rate(s: &str) -> Result<f64, String> {
     match plain_number(s) {
         Some(v) if v > 10_000_000.0 => Err(format!("'{s}' per second is over the limit of 10000000")),
-        Some(v) if v > 0.0 => Ok(v),
+        Some(v) if v >= 0.001 => Ok(v),
+        Some(v) if v > 0.0 => Err(format!("'{s}' per second is under the limit of 0.001 (one request in 1000 s)")),
         Some(_) => Err(format!("'{s}': the rate must be above 0 (requests per second)")),
         None => Err(format!("'{s}' is not a rate (requests per second, like 1000 or 2.5e4)")),
     }

@@ -11,6 +11,7 @@ use netlab::events::Percentiles;
 use nix::sys::signal::Signal;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 /// The fields of a load summary the tests look at.
@@ -514,4 +515,48 @@ fn trace_narrates_tcp_info_and_the_open_loop_waits() {
         assert!(err.contains(want), "{want:?} not in the trace:\n{err}");
     }
     s.stop();
+}
+
+/// `--requests N --rate R`: the run is the N/R s the requests were due in,
+/// and its intervals end with it (once a zero-length one followed when the
+/// interval divided N/R).
+#[test]
+fn open_loop_intervals_end_with_the_schedule() {
+    let s = start("epoll", &[]);
+    let o = client(&["--connections", "3", "--rate", "100", "--requests", "100", "--interval", "0.5"], s.port);
+    assert_exit(&o, 0);
+    let spans: Vec<(f64, f64, u64)> = intervals(&o)
+        .into_iter()
+        .map(|ClientEv::Interval { start_s, end_s, requests, .. }| (start_s, end_s, requests))
+        .collect();
+    assert!(spans.iter().all(|(a, b, _)| b > a), "an empty interval: {spans:?}");
+    assert_eq!(spans.iter().map(|s| s.2).sum::<u64>(), 100, "{spans:?}");
+    assert_eq!(load(&o).requests, 100);
+    s.stop();
+}
+
+/// An open loop whose connections never open (a listener whose accept
+/// queue is full drops the SYNs): a failure, exit 1 with its requests
+/// unfinished, not a client that merely fell behind (which `not_sent`
+/// counts, exit 0).
+#[test]
+fn an_open_loop_that_never_connects_fails() {
+    use nix::sys::socket::{bind, connect, listen, socket, AddressFamily, Backlog, SockFlag, SockType, SockaddrIn};
+    let l = socket(AddressFamily::Inet, SockType::Stream, SockFlag::SOCK_CLOEXEC, None).unwrap();
+    bind(l.as_raw_fd(), &SockaddrIn::new(127, 0, 0, 1, 0)).unwrap();
+    listen(&l, Backlog::new(0).unwrap()).unwrap();
+    let port: SockaddrIn = nix::sys::socket::getsockname(l.as_raw_fd()).unwrap();
+    // fill the accept queue: never accepted
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let c = socket(AddressFamily::Inet, SockType::Stream, SockFlag::SOCK_NONBLOCK, None).unwrap();
+        let _ = connect(c.as_raw_fd(), &SockaddrIn::new(127, 0, 0, 1, port.port()));
+        held.push(c);
+    }
+    let o = client(&["--connections", "2", "--rate", "10", "--duration", "1"], port.port());
+    assert_exit(&o, 1);
+    let l2 = load(&o);
+    assert_eq!((l2.requests, l2.not_sent), (0, 0), "{l2:?}");
+    assert!(l2.unfinished > 0, "{l2:?}");
+    drop(held);
 }

@@ -175,6 +175,18 @@ fn ctrl_c_to_the_whole_group_during_an_orphan_lesson_leaves_nothing() {
     pids.extend(child_pids(&evs));
     assert!(pids.len() >= 2, "the zombie's pid is in a state event: {evs:?}");
     assert_gone(&pids, "process zombie --reap none, Ctrl-C");
+    // SIGINT to netlab alone (kill -INT PID): it tells the lesson's parent,
+    // instead of waiting out its 30 s hold
+    let mut r = Running::start(&["--json", "process", "zombie", "--reap", "none", "--hold", "30"]);
+    r.wait_line("\"event\":\"hold\"", 10);
+    let mut pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
+    let t0 = Instant::now();
+    r.signal(Signal::SIGINT);
+    let (code, evs, err) = r.finish_with_stderr();
+    assert!(t0.elapsed() < Duration::from_secs(5), "SIGINT to netlab did not end the hold");
+    assert_eq!(code, Some(1), "{err}");
+    pids.extend(child_pids(&evs));
+    assert_gone(&pids, "process zombie --reap none, SIGINT to netlab");
 }
 
 /// The lesson's parent killed midway: netlab says so in words, and the

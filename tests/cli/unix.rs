@@ -472,3 +472,24 @@ fn a_datagram_to_a_full_queue_waits_for_room_then_says_so() {
     assert_eq!(json_values(&out).last().unwrap()["code"], "EAGAIN");
     drop(reader);
 }
+
+/// A socket file of the other type: a stream client at a datagram server's
+/// path and the reverse are told so (EPROTOTYPE), with which server each
+/// client talks to.
+#[test]
+fn a_client_at_a_socket_of_the_other_type_is_told_so() {
+    let tmp = TempDir::new("unix-type");
+    let dgram = tmp.path("d.sock");
+    let udp = Server::start(&["udp", "server", "--unix", &dgram]);
+    let out = run(&["--json", "echo-client", "--unix", &dgram, "-m", "x"], b"");
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("the socket there is of the other type (EPROTOTYPE)"), "{}", stderr(&out));
+    assert_eq!(json_values(&out).last().unwrap()["code"], "EPROTOTYPE");
+    udp.stop();
+    let stream = tmp.path("s.sock");
+    let srv = unix_server("epoll", &stream);
+    let out = run(&["udp", "client", "--unix", &stream, "-m", "x"], b"");
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("the socket there is of the other type"), "{}", stderr(&out));
+    srv.stop();
+}

@@ -334,7 +334,7 @@ pub fn connect_any(addrs: &[Addr], timeout: Option<Duration>) -> Result<(Fd, Add
 /// (no file; a file nobody listens on) and how to start a server on it.
 pub fn connect_error(addr: &Addr, e: Errno) -> Error {
     match (addr.path(), e) {
-        (Some(path), Errno::ENOENT | Errno::ECONNREFUSED) => {
+        (Some(path), Errno::ENOENT | Errno::ECONNREFUSED | Errno::EPROTOTYPE) => {
             crate::local::connect_failed(path, e, "connect", "netlab echo-server --unix")
         }
         _ => Error::sys_at(Op::Connect, addr.target(), e),

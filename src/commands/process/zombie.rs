@@ -19,6 +19,7 @@ use crate::logging::because;
 use crate::output::Out;
 use crate::signals::{self, Signals};
 use crate::sys;
+use nix::errno::Errno;
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal};
 use nix::sys::wait::WaitStatus;
 use nix::unistd::{ForkResult, Pid};
@@ -166,7 +167,22 @@ fn orphan(cfg: &Config, out: &mut Out) -> Result<()> {
     drop(pid_w);
     // The lesson's parent ends without waiting; netlab reaps it (it is
     // netlab's own child), and then its orphan.
-    let status = sys::waitpid_child(parent).map_err(|e| Error::sys(Op::Wait, e))?;
+    let status = loop {
+        match signals::blocking(|| sys::waitpid(parent, false)) {
+            Some(Ok(st)) => break st,
+            // Ctrl-C to netlab alone (not its group): the lesson's parent
+            // is told too, so that its hold ends now
+            None | Some(Err(Errno::EINTR)) if signals::stop_requested().is_some() => {
+                let _ = because("Ctrl-C ends the lesson's parent's hold too", || {
+                    sys::kill(parent.as_raw(), Signal::SIGINT)
+                });
+                // the parent ends at once (a forked child ends on SIGINT)
+                break sys::waitpid_child(parent).map_err(|e| Error::sys(Op::Wait, e))?;
+            }
+            None | Some(Err(Errno::EINTR)) => {}
+            Some(Err(e)) => return Err(Error::sys(Op::Wait, e)),
+        }
+    };
     let mut raw = [0u8; 4];
     let got = sys::read(&pid_r, &mut raw).unwrap_or(0);
     if signals::stop_requested().is_some() {
@@ -174,7 +190,8 @@ fn orphan(cfg: &Config, out: &mut Out) -> Result<()> {
     }
     if got != 4 || !matches!(status, WaitStatus::Exited(_, 0)) {
         let how = sys::describe_wait(status).map_or_else(|| format!("{status:?}"), |(_, how)| how);
-        return Err(Error::failed(format!("the lesson's parent failed ({how}); its child was killed and reaped")));
+        let child = if got == 4 { "; its child was killed and reaped" } else { ", before it forked its child" };
+        return Err(Error::failed(format!("the lesson's parent failed ({how}){child}")));
     }
     let pid = i32::from_ne_bytes(raw);
     let adopter = procfs::read(pid).map(|p| p.ppid).unwrap_or(0);

@@ -39,7 +39,7 @@ fn udp_error(op: Op, e: Errno, target: &Addr) -> Error {
         ),
         // a Unix-domain datagram socket refuses at once: nobody is bound
         // to the path, or there is no file, or it is not a socket
-        (Errno::ECONNREFUSED | Errno::ENOENT, Addr::Unix(Some(path))) => {
+        (Errno::ECONNREFUSED | Errno::ENOENT | Errno::EPROTOTYPE, Addr::Unix(Some(path))) => {
             let call = if op == Op::Connect { "connect" } else { "sendto" };
             crate::local::connect_failed(path, e, call, "netlab udp server --unix")
         }

@@ -63,7 +63,8 @@ impl Plan {
         if self.limit.is_some_and(|n| j >= n) {
             return None;
         }
-        let due = self.start + Duration::from_secs_f64(j as f64 / self.rate);
+        // (a time beyond what an Instant holds is never due)
+        let due = self.after(j as f64 / self.rate)?;
         if self.deadline.is_some_and(|d| due >= d) {
             return None;
         }
@@ -94,7 +95,12 @@ impl Plan {
         if self.ended {
             return None;
         }
-        self.deadline.or_else(|| self.limit.map(|n| self.start + Duration::from_secs_f64(n as f64 / self.rate)))
+        self.deadline.or_else(|| self.after(self.limit? as f64 / self.rate))
+    }
+
+    /// `secs` after the start, if an Instant holds it.
+    fn after(&self, secs: f64) -> Option<Instant> {
+        self.start.checked_add(Duration::try_from_secs_f64(secs).ok()?)
     }
 }
 
@@ -146,5 +152,16 @@ mod tests {
         let mut p = Plan::new(t0, 100.0, 1, vec![0], None, Some(d));
         p.end();
         assert_eq!(p.window_end(), None, "Ctrl-C: no waiting for the span");
+    }
+
+    #[test]
+    fn a_time_no_instant_holds_is_never_due() {
+        let t0 = Instant::now();
+        let p = Plan::new(t0, 1e-20, 1, vec![0], Some(10), None);
+        assert_eq!(p.window_end(), None);
+        let mut p = Plan::new(t0, 1e-20, 1, vec![0], Some(10), None);
+        assert_eq!(p.peek().map(|(_, j, _)| j), Some(0), "request 0 is due at the start");
+        p.advance();
+        assert_eq!(p.peek(), None, "request 1 is due past the end of time");
     }
 }

@@ -111,6 +111,9 @@ pub struct Worker {
     /// write when their budget ran out (edge-triggered: no new edge will
     /// say so); served on the next turn
     again: Vec<usize>,
+    /// open loop: scratch list of the connections a turn's due requests
+    /// went to
+    to_write: Vec<usize>,
     /// connections given up on
     retired: usize,
     /// the last time an echo byte came or a connection was established
@@ -164,6 +167,7 @@ impl Worker {
             in_flight: 0,
             restart: Vec::new(),
             again: Vec::new(),
+            to_write: Vec::new(),
             retired: 0,
             last_progress: start,
             last_done: start,
@@ -230,7 +234,8 @@ impl Worker {
                     self.cut_unsent();
                 }
             }
-            if self.interval.as_ref().is_some_and(|iv| now >= iv.ends && self.deadline.is_none_or(|d| iv.ends < d)) {
+            let ends = self.deadline.or_else(|| self.plan.as_ref().and_then(Plan::window_end));
+            if self.interval.as_ref().is_some_and(|iv| now >= iv.ends && ends.is_none_or(|d| iv.ends < d)) {
                 if let Some(slice) = self.slice(now, false) {
                     let _ = self.tx.send(Msg::Slice(self.index, Box::new(slice)));
                 }
@@ -264,7 +269,7 @@ impl Worker {
             if let Some(w) = window {
                 until(w);
             }
-            if let Some(iv) = self.interval.as_ref().filter(|iv| self.deadline.is_none_or(|d| iv.ends < d)) {
+            if let Some(iv) = self.interval.as_ref().filter(|iv| ends.is_none_or(|d| iv.ends < d)) {
                 until(iv.ends);
             }
             // wake at the end of --duration (to stop issuing), then when
@@ -294,7 +299,7 @@ impl Worker {
             for i in std::mem::take(&mut self.again) {
                 if self.conns[i].again {
                     self.conns[i].again = false;
-                    self.step(i, sys::EPOLLIN | sys::EPOLLOUT, now, &mut scratch)?;
+                    self.step(i, sys::EPOLLIN | sys::EPOLLOUT | sys::EPOLLRDHUP, now, &mut scratch)?;
                 }
             }
         }
@@ -319,7 +324,9 @@ impl Worker {
     /// overloaded run ends with its rate below target, not with a backlog
     /// cut short by the grace period.
     fn cut_unsent(&mut self) {
-        for c in &mut self.conns {
+        // (a connection that never opened keeps its requests: they count
+        // as unfinished, a failure, not as a client that fell behind)
+        for c in self.conns.iter_mut().filter(|c| c.state == State::Open) {
             // the one being written stays: its bytes are partly out
             let keep = usize::from(c.sent > 0);
             let cut = c.unsent.saturating_sub(keep);
@@ -363,6 +370,8 @@ impl Worker {
         if over {
             plan.end();
         }
+        // the connections to write to once every due request is queued
+        let mut to_write = std::mem::take(&mut self.to_write);
         while let Some((i, _, due)) = self.plan.as_ref().and_then(Plan::peek) {
             if due > now {
                 break;
@@ -387,16 +396,21 @@ impl Worker {
             self.in_flight += 1;
             self.conns[i].push(due);
             match self.conns[i].state {
-                // written at the end of this turn, with the others due on
-                // this connection (one write per request now would keep
-                // the loop here, with a backlog, for seconds); a request
-                // already waiting means the socket was full: the next
-                // output edge writes this one too
-                State::Open if self.conns[i].unsent == 1 => self.serve_again(i),
+                // written below, with the others due on this connection
+                // (a write per request here would keep the loop, with a
+                // backlog, for seconds); a request already waiting means
+                // the socket was full: the next output edge writes this
+                // one too
+                State::Open if self.conns[i].unsent == 1 => to_write.push(i),
                 State::Open | State::Connecting => {}
                 State::Closed => self.connect(i)?,
             }
         }
+        for &i in &to_write {
+            self.flush(i);
+        }
+        to_write.clear();
+        self.to_write = to_write;
         Ok(())
     }
 
