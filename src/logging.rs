@@ -123,7 +123,7 @@ pub fn set_pending(source: Pending) {
 pub fn flush_pending() {
     if let Some(source) = PENDING.get() {
         for (line, why) in source() {
-            write_trace(&line, why);
+            write_trace(&line, why, true);
         }
     }
 }
@@ -132,10 +132,12 @@ pub fn flush_pending() {
 /// handlers made since the last one).
 pub fn trace_line(line: &str) {
     flush_pending();
-    write_trace(line, REASON.with(Cell::get));
+    write_trace(line, REASON.with(Cell::get), false);
 }
 
-fn write_trace(line: &str, why: Option<&'static str>) {
+/// `handler`: a signal handler's call, labelled with the handler, not with
+/// the thread that happens to write it.
+fn write_trace(line: &str, why: Option<&'static str>, handler: bool) {
     let pid = std::process::id();
     if json_logs() {
         let mut v = serde_json::json!({ "trace": line, "pid": pid });
@@ -152,7 +154,7 @@ fn write_trace(line: &str, why: Option<&'static str>) {
     let prefix = if in_forked_child() { 1 } else { PREFIX.load(Ordering::Relaxed) };
     let line = match prefix {
         1 => format!("[pid {pid}] {line}"),
-        2 => format!("[{}] {line}", std::thread::current().name().unwrap_or("thread")),
+        2 if !handler => format!("[{}] {line}", std::thread::current().name().unwrap_or("thread")),
         _ => line,
     };
     crate::stderr::line(&line);

@@ -114,7 +114,7 @@ impl Why {
             Why::Course => None,
             Why::SelfPipe => Some("self-pipe: the handler wakes the loop"),
             Why::SafetyNet => {
-                Some("safety net: a signal caught just before a wait blocks re-interrupts it a second later")
+                Some("safety net: a signal caught just before a call blocks re-interrupts it a second later")
             }
             Why::Restarted => Some("SA_RESTART restarts the call: the second alarm ends it"),
         }
@@ -147,13 +147,20 @@ fn note(kind: Kind, why: Why, sig: i32, a: i32, b: i32) {
     if !crate::logging::tracing_syscalls() {
         return;
     }
-    // full: counted, not noted (checked before the slot is claimed, so
-    // that no claimed slot stays empty)
-    if WRITTEN.load(Ordering::Acquire).wrapping_sub(READ.load(Ordering::Acquire)) >= JOURNAL {
-        LOST.fetch_add(1, Ordering::Relaxed);
-        return;
+    // claim a slot only while the ring has room (a compare-and-swap, so
+    // that two handlers, or one interrupted by another, cannot both take
+    // the last one); full: counted, not noted
+    let mut at = WRITTEN.load(Ordering::Acquire);
+    loop {
+        if at.wrapping_sub(READ.load(Ordering::Acquire)) >= JOURNAL {
+            LOST.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        match WRITTEN.compare_exchange_weak(at, at + 1, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => break,
+            Err(now) => at = now,
+        }
     }
-    let at = WRITTEN.fetch_add(1, Ordering::AcqRel);
     let v = (kind as u64) << 61 | (why as u64) << 56 | ((sig as u64) & 0xff) << 48 | pack24(a) << 24 | pack24(b);
     NOTES[at % JOURNAL].store(v, Ordering::Release);
 }
@@ -190,6 +197,10 @@ pub fn take_notes() -> Vec<(String, Option<&'static str>)> {
 
 /// Forget every note (a forked child: they are its parent's).
 pub fn forget_notes() {
+    // (a slot at 0 means "not written yet": the parent's notes are cleared)
+    for n in &NOTES {
+        n.store(0, Ordering::Relaxed);
+    }
     READ.store(WRITTEN.load(Ordering::Acquire), Ordering::Release);
     LOST.store(0, Ordering::Relaxed);
 }
