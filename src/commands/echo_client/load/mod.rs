@@ -304,7 +304,8 @@ fn summarise(
         retransmits: tcp.retrans,
         cpu_pct: cpu.total(),
     }));
-    if let (Some(r), Some(false)) = (cfg.rate, rate_met) {
+    // (a run where nothing came back has a failure to tell instead)
+    if let (Some(r), Some(false), true) = (cfg.rate, rate_met, counts.completed > 0) {
         tracing::warn!(
             "achieved {} requests/s, {:.1} % of the --rate {r}: the server or this client could not keep up \
              (latency counts from each request's intended send time, so the backlog shows in it)",
