@@ -144,6 +144,10 @@ fn write_trace(line: &str, why: Option<&'static str>, handler: bool) {
         if let Some(w) = why {
             v["why"] = w.into();
         }
+        // a handler's call: which handler, for a filter (`[SIGCHLD handler] …`)
+        if let Some((sig, _)) = handler.then(|| line.strip_prefix('[')?.split_once(" handler] ")).flatten() {
+            v["handler"] = sig.into();
+        }
         crate::stderr::line(&v.to_string());
         return;
     }

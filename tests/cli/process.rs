@@ -371,3 +371,21 @@ fn trace_labels_each_process_lines_with_its_pid() {
     assert!(text.lines().any(|l| l.starts_with("Child Proc: [13, 27]")), "{text}");
     assert!(text.lines().any(|l| l.starts_with("Parent Proc: [9, 23]")), "{text}");
 }
+
+/// The SIGCHLD handler's waitpid is in the trace, narrated after the
+/// handler ran; with `--log-format json` its line names the handler.
+#[test]
+fn the_sigchld_handlers_waitpid_is_traced_and_labelled() {
+    become_subreaper();
+    let o = run(&["--json", "--trace", "--log-format", "json", "process", "zombie", "--reap", "sigchld"], b"");
+    assert_exit(&o, 0);
+    let child = reaped(&events(&o))[0].0;
+    let lines: Vec<serde_json::Value> =
+        stderr(&o).lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).collect();
+    let want = format!("[SIGCHLD handler] waitpid(-1, WNOHANG) = {child} (exited 7)");
+    assert!(
+        lines.iter().any(|v| v["handler"] == "SIGCHLD" && v["trace"] == want.as_str()),
+        "no {want:?} in {lines:#?}"
+    );
+    assert_gone(&[child], "zombie --reap sigchld");
+}

@@ -310,6 +310,11 @@ fn echo_client_to_a_missing_or_dead_socket_file_is_exit_1_with_a_hint() {
     let err = stderr(&out);
     assert!(err.contains(&format!("connect {file}: {file} is a regular file, not a socket (ECONNREFUSED)")), "{err}");
     assert!(!err.contains("echo-server --unix"), "{err}");
+    // load mode: the socket file's hint, not the TCP one (`echo-server PORT`)
+    let out = run(&["echo-client", "--unix", &missing, "--connections", "2", "--duration", "0.2"], b"");
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains(&format!("netlab echo-server --unix {missing}")), "{err}");
 }
 
 #[test]

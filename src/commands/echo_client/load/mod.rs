@@ -353,7 +353,14 @@ fn summarise(
             msg.push_str("; -v shows each");
         }
         return Err(match errno {
-            Some(e) => Error::failed_errno(msg, crate::error::errno_hint(op, e), e),
+            // a socket file has no PORT: its own hint
+            Some(e) => match (cfg.addr.path(), op) {
+                (Some(path), Op::Connect) => {
+                    let hint = crate::local::connect_failed(path, e, "connect", "netlab echo-server --unix").hint();
+                    Error::failed_errno(msg, hint, e)
+                }
+                _ => Error::failed_errno(msg, crate::error::errno_hint(op, e), e),
+            },
             None => Error::failed(msg),
         });
     }
