@@ -161,16 +161,17 @@ pub fn client_path(tag: &str) -> PathBuf {
     path
 }
 
-/// A client's `call` (connect, sendto) to the socket file `path` failed
-/// with `e`: what that means there, and what to do. `serve` is the command
-/// that would serve the path (`netlab echo-server --unix`). ENOENT: no
-/// file; ECONNREFUSED: a file that is not a socket (said by its kind), or
-/// a socket nobody listens on (its server gone); EPROTOTYPE: a socket of
-/// the other type (stream for datagram, or the reverse).
-pub fn connect_failed(path: &Path, e: Errno, call: &str, serve: &str) -> Error {
+/// What a client's refused connect (or send) to the socket file `path`
+/// means there, and what to do: (what, hint), or None for an errno that
+/// says nothing particular of a socket file. `serve` is the command that
+/// would serve the path (`netlab echo-server --unix`). ENOENT: no file;
+/// ECONNREFUSED: a file that is not a socket (said by its kind), or a
+/// socket nobody listens on (its server gone); EPROTOTYPE: a socket of the
+/// other type (stream for datagram, or the reverse).
+pub fn refused(path: &Path, e: Errno, serve: &str) -> Option<(String, String)> {
     let shown = path.display();
     let kind = || crate::logging::because("what is at the path: why it was refused", || sys::lstat(path)).ok();
-    let (what, hint) = match e {
+    Some(match e {
         Errno::ENOENT => ("no such socket file".to_string(), format!("start a server on it: `{serve} {shown}`")),
         Errno::ECONNREFUSED => match kind() {
             Some(st) if !st.is_socket() => (
@@ -188,7 +189,15 @@ pub fn connect_failed(path: &Path, e: Errno, call: &str, serve: &str) -> Error {
              socket (netlab udp server --unix)"
                 .to_string(),
         ),
-        _ => return Error::sys_at(Op::Connect, shown.to_string(), e),
-    };
-    Error::failed_errno(format!("{call} {shown}: {what} ({})", crate::error::errno_name(e)), Some(hint), e)
+        _ => return None,
+    })
+}
+
+/// The error of a client's `call` (connect, sendto) to the socket file
+/// `path` that failed with `e`, when [`refused`] has something to say of
+/// it; None otherwise (the caller's own error applies).
+pub fn connect_failed(path: &Path, e: Errno, call: &str, serve: &str) -> Option<Error> {
+    let (what, hint) = refused(path, e, serve)?;
+    let shown = path.display();
+    Some(Error::failed_errno(format!("{call} {shown}: {what} ({})", crate::error::errno_name(e)), Some(hint), e))
 }

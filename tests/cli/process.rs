@@ -155,6 +155,17 @@ fn ctrl_c_during_the_hold_still_reaps_the_zombie() {
     assert_gone(&child_pids(&evs), "zombie interrupted by SIGINT");
 }
 
+/// `process zombie --reap none --hold 30`, in its own process group when
+/// `group`, once it holds: the run and the lesson's parent's pid.
+fn orphan_lesson_holding(group: bool) -> (Running, Vec<i32>) {
+    let args = ["--json", "process", "zombie", "--reap", "none", "--hold", "30"];
+    let mut r = if group { Running::start_group(&args) } else { Running::start(&args) };
+    r.wait_line("\"event\":\"hold\"", 10);
+    let pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
+    assert_eq!(pids.len(), 1, "the lesson's parent: {pids:?}");
+    (r, pids)
+}
+
 /// Ctrl-C on a terminal signals the whole foreground group: netlab, the
 /// lesson's parent and its child all get SIGINT. netlab ends at once, exit
 /// 1 with one line, and the subreaper (this test) finds nothing of it
@@ -162,10 +173,7 @@ fn ctrl_c_during_the_hold_still_reaps_the_zombie() {
 #[test]
 fn ctrl_c_to_the_whole_group_during_an_orphan_lesson_leaves_nothing() {
     become_subreaper();
-    let mut r = Running::start_group(&["--json", "process", "zombie", "--reap", "none", "--hold", "30"]);
-    r.wait_line("\"event\":\"hold\"", 10);
-    let mut pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
-    assert_eq!(pids.len(), 1, "the lesson's parent: {pids:?}");
+    let (r, mut pids) = orphan_lesson_holding(true);
     let t0 = Instant::now();
     r.signal_group(Signal::SIGINT);
     let (code, evs, err) = r.finish_with_stderr();
@@ -177,9 +185,7 @@ fn ctrl_c_to_the_whole_group_during_an_orphan_lesson_leaves_nothing() {
     assert_gone(&pids, "process zombie --reap none, Ctrl-C");
     // SIGINT to netlab alone (kill -INT PID): it tells the lesson's parent,
     // instead of waiting out its 30 s hold
-    let mut r = Running::start(&["--json", "process", "zombie", "--reap", "none", "--hold", "30"]);
-    r.wait_line("\"event\":\"hold\"", 10);
-    let mut pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
+    let (r, mut pids) = orphan_lesson_holding(false);
     let t0 = Instant::now();
     r.signal(Signal::SIGINT);
     let (code, evs, err) = r.finish_with_stderr();
@@ -194,10 +200,7 @@ fn ctrl_c_to_the_whole_group_during_an_orphan_lesson_leaves_nothing() {
 #[test]
 fn a_killed_lesson_parent_leaves_no_zombie() {
     become_subreaper();
-    let mut r = Running::start(&["--json", "process", "zombie", "--reap", "none", "--hold", "30"]);
-    r.wait_line("\"event\":\"hold\"", 10);
-    let mut pids: Vec<i32> = children_of(r.child.id()).iter().map(|c| c.pid as i32).collect();
-    assert_eq!(pids.len(), 1, "the lesson's parent: {pids:?}");
+    let (r, mut pids) = orphan_lesson_holding(false);
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(pids[0]), Signal::SIGKILL).expect("kill");
     let (code, evs, err) = r.finish_with_stderr();
     assert_eq!(code, Some(1), "{err}");

@@ -333,12 +333,9 @@ pub fn connect_any(addrs: &[Addr], timeout: Option<Duration>) -> Result<(Fd, Add
 /// A failed connect(2): for a socket file, what the errno means there
 /// (no file; a file nobody listens on) and how to start a server on it.
 pub fn connect_error(addr: &Addr, e: Errno) -> Error {
-    match (addr.path(), e) {
-        (Some(path), Errno::ENOENT | Errno::ECONNREFUSED | Errno::EPROTOTYPE) => {
-            crate::local::connect_failed(path, e, "connect", "netlab echo-server --unix")
-        }
-        _ => Error::sys_at(Op::Connect, addr.target(), e),
-    }
+    addr.path()
+        .and_then(|path| crate::local::connect_failed(path, e, "connect", "netlab echo-server --unix"))
+        .unwrap_or_else(|| Error::sys_at(Op::Connect, addr.target(), e))
 }
 
 /// socket + connect, bounded by `timeout` when given (non-blocking connect,

@@ -39,9 +39,10 @@ fn udp_error(op: Op, e: Errno, target: &Addr) -> Error {
         ),
         // a Unix-domain datagram socket refuses at once: nobody is bound
         // to the path, or there is no file, or it is not a socket
-        (Errno::ECONNREFUSED | Errno::ENOENT | Errno::EPROTOTYPE, Addr::Unix(Some(path))) => {
+        (_, Addr::Unix(Some(path))) => {
             let call = if op == Op::Connect { "connect" } else { "sendto" };
             crate::local::connect_failed(path, e, call, "netlab udp server --unix")
+                .unwrap_or_else(|| Error::sys_at(op, target.target(), e))
         }
         _ => Error::sys_at(op, target.target(), e),
     }

@@ -353,14 +353,16 @@ fn summarise(
             msg.push_str("; -v shows each");
         }
         return Err(match errno {
-            // a socket file has no PORT: its own hint
-            Some(e) => match (cfg.addr.path(), op) {
-                (Some(path), Op::Connect) => {
-                    let hint = crate::local::connect_failed(path, e, "connect", "netlab echo-server --unix").hint();
-                    Error::failed_errno(msg, hint, e)
-                }
-                _ => Error::failed_errno(msg, crate::error::errno_hint(op, e), e),
-            },
+            Some(e) => {
+                // a socket file has no PORT: its own hint
+                let hint = match (cfg.addr.path(), op) {
+                    (Some(path), Op::Connect) => {
+                        crate::local::refused(path, e, "netlab echo-server --unix").map(|(_, hint)| hint)
+                    }
+                    _ => None,
+                };
+                Error::failed_errno(msg, hint.or_else(|| crate::error::errno_hint(op, e)), e)
+            }
             None => Error::failed(msg),
         });
     }
